@@ -1,0 +1,73 @@
+"""Answering a question with the local chat model, shared by the CLI and the server.
+
+This is the plain path: the question goes to the chat model and the answer streams back, and the exchange is
+recorded. The grounded pipeline (guards, retrieval, citations) grows here when apps arrive.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.engine import Engine as DbEngine
+
+from edgekit.engines.llm_llamacpp import Generation
+from edgekit.errors import BadInput
+from edgekit.manager import ModelManager
+from edgekit.store import session_for
+from edgekit.store.tables import Exchange
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Answer:
+    answer: str
+    model: str
+    tokens: int
+    latency_ms: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def clean_question(question: str) -> str:
+    question = question.strip()
+    if not question:
+        raise BadInput("The question is empty. Ask something, for example: edgekit ask \"How do I store maize?\"",
+                       code="empty_question")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadInput(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.",
+                       code="question_too_long")
+    return question
+
+
+def ask(
+    manager: ModelManager,
+    question: str,
+    *,
+    max_tokens: int,
+    on_text: Callable[[str], None] = lambda _text: None,
+    seed: int | None = None,
+    db: DbEngine | None = None,
+) -> Answer:
+    """Ask the chat model; on_text receives the answer as it streams. Records the exchange when db is given."""
+    question = clean_question(question)
+    started = time.perf_counter()
+    generation = Generation()
+    with manager.acquire("chat") as llm:
+        for text in llm.stream_answer(question, max_tokens=max_tokens, seed=seed, generation=generation):
+            on_text(text)
+        model_id = llm.spec.id
+    result = Answer(
+        answer=generation.text.strip(),
+        model=model_id,
+        tokens=generation.tokens,
+        latency_ms=round((time.perf_counter() - started) * 1000),
+    )
+    if db is not None:
+        with session_for(db) as session:
+            session.add(Exchange(question=question, **result.as_dict()))
+            session.commit()
+    return result

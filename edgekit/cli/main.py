@@ -1,0 +1,72 @@
+"""The `edgekit` command. Thin: each command parses, calls the core, prints. Commands arrive through the
+register_commands hook, the core's own included. One handler turns an EdgekitError into a red line and exit 1."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from edgekit import __version__
+from edgekit.errors import EdgekitError
+from edgekit.kit import Kit
+from edgekit.plugins import load_plugins
+from edgekit.settings import Settings
+
+
+class EdgekitGroup(TyperGroup):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except EdgekitError as exc:
+            click.secho(f"error [{exc.code}]: {exc.message}", fg="red", err=True)
+            ctx.exit(1)
+        finally:
+            kit = ctx.obj
+            if isinstance(kit, Kit):
+                kit.close()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+def build_cli() -> typer.Typer:
+    host = load_plugins()
+    cli = typer.Typer(
+        cls=EdgekitGroup,
+        help="edgekit: an offline AI appliance. Set up models, ask questions, serve the box.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+    @cli.callback()
+    def main(
+        ctx: typer.Context,
+        home: Path = typer.Option(None, "--home", help="Data directory (default: $EDGEKIT_HOME)."),
+        version: bool = typer.Option(
+            False, "--version", help="Print the version and stop.", is_eager=True, callback=_print_version
+        ),
+    ):
+        settings = Settings(home=home) if home else Settings()
+        ctx.obj = Kit(settings, plugin_host=host)
+
+    host.hook.register_commands(cli=cli)
+    return cli
+
+
+app = build_cli()
+
+
+def run() -> None:
+    app(prog_name="edgekit")
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,44 @@
+"""edgekit serve: the web server, on every interface so phones on the box's Wi-Fi reach it."""
+
+from __future__ import annotations
+
+import socket
+
+import psutil
+import typer
+import uvicorn
+
+from edgekit.hookspecs import hookimpl
+from edgekit.server import create_app
+
+
+def reachable_addresses(host: str, port: int) -> list[str]:
+    if host not in ("0.0.0.0", "::"):
+        return [f"http://{host}:{port}"]
+    addresses = ["http://localhost:%d" % port]
+    for entries in psutil.net_if_addrs().values():
+        for entry in entries:
+            if entry.family == socket.AF_INET and not entry.address.startswith("127."):
+                addresses.append(f"http://{entry.address}:{port}")
+    return addresses
+
+
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option(None, "--host", help="Interface to listen on (default: settings, 0.0.0.0)."),
+    port: int = typer.Option(None, "--port", help="Port (default: settings, 8080)."),
+):
+    """Serve the box's web page and API."""
+    kit = ctx.obj
+    host = host or kit.settings.host
+    port = port or kit.settings.port
+    app = create_app(kit=kit)
+    kit.db  # prepare the database before printing that we are up
+    for address in reachable_addresses(host, port):
+        typer.secho(f"edgekit is serving on {address}", fg="green")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+@hookimpl
+def register_commands(cli):
+    cli.command("serve")(serve_command)

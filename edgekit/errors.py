@@ -1,0 +1,95 @@
+"""Errors with stable codes.
+
+Every failure a person can meet is an EdgekitError with a snake_case code that scripts and the API can rely on,
+and a message that says what happened and, where there is one, the command that fixes it. The HTTP handler lives
+in edgekit.server.app, the CLI handler in edgekit.cli.main; neither shows a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EdgekitError(Exception):
+    code = "edgekit_error"
+    http_status = 500
+
+    def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if http_status:
+            self.http_status = http_status
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class UnknownModel(EdgekitError):
+    code = "unknown_model"
+    http_status = 404
+
+    def __init__(self, model_id: str, known: list[str]):
+        super().__init__(f"Unknown model '{model_id}'. Known models: {', '.join(known) or 'none'}.")
+
+
+class ModelNotInstalled(EdgekitError):
+    code = "model_not_installed"
+    http_status = 503
+
+    def __init__(self, model_id: str, what: str = "Model"):
+        super().__init__(f"{what} '{model_id}' is not installed. Install it with: edgekit models pull {model_id}")
+
+
+class ChecksumMismatch(EdgekitError):
+    code = "checksum_mismatch"
+    http_status = 500
+
+    def __init__(self, model_id: str, path: Path, expected: str, actual: str):
+        super().__init__(
+            f"Model '{model_id}': {path} has sha256 {actual[:12]}..., expected {expected[:12]}.... "
+            f"It will not be loaded. Reinstall it with: edgekit models pull {model_id} --force"
+        )
+
+
+class CatalogError(EdgekitError):
+    code = "catalog_invalid"
+
+
+class DataDirError(EdgekitError):
+    """The data directory cannot take what we need to write: the message always names the path."""
+
+    code = "data_dir_unwritable"
+    http_status = 507
+
+    @classmethod
+    def unwritable(cls, path: Path, reason: str = "") -> DataDirError:
+        detail = f" ({reason})" if reason else ""
+        return cls(
+            f"Cannot write to {path}{detail}. Check that the disk is mounted and writable, "
+            f"or point EDGEKIT_HOME at a directory that is."
+        )
+
+    @classmethod
+    def full(cls, path: Path, needed_mb: float, free_mb: float) -> DataDirError:
+        return cls(
+            f"Not enough space in {path}: {needed_mb:.0f} MB needed, {free_mb:.0f} MB free. "
+            f"Free some space (edgekit models remove ID) or point EDGEKIT_HOME at a larger disk.",
+            code="disk_full",
+        )
+
+
+class DownloadFailed(EdgekitError):
+    code = "download_failed"
+    http_status = 502
+
+
+class EngineError(EdgekitError):
+    code = "engine_failed"
+    http_status = 500
+
+
+class BadInput(EdgekitError):
+    code = "bad_input"
+    http_status = 400

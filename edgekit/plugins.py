@@ -1,0 +1,78 @@
+"""Plugin loading: the core's own plugins first, then installed apps from the `edgekit.apps` entry points.
+
+An app that fails to load is kept out and remembered with its reason; the box goes on serving the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from dataclasses import dataclass, field
+
+import pluggy
+
+from edgekit import hookspecs
+
+ENTRY_POINT_GROUP = "edgekit.apps"
+
+# Modules of the core that implement hooks, registered exactly as an app would be.
+DEFAULT_PLUGINS = (
+    "edgekit.engines.llm_llamacpp",
+    "edgekit.server.routes.health",
+    "edgekit.server.routes.home",
+    "edgekit.cli.models",
+    "edgekit.cli.ask",
+    "edgekit.cli.serve",
+    "edgekit.cli.doctor",
+    "edgekit.cli.db",
+)
+
+
+@dataclass
+class FailedPlugin:
+    name: str
+    reason: str
+
+
+@dataclass
+class PluginHost:
+    manager: pluggy.PluginManager
+    failed: list[FailedPlugin] = field(default_factory=list)
+
+    @property
+    def hook(self):
+        return self.manager.hook
+
+    def names(self) -> list[str]:
+        return sorted(name for name, _ in self.manager.list_name_plugin())
+
+    def engines(self) -> dict[str, type]:
+        found: dict[str, type] = {}
+
+        def register(name: str, engine_class: type) -> None:
+            found[name] = engine_class
+
+        self.hook.register_engines(register=register)
+        return found
+
+
+def load_plugins(*, entry_points: bool = True, extra: tuple[object, ...] = ()) -> PluginHost:
+    manager = pluggy.PluginManager("edgekit")
+    manager.add_hookspecs(hookspecs)
+    host = PluginHost(manager)
+    for module_name in DEFAULT_PLUGINS:
+        manager.register(importlib.import_module(module_name), name=module_name)
+    for plugin in extra:
+        manager.register(plugin)
+    if entry_points:
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            _register_entry_point(host, entry_point)
+    return host
+
+
+def _register_entry_point(host: PluginHost, entry_point: importlib.metadata.EntryPoint) -> None:
+    try:
+        plugin = entry_point.load()
+        host.manager.register(plugin, name=entry_point.name)
+    except Exception as exc:  # an app's bug must never take the box down
+        host.failed.append(FailedPlugin(entry_point.name, f"{type(exc).__name__}: {exc}"))

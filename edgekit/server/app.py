@@ -1,0 +1,38 @@
+"""create_app(settings): the web server of the box. Routes arrive through the register_routes hook, the core's own
+included, so an app adds pages exactly as the core does."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from edgekit import __version__
+from edgekit.errors import EdgekitError
+from edgekit.kit import Kit
+from edgekit.settings import Settings
+
+
+def create_app(settings: Settings | None = None, kit: Kit | None = None) -> FastAPI:
+    kit = kit or Kit(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        kit.db  # migrate before the first request, so a broken data directory fails at start, loudly
+        kit.plugins.hook.startup(ctx=kit)
+        yield
+        kit.plugins.hook.shutdown(ctx=kit)
+        kit.close()
+
+    app = FastAPI(title="edgekit", version=__version__, lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    app.state.kit = kit
+
+    @app.exception_handler(EdgekitError)
+    async def edgekit_error(_request: Request, exc: EdgekitError) -> JSONResponse:
+        return JSONResponse({"error": exc.as_dict()}, status_code=exc.http_status)
+
+    router = APIRouter()
+    kit.plugins.hook.register_routes(router=router)
+    app.include_router(router)
+    return app

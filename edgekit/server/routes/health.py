@@ -1,0 +1,31 @@
+"""GET /healthz: is the box up, which version, which models are installed (cheap: no hashing per request)."""
+
+from __future__ import annotations
+
+from fastapi import Depends
+
+from edgekit import __version__
+from edgekit.hookspecs import hookimpl
+from edgekit.kit import Kit
+from edgekit.server.deps import get_kit
+
+
+def health(kit: Kit) -> dict:
+    models = []
+    for model_id in kit.models.installed_ids():
+        spec = kit.models.installed_spec(model_id)
+        models.append({"id": model_id, "task": spec.task, "status": kit.models.status(model_id)})
+    return {
+        "status": "ok",
+        "version": __version__,
+        "models": models,
+        "models_loaded": kit.manager.loaded_ids() if "manager" in kit.__dict__ else [],
+        "apps_failed": [{"name": f.name, "reason": f.reason} for f in kit.plugins.failed],
+    }
+
+
+@hookimpl
+def register_routes(router):
+    @router.get("/healthz")
+    def healthz(kit: Kit = Depends(get_kit)) -> dict:
+        return health(kit)

@@ -1,0 +1,65 @@
+"""Settings: the one place configuration comes from.
+
+They flow one way: CLI flags -> Settings -> create_app / commands -> dependencies.
+Every field can be set from the environment with the EDGEKIT_ prefix (EDGEKIT_HOME, EDGEKIT_PORT ...).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """Where the box keeps its data when EDGEKIT_HOME is not set (XDG data directory)."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "edgekit"
+
+
+def default_threads() -> int:
+    # A Pi has four cores and the web server needs one; more than four rarely helps a small model.
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def bundled_catalog_dir() -> Path:
+    """The model catalog: models/ beside the package in a checkout, or the copy inside the wheel."""
+    package_dir = Path(__file__).resolve().parent
+    in_wheel = package_dir / "catalog_data"
+    return in_wheel if in_wheel.is_dir() else package_dir.parent / "models"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EDGEKIT_", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(default_factory=default_home, description="Data directory: database, models, logs.")
+    models_dir_override: Path | None = Field(
+        default=None,
+        alias="EDGEKIT_MODELS_DIR",
+        description="Installed models, when they live apart from home (a shared read-only copy).",
+    )
+    catalog_dir: Path = Field(default_factory=bundled_catalog_dir, description="Model catalog TOML files.")
+    host: str = "0.0.0.0"
+    port: int = 8080
+    threads: int = Field(default_factory=default_threads, ge=1)
+    chat_model: str = Field(default="gemma3-270m-q4km", description="Catalog id of the chat model.")
+    max_tokens: int = Field(default=200, ge=1, description="Default answer length for ask.")
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_dir_override or self.home / "models"
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "edgekit.db"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
