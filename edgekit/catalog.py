@@ -140,6 +140,9 @@ class Catalog:
         except KeyError:
             raise UnknownModel(model_id, self.ids()) from None
 
+    def find(self, model_id: str) -> ModelSpec | None:
+        return self._specs.get(model_id)
+
     def all(self) -> list[ModelSpec]:
         return [self._specs[i] for i in self.ids()]
 

@@ -72,8 +72,16 @@ class ModelStore:
         return self.models_dir / model_id
 
     def installed_spec(self, model_id: str) -> ModelSpec | None:
+        """The entry an installed model runs with: the catalog's when it describes the same files (so prompt
+        and limit fixes apply without a reinstall), else the copy made at install time (a model from a pack)."""
         entry = self.model_dir(model_id) / ENTRY_FILE
-        return load_spec(entry) if entry.is_file() else None
+        if not entry.is_file():
+            return None
+        copy = load_spec(entry)
+        current = self.catalog.find(model_id)
+        if current is not None and _file_digests(current) == _file_digests(copy):
+            return current
+        return copy
 
     def installed_ids(self) -> list[str]:
         if not self.models_dir.is_dir():
@@ -202,6 +210,10 @@ class ModelStore:
         staging.rename(target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _file_digests(spec: ModelSpec) -> dict[str, str | None]:
+    return {f.path: f.sha256 for f in spec.files}
 
 
 def _as_data_dir_error(exc: OSError, path: Path) -> DataDirError:

@@ -95,6 +95,7 @@ class LlamaCppEngine(Engine):
             prompt, stop = self.question_prompt(question)
             chunks = llm.create_completion(
                 prompt, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop, stream=True,
+                repeat_penalty=self.spec.prompt.get("repeat_penalty", 1.1),
             )
             pieces = ((c["choices"][0]["text"], c["choices"][0]["finish_reason"]) for c in chunks)
         for text, finish_reason in pieces:

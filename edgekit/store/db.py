@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from edgekit.errors import DataDirError, EdgekitError
@@ -65,7 +65,7 @@ def migrate(engine: Engine) -> str:
         if current_revision(engine) != head_revision():
             command.upgrade(_alembic_config(engine), "head")
         return current_revision(engine)
-    except (OperationalError, sqlite3.Error) as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         raise _database_error(engine, exc) from exc
 
 
@@ -86,7 +86,7 @@ def database_status(engine: Engine) -> dict[str, str | bool | None]:
             integrity = connection.exec_driver_sql("PRAGMA quick_check").scalar()
             journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         current = current_revision(engine)
-    except (OperationalError, sqlite3.Error) as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         return {"ok": False, "detail": str(exc).splitlines()[0], "revision": None}
     head = head_revision()
     ok = integrity == "ok" and current == head

@@ -1,0 +1,66 @@
+import sqlite3
+
+import pytest
+from sqlmodel import select
+
+from edgekit.errors import DataDirError, EdgekitError
+from edgekit.settings import Settings
+from edgekit.store import create_db_engine, database_status, migrate, session_for
+from edgekit.store.db import head_revision
+from edgekit.store.tables import Exchange
+
+
+def test_migrates_an_empty_database_to_head(bare_settings):
+    engine = create_db_engine(bare_settings)
+    assert migrate(engine) == head_revision()
+    tables = {row[0] for row in sqlite3.connect(bare_settings.db_path).execute(
+        "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"exchange", "alembic_version"} <= tables
+    status = database_status(engine)
+    assert status["ok"] and status["journal_mode"] == "wal"
+
+
+def test_every_connection_is_wal_and_fully_synchronous(bare_settings):
+    engine = create_db_engine(bare_settings)
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_migrating_again_keeps_what_is_stored(bare_settings):
+    engine = create_db_engine(bare_settings)
+    migrate(engine)
+    with session_for(engine) as session:
+        session.add(Exchange(question="q", answer="a", model="m", tokens=1, latency_ms=2))
+        session.commit()
+    engine.dispose()
+    engine = create_db_engine(bare_settings)
+    migrate(engine)
+    with session_for(engine) as session:
+        assert [e.question for e in session.exec(select(Exchange))] == ["q"]
+
+
+def test_an_outdated_schema_is_reported(bare_settings):
+    engine = create_db_engine(bare_settings)
+    engine.connect().close()  # the file exists, no migration ran
+    status = database_status(engine)
+    assert not status["ok"] and "is not" in status["detail"]
+
+
+def test_unwritable_home_names_the_path(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DataDirError, match=str(blocker)):
+        create_db_engine(Settings(home=blocker / "home"))
+
+
+def test_a_corrupt_database_file_is_a_clear_error(bare_settings):
+    bare_settings.home.mkdir(parents=True)
+    bare_settings.db_path.write_bytes(b"this is not a database" * 100)
+    engine = create_db_engine(bare_settings)
+    with pytest.raises(EdgekitError) as caught:
+        migrate(engine)
+    assert caught.value.code == "database_error"
+    assert str(bare_settings.db_path) in caught.value.message
+    assert bare_settings.db_path.read_bytes() == b"this is not a database" * 100, "nothing overwritten"
