@@ -10,13 +10,17 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 HOST ?= 0.0.0.0
 PORT ?= 8080
 
-.PHONY: run test setup models database clean-venv
+.PHONY: run test lint setup models database clean-venv
 
 run: setup models database
 	$(BIN)/edgekit serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-deps models database
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check edgekit tests benchmarks
+	$(BIN)/ruff format --check edgekit tests benchmarks
 
 setup: $(VENV)/.installed
 

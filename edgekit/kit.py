@@ -46,6 +46,10 @@ class Kit:
         migrate(engine)
         return engine
 
+    def prepare_database(self) -> None:
+        """Open and migrate the database now, so a broken data directory fails at start, loudly."""
+        _ = self.db
+
     def close(self) -> None:
         if "manager" in self.__dict__:
             self.manager.unload_all()

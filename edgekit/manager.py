@@ -10,7 +10,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from edgekit.catalog import Catalog
 from edgekit.engines import Engine
 from edgekit.errors import EdgekitError
 from edgekit.installer import ModelStore

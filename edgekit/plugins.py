@@ -74,5 +74,5 @@ def _register_entry_point(host: PluginHost, entry_point: importlib.metadata.Entr
     try:
         plugin = entry_point.load()
         host.manager.register(plugin, name=entry_point.name)
-    except Exception as exc:  # an app's bug must never take the box down
+    except Exception as exc:  # noqa: BLE001  (an app's bug must never take the box down)
         host.failed.append(FailedPlugin(entry_point.name, f"{type(exc).__name__}: {exc}"))

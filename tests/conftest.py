@@ -26,8 +26,10 @@ def _clean_environment(monkeypatch):
 def installed_models_dir() -> Path:
     models_dir = Path(os.environ.get("EDGEKIT_MODELS_DIR") or Settings().models_dir)
     if not (models_dir / CHAT_MODEL / "model.toml").is_file():
-        pytest.fail(f"The default models are not installed in {models_dir}: run `make test`, "
-                    f"or `edgekit models pull --defaults` first.")
+        pytest.fail(
+            f"The default models are not installed in {models_dir}: run `make test`, "
+            f"or `edgekit models pull --defaults` first."
+        )
     return models_dir
 
 
@@ -51,7 +53,6 @@ def bare_settings(home) -> Settings:
 @pytest.fixture(scope="session")
 def chat_kit(installed_models_dir, tmp_path_factory) -> Kit:
     """One kit whose chat model stays loaded for the whole session (loading it once keeps the suite fast)."""
-    kit = Kit(Settings(home=tmp_path_factory.mktemp("chat-home"), models_dir_override=installed_models_dir,
-                       threads=2))
+    kit = Kit(Settings(home=tmp_path_factory.mktemp("chat-home"), models_dir_override=installed_models_dir, threads=2))
     yield kit
     kit.close()

@@ -10,8 +10,14 @@ from tests.conftest import CHAT_MODEL
 
 def test_ask_streams_and_records_the_exchange(chat_kit):
     streamed = []
-    result = ask(chat_kit.manager, "How do I store maize after harvest?", max_tokens=30, seed=5,
-                 on_text=streamed.append, db=chat_kit.db)
+    result = ask(
+        chat_kit.manager,
+        "How do I store maize after harvest?",
+        max_tokens=30,
+        seed=5,
+        on_text=streamed.append,
+        db=chat_kit.db,
+    )
     assert streamed and "".join(streamed).strip() == result.answer
     assert result.model == CHAT_MODEL
     assert 0 < result.tokens <= 30
@@ -22,7 +28,9 @@ def test_ask_streams_and_records_the_exchange(chat_kit):
     assert stored.answer == result.answer and stored.tokens == result.tokens
 
 
-@pytest.mark.parametrize("question, code", [("   ", "empty_question"), ("x" * (MAX_QUESTION_CHARS + 1), "question_too_long")])
+@pytest.mark.parametrize(
+    "question, code", [("   ", "empty_question"), ("x" * (MAX_QUESTION_CHARS + 1), "question_too_long")]
+)
 def test_bad_questions_are_refused_before_any_model(bare_settings, question, code):
     from edgekit.kit import Kit
 

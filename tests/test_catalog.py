@@ -42,17 +42,21 @@ def test_unknown_id_lists_the_known_ones():
     assert "gemma3-270m-q4km" in caught.value.message and "whisper-base" in caught.value.message
 
 
+def entry(task: str = "stt", path: str = "f") -> str:
+    return (
+        f'id="x"\ntask="{task}"\nengine="e"\nfile="f"\nsize_mb=1\nram_mb=1\nlicense="MIT"\n'
+        f'[source]\ntype="pypi"\n[[files]]\npath="{path}"\nsha256="ab"\nparts=["p"]'
+    )
+
+
 @pytest.mark.parametrize(
     "text, complaint",
     [
         ("id = ", "not valid TOML"),
         ('id = "x"', "missing or malformed field"),
-        ('id="x"\ntask="dance"\nengine="e"\nfile="f"\nsize_mb=1\nram_mb=1\nlicense="MIT"\n'
-         '[source]\ntype="pypi"\n[[files]]\npath="f"\nsha256="ab"\nparts=["p"]', "task 'dance'"),
-        ('id="x"\ntask="stt"\nengine="e"\nfile="f"\nsize_mb=1\nram_mb=1\nlicense="MIT"\n'
-         '[source]\ntype="pypi"\n[[files]]\npath="../../etc/passwd"\nsha256="ab"\nparts=["p"]', "inside the model"),
-        ('id="x"\ntask="chat"\nengine="e"\nfile="f"\nsize_mb=1\nram_mb=1\nlicense="MIT"\n'
-         '[source]\ntype="pypi"\n[[files]]\npath="f"\nsha256="ab"\nparts=["p"]', "prompt_format"),
+        (entry(task="dance"), "task 'dance'"),
+        (entry(path="../../etc/passwd"), "inside the model"),
+        (entry(task="chat"), "prompt_format"),
     ],
 )
 def test_bad_entries_are_refused_with_the_reason(text, complaint):

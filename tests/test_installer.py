@@ -51,8 +51,12 @@ parts = ["tiny_part_a/data/config.json"]
 @pytest.fixture
 def wheelhouse(tmp_path) -> Path:
     house = tmp_path / "wheelhouse"
-    build_wheel(house, "tiny-part-a", "1.0.0",
-                {"tiny_part_a/data/weights.part0": PART_A, "tiny_part_a/data/config.json": CONFIG})
+    build_wheel(
+        house,
+        "tiny-part-a",
+        "1.0.0",
+        {"tiny_part_a/data/weights.part0": PART_A, "tiny_part_a/data/config.json": CONFIG},
+    )
     build_wheel(house, "tiny-part-b", "1.0.0", {"tiny_part_b/data/weights.part1": PART_B})
     return house
 
@@ -96,6 +100,7 @@ def test_progress_is_reported_for_every_byte(store, wheelhouse):
 
         def advance(amount):
             seen[description][1] += amount
+
         return advance
 
     store.pull("tiny", find_links=wheelhouse, progress=start)
@@ -126,7 +131,7 @@ def test_one_changed_byte_is_found_and_nothing_loads_it(store, wheelhouse):
     result = store.verify("tiny")
     assert not result.ok and result.status == "checksum_mismatch"
     assert [f.path for f in result.files if f.status == "checksum_mismatch"] == ["weights.bin"]
-    with pytest.raises(ChecksumMismatch, match="weights.bin"):
+    with pytest.raises(ChecksumMismatch, match=r"weights\.bin"):
         store.require_verified("tiny")
 
 
@@ -158,7 +163,7 @@ def test_remove(store, wheelhouse):
 def test_missing_wheels_give_a_download_error_with_the_offline_hint(store, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(DownloadFailed, match="--from DIR"):
+    with pytest.raises(DownloadFailed, match=r"--from DIR"):
         store.pull("tiny", find_links=empty)
     assert store.installed_ids() == []
 

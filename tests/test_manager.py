@@ -42,9 +42,8 @@ def test_callers_take_turns(chat_kit):
 
 def test_no_chat_model_says_how_to_install_it(bare_settings):
     kit = Kit(bare_settings)
-    with pytest.raises(ModelNotInstalled) as caught:
-        with kit.manager.acquire("chat"):
-            pass
+    with pytest.raises(ModelNotInstalled) as caught, kit.manager.acquire("chat"):
+        pass
     assert caught.value.code == "model_not_installed"
     assert f"edgekit models pull {CHAT_MODEL}" in caught.value.message
 
@@ -60,14 +59,12 @@ def test_a_tampered_chat_model_is_never_loaded(bare_settings, installed_models_d
         stream.seek(123_456)
         stream.write(bytes([byte[0] ^ 0x01]))
     kit = Kit(bare_settings)
-    with pytest.raises(ChecksumMismatch):
-        with kit.manager.acquire("chat"):
-            pass
+    with pytest.raises(ChecksumMismatch), kit.manager.acquire("chat"):
+        pass
     assert kit.manager.loaded_ids() == []
 
 
 def test_unknown_task(chat_kit):
-    with pytest.raises(EdgekitError) as caught:
-        with chat_kit.manager.acquire("dance"):
-            pass
+    with pytest.raises(EdgekitError) as caught, chat_kit.manager.acquire("dance"):
+        pass
     assert caught.value.code == "task_unavailable"

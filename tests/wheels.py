@@ -20,7 +20,9 @@ def build_wheel(directory: Path, name: str, version: str, files: dict[str, bytes
     members = dict(files)
     members[f"{module}/__init__.py"] = b""
     members[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
-    members[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: edgekit-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    members[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: edgekit-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in members.items())
     members[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
     path = directory / f"{module}-{version}-py3-none-any.whl"

@@ -22,8 +22,13 @@ def list_models(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
     kit = ctx.obj
     rows = [
         {
-            "id": spec.id, "task": spec.task, "engine": spec.engine, "size_mb": spec.size_mb,
-            "ram_mb": spec.ram_mb, "languages": list(spec.languages), "default": spec.default,
+            "id": spec.id,
+            "task": spec.task,
+            "engine": spec.engine,
+            "size_mb": spec.size_mb,
+            "ram_mb": spec.ram_mb,
+            "languages": list(spec.languages),
+            "default": spec.default,
             "status": kit.models.status(spec.id),
         }
         for spec in kit.catalog.all()
@@ -33,8 +38,14 @@ def list_models(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
         return
     table = Table("id", "task", "size MB", "RAM MB", "languages", "status")
     for row in rows:
-        table.add_row(row["id"] + (" *" if row["default"] else ""), row["task"], f"{row['size_mb']:.0f}",
-                      f"{row['ram_mb']:.0f}", ", ".join(row["languages"]), row["status"])
+        table.add_row(
+            row["id"] + (" *" if row["default"] else ""),
+            row["task"],
+            f"{row['size_mb']:.0f}",
+            f"{row['ram_mb']:.0f}",
+            ", ".join(row["languages"]),
+            row["status"],
+        )
     Console().print(table)
     typer.echo("* installed by: edgekit models pull --defaults")
 
@@ -76,9 +87,7 @@ def verify(
     with progress_bars(enabled=not as_json) as progress:
         results = [kit.models.verify(i, progress) for i in ids]
     if as_json:
-        print_json([
-            {"id": r.model_id, "status": r.status, "files": [f.__dict__ for f in r.files]} for r in results
-        ])
+        print_json([{"id": r.model_id, "status": r.status, "files": [f.__dict__ for f in r.files]} for r in results])
     else:
         for r in results:
             color = "green" if r.ok else "red"
@@ -93,10 +102,13 @@ def verify(
         first = failed[0]
         bad = next((f for f in first.files if f.status != "ok"), None)
         if bad is not None and bad.status == "checksum_mismatch":
-            raise ChecksumMismatch(first.model_id, kit.models.model_dir(first.model_id) / bad.path,
-                                   bad.expected, bad.actual)
-        raise EdgekitError(f"Model '{first.model_id}' is {first.status.replace('_', ' ')}.",
-                           code=first.status if first.status != "missing" else "model_incomplete")
+            raise ChecksumMismatch(
+                first.model_id, kit.models.model_dir(first.model_id) / bad.path, bad.expected, bad.actual
+            )
+        raise EdgekitError(
+            f"Model '{first.model_id}' is {first.status.replace('_', ' ')}.",
+            code=first.status if first.status != "missing" else "model_incomplete",
+        )
 
 
 @models_cli.command("remove")

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     Progress,
     TaskProgressColumn,
     TextColumn,
@@ -23,7 +22,7 @@ err_console = Console(stderr=True)
 @contextmanager
 def progress_bars(enabled: bool = True) -> Iterator[StartTask]:
     if not enabled:
-        yield lambda _d, _t: (lambda _a: None)
+        yield lambda _d, _t: lambda _a: None
         return
     with Progress(
         TextColumn("{task.description}"),
@@ -41,4 +40,4 @@ def progress_bars(enabled: bool = True) -> Iterator[StartTask]:
         yield start
 
 
-__all__ = ["progress_bars", "err_console", "DownloadColumn"]
+__all__ = ["err_console", "progress_bars"]

@@ -15,7 +15,7 @@ from edgekit.server import create_app
 def reachable_addresses(host: str, port: int) -> list[str]:
     if host not in ("0.0.0.0", "::"):
         return [f"http://{host}:{port}"]
-    addresses = ["http://localhost:%d" % port]
+    addresses = [f"http://localhost:{port}"]
     for entries in psutil.net_if_addrs().values():
         for entry in entries:
             if entry.family == socket.AF_INET and not entry.address.startswith("127."):
@@ -33,7 +33,7 @@ def serve_command(
     host = host or kit.settings.host
     port = port or kit.settings.port
     app = create_app(kit=kit)
-    kit.db  # prepare the database before printing that we are up
+    kit.prepare_database()  # before saying we are up
     for address in reachable_addresses(host, port):
         typer.secho(f"edgekit is serving on {address}", fg="green")
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

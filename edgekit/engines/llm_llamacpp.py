@@ -88,13 +88,21 @@ class LlamaCppEngine(Engine):
         if self.spec.prompt_format == "chat_template":
             chunks = llm.create_chat_completion(
                 messages=[{"role": "user", "content": question}],
-                max_tokens=max_tokens, temperature=temperature, seed=seed, stream=True,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                seed=seed,
+                stream=True,
             )
             pieces = ((c["choices"][0]["delta"].get("content") or "", c["choices"][0]["finish_reason"]) for c in chunks)
         else:
             prompt, stop = self.question_prompt(question)
             chunks = llm.create_completion(
-                prompt, max_tokens=max_tokens, temperature=temperature, seed=seed, stop=stop, stream=True,
+                prompt,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                seed=seed,
+                stop=stop,
+                stream=True,
                 repeat_penalty=self.spec.prompt.get("repeat_penalty", 1.1),
             )
             pieces = ((c["choices"][0]["text"], c["choices"][0]["finish_reason"]) for c in chunks)
@@ -102,7 +110,7 @@ class LlamaCppEngine(Engine):
             if finish_reason:
                 generation.finish_reason = finish_reason
             if not generation.text:
-                text = text.lstrip()  # completion prompts end at "Answer:", so the model starts with a space
+                text = text.lstrip()  # noqa: PLW2901  (prompts end at "Answer:": the model starts with a space)
             if text:
                 generation.text += text
                 yield text

@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        kit.db  # migrate before the first request, so a broken data directory fails at start, loudly
+        kit.prepare_database()
         kit.plugins.hook.startup(ctx=kit)
         yield
         kit.plugins.hook.shutdown(ctx=kit)

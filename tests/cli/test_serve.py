@@ -24,8 +24,13 @@ def served(home, installed_models_dir):
     port = free_port()
     env = {**os.environ, "EDGEKIT_HOME": str(home), "EDGEKIT_MODELS_DIR": str(installed_models_dir)}
     edgekit = Path(sys.executable).parent / "edgekit"
-    process = subprocess.Popen([str(edgekit), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(edgekit), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -56,8 +61,13 @@ def test_serve_with_an_unusable_data_directory_fails_clearly(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     edgekit = Path(sys.executable).parent / "edgekit"
-    run = subprocess.run([str(edgekit), "--home", str(blocker / "home"), "serve", "--port", str(free_port())],
-                         capture_output=True, text=True, timeout=30)
+    run = subprocess.run(
+        [str(edgekit), "--home", str(blocker / "home"), "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert run.returncode == 1
     assert "data_dir_unwritable" in run.stderr and str(blocker) in run.stderr
     assert "Traceback" not in run.stderr

@@ -6,8 +6,9 @@ from edgekit.engines.llm_llamacpp import Generation
 def test_streams_an_answer_in_pieces(chat_kit):
     generation = Generation()
     with chat_kit.manager.acquire("chat") as llm:
-        pieces = list(llm.stream_answer("How do I store maize after harvest?", max_tokens=40, seed=7,
-                                        generation=generation))
+        pieces = list(
+            llm.stream_answer("How do I store maize after harvest?", max_tokens=40, seed=7, generation=generation)
+        )
     assert len(pieces) > 1, "tokens should arrive one by one, not as one block"
     assert "".join(pieces) == generation.text
     assert generation.text.strip()
@@ -18,8 +19,9 @@ def test_streams_an_answer_in_pieces(chat_kit):
 def test_max_tokens_bounds_the_answer(chat_kit):
     generation = Generation()
     with chat_kit.manager.acquire("chat") as llm:
-        list(llm.stream_answer("Tell me everything about cassava farming.", max_tokens=5, seed=1,
-                               generation=generation))
+        list(
+            llm.stream_answer("Tell me everything about cassava farming.", max_tokens=5, seed=1, generation=generation)
+        )
     assert generation.tokens <= 6  # re-tokenising the text may differ from the sampled count by one
     assert generation.finish_reason in ("length", "stop")
 

@@ -53,5 +53,6 @@ def test_errors_have_one_shape_with_a_stable_code(bare_settings):
     with TestClient(create_app(kit=kit)) as client:
         response = client.get("/boom")
     assert response.status_code == 503
-    assert response.json() == {"error": {"code": "model_not_installed",
-                                         "message": ModelNotInstalled(CHAT_MODEL).message}}
+    assert response.json() == {
+        "error": {"code": "model_not_installed", "message": ModelNotInstalled(CHAT_MODEL).message}
+    }

@@ -13,8 +13,10 @@ from edgekit.store.tables import Exchange
 def test_migrates_an_empty_database_to_head(bare_settings):
     engine = create_db_engine(bare_settings)
     assert migrate(engine) == head_revision()
-    tables = {row[0] for row in sqlite3.connect(bare_settings.db_path).execute(
-        "SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = {
+        row[0]
+        for row in sqlite3.connect(bare_settings.db_path).execute("SELECT name FROM sqlite_master WHERE type='table'")
+    }
     assert {"exchange", "alembic_version"} <= tables
     status = database_status(engine)
     assert status["ok"] and status["journal_mode"] == "wal"
