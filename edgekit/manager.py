@@ -15,7 +15,7 @@ from edgekit.errors import EdgekitError
 from edgekit.installer import ModelStore
 from edgekit.settings import Settings
 
-TASK_NAMES = {"chat": "Chat model"}
+TASK_NAMES = {"chat": "Chat model", "stt": "Speech model", "tts": "Voice", "embed": "Embedding model"}
 
 
 class ModelManager:
@@ -29,9 +29,15 @@ class ModelManager:
 
     def model_for(self, task: str) -> str:
         """The model id that serves a task on this box."""
-        if task == "chat":
-            return self.settings.chat_model
-        raise EdgekitError(f"No engine serves the task '{task}' yet.", code="task_unavailable")
+        by_task = {
+            "chat": self.settings.chat_model,
+            "stt": self.settings.stt_model,
+            "tts": self.settings.tts_model,
+            "embed": self.settings.embed_model,
+        }
+        if task not in by_task:
+            raise EdgekitError(f"No model serves the task '{task}'.", code="task_unavailable")
+        return by_task[task]
 
     def loaded_ids(self) -> list[str]:
         return sorted(self._loaded)
@@ -39,8 +45,13 @@ class ModelManager:
     @contextmanager
     def acquire(self, task: str) -> Iterator[Engine]:
         """Hold the model that serves `task`, loaded and to ourselves, for the length of the block."""
-        model_id = self.model_for(task)
-        engine, lock = self._engine(model_id, TASK_NAMES.get(task, "Model"))
+        with self.acquire_model(self.model_for(task), TASK_NAMES.get(task, "Model")) as engine:
+            yield engine
+
+    @contextmanager
+    def acquire_model(self, model_id: str, what: str = "Model") -> Iterator[Engine]:
+        """Hold one model by id (a caller that must choose, e.g. English or multilingual speech)."""
+        engine, lock = self._engine(model_id, what)
         with lock:
             yield engine
 

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     port: int = 8080
     threads: int = Field(default_factory=default_threads, ge=1)
     chat_model: str = Field(default="gemma3-270m-q4km", description="Catalog id of the chat model.")
+    stt_model: str = Field(default="whisper-tiny-en", description="Speech-to-text model for English.")
+    stt_multilingual_model: str = Field(default="whisper-base", description="Speech-to-text for other languages.")
+    tts_model: str = Field(default="piper-en-us-joe-medium", description="Neural voice for English speech.")
+    embed_model: str = Field(default="minilm-int8", description="Embedding model for knowledge search.")
     max_tokens: int = Field(default=200, ge=1, description="Default answer length for ask.")
 
     @property
