@@ -90,6 +90,16 @@ class EngineError(EdgekitError):
     http_status = 500
 
 
+class ModelTooLarge(EdgekitError):
+    code = "model_too_large"
+    http_status = 507
+
+
+class MemoryBusy(EdgekitError):
+    code = "memory_busy"
+    http_status = 503
+
+
 class BadInput(EdgekitError):
     code = "bad_input"
     http_status = 400

@@ -1,32 +1,55 @@
-"""ModelManager: the one place models are loaded, so that there is one instance of each and callers take turns.
+"""ModelManager: the one place models are loaded, inside one RAM budget.
 
-Models load on first use and only after their files are verified. Each loaded model has a lock: a llama.cpp
-context or a speech model is not safe to use from two threads at once.
+- One instance per model, loaded on first use and only after its files are verified.
+- Each loaded model has a lock: a llama.cpp context or a speech model is not safe from two threads at once.
+- Loading a model that does not fit evicts the least recently used idle models first. A model larger than the
+  whole budget is refused with a clear error instead of letting the kernel kill the server.
+- A model idle for longer than the keep-alive is unloaded (unload_idle, run by a reaper thread in the server),
+  so a box that served one voice question at noon does not hold the speech model all afternoon.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
-from edgekit.errors import EdgekitError
+from edgekit.errors import EdgekitError, MemoryBusy, ModelTooLarge
 from edgekit.installer import ModelStore
 from edgekit.settings import Settings
 
 TASK_NAMES = {"chat": "Chat model", "stt": "Speech model", "tts": "Voice", "embed": "Embedding model"}
 
 
+@dataclass
+class Loaded:
+    engine: Engine
+    ram_mb: float
+    last_used: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    users: int = 0  # callers holding or waiting for this model: never evicted while above zero
+
+
 class ModelManager:
-    def __init__(self, settings: Settings, store: ModelStore, engines: dict[str, type[Engine]]):
+    def __init__(
+        self,
+        settings: Settings,
+        store: ModelStore,
+        engines: dict[str, type[Engine]],
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.settings = settings
         self.store = store
         self.engines = engines
-        self._loaded: dict[str, Engine] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._registry_lock = threading.Lock()
+        self.clock = clock
+        self.budget_mb = settings.ram_budget_mb
+        self._loaded: dict[str, Loaded] = {}
+        self._state = threading.Condition()
 
+    # --- which model -------------------------------------------------------------------------------
     def model_for(self, task: str) -> str:
         """The model id that serves a task on this box."""
         by_task = {
@@ -39,9 +62,7 @@ class ModelManager:
             raise EdgekitError(f"No model serves the task '{task}'.", code="task_unavailable")
         return by_task[task]
 
-    def loaded_ids(self) -> list[str]:
-        return sorted(self._loaded)
-
+    # --- using a model -----------------------------------------------------------------------------
     @contextmanager
     def acquire(self, task: str) -> Iterator[Engine]:
         """Hold the model that serves `task`, loaded and to ourselves, for the length of the block."""
@@ -50,31 +71,117 @@ class ModelManager:
 
     @contextmanager
     def acquire_model(self, model_id: str, what: str = "Model") -> Iterator[Engine]:
-        """Hold one model by id (a caller that must choose, e.g. English or multilingual speech)."""
-        engine, lock = self._engine(model_id, what)
-        with lock:
-            yield engine
+        """Hold one model by id (for a caller that must choose, e.g. English or multilingual speech)."""
+        entry = self._pin(model_id, what)
+        try:
+            with entry.lock:
+                yield entry.engine
+        finally:
+            with self._state:
+                entry.users -= 1
+                entry.last_used = self.clock()
+                self._state.notify_all()
 
-    def _engine(self, model_id: str, what: str) -> tuple[Engine, threading.Lock]:
-        with self._registry_lock:
-            if model_id not in self._loaded:
-                spec, directory = self.store.require_verified(model_id, what)
-                engine_class = self.engines.get(spec.engine)
-                if engine_class is None:
-                    raise EdgekitError(
-                        f"Model '{model_id}' needs the '{spec.engine}' engine, which is not available here "
-                        f"(engines: {', '.join(sorted(self.engines)) or 'none'}).",
-                        code="engine_unavailable",
-                    )
-                engine = engine_class(spec, directory, self.settings)
-                engine.load()
-                self._loaded[model_id] = engine
-                self._locks[model_id] = threading.Lock()
-            return self._loaded[model_id], self._locks[model_id]
+    def _pin(self, model_id: str, what: str) -> Loaded:
+        with self._state:
+            entry = self._loaded.get(model_id)
+            if entry is None:
+                entry = self._load(model_id, what)
+            entry.users += 1
+            entry.last_used = self.clock()
+            return entry
+
+    def _load(self, model_id: str, what: str) -> Loaded:
+        """Load under the state lock: loads are rare and short, and one at a time keeps peak memory known."""
+        spec, directory = self.store.require_verified(model_id, what)
+        engine_class = self.engines.get(spec.engine)
+        if engine_class is None:
+            raise EdgekitError(
+                f"Model '{model_id}' needs the '{spec.engine}' engine, which is not available here "
+                f"(engines: {', '.join(sorted(self.engines)) or 'none'}).",
+                code="engine_unavailable",
+            )
+        engine = engine_class(spec, directory, self.settings)
+        need = engine.memory_estimate_mb()
+        if need > self.budget_mb:
+            raise ModelTooLarge(
+                f"Model '{model_id}' needs about {need:.0f} MB of RAM, more than the whole budget of "
+                f"{self.budget_mb:.0f} MB. Choose a smaller model, or raise EDGEKIT_RAM_BUDGET_MB if the box has "
+                f"the memory."
+            )
+        self._make_room(need)
+        engine.load()
+        entry = Loaded(engine=engine, ram_mb=need, last_used=self.clock())
+        self._loaded[model_id] = entry
+        return entry
+
+    def _make_room(self, need: float) -> None:
+        deadline = self.clock() + self.settings.load_wait_s
+        while self.used_mb() + need > self.budget_mb:
+            idle = [(e.last_used, i) for i, e in self._loaded.items() if e.users == 0]
+            if idle:
+                self._unload(min(idle)[1])
+                continue
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise MemoryBusy(
+                    f"Every loaded model is in use and {need:.0f} MB more would pass the {self.budget_mb:.0f} MB "
+                    f"budget. Try again in a moment."
+                )
+            self._state.wait(timeout=min(remaining, 1.0))
+
+    # --- unloading ---------------------------------------------------------------------------------
+    def _unload(self, model_id: str) -> None:
+        entry = self._loaded.pop(model_id)
+        entry.engine.unload()
+
+    def unload_idle(self) -> list[str]:
+        """Unload models unused for longer than the keep-alive. Returns the ids unloaded."""
+        with self._state:
+            now = self.clock()
+            expired = [
+                i for i, e in self._loaded.items() if e.users == 0 and now - e.last_used >= self.settings.keep_alive_s
+            ]
+            for model_id in expired:
+                self._unload(model_id)
+            return expired
 
     def unload_all(self) -> None:
-        with self._registry_lock:
-            for engine in self._loaded.values():
-                engine.unload()
-            self._loaded.clear()
-            self._locks.clear()
+        with self._state:
+            for model_id in list(self._loaded):
+                self._unload(model_id)
+
+    def start_reaper(self, interval_s: float = 10.0) -> threading.Event:
+        """Run unload_idle every interval in a daemon thread; set the returned event to stop it."""
+        stop = threading.Event()
+
+        def reap() -> None:
+            while not stop.wait(interval_s):
+                self.unload_idle()
+
+        threading.Thread(target=reap, name="edgekit-model-reaper", daemon=True).start()
+        return stop
+
+    # --- what is loaded ----------------------------------------------------------------------------
+    def used_mb(self) -> float:
+        return sum(e.ram_mb for e in self._loaded.values())
+
+    def loaded_ids(self) -> list[str]:
+        return sorted(self._loaded)
+
+    def status(self) -> list[dict]:
+        with self._state:
+            now = self.clock()
+            return [
+                {
+                    "id": model_id,
+                    "task": e.engine.spec.task,
+                    "ram_mb": round(e.ram_mb),
+                    "in_use": e.users > 0,
+                    "idle_s": round(now - e.last_used, 1),
+                    "unloads_in_s": None
+                    if e.users
+                    else round(max(0.0, self.settings.keep_alive_s - (now - e.last_used)), 1),
+                }
+                for model_id, e in sorted(self._loaded.items())
+            ]

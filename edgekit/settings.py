@@ -25,6 +25,13 @@ def default_threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def default_ram_budget_mb() -> float:
+    """Half the physical memory: the rest is for the OS, the web server and the page cache."""
+    import psutil
+
+    return round(psutil.virtual_memory().total / 1e6 / 2)
+
+
 def bundled_catalog_dir() -> Path:
     """The model catalog: models/ beside the package in a checkout, or the copy inside the wheel."""
     package_dir = Path(__file__).resolve().parent
@@ -51,6 +58,9 @@ class Settings(BaseSettings):
     tts_model: str = Field(default="piper-en-us-joe-medium", description="Neural voice for English speech.")
     embed_model: str = Field(default="minilm-int8", description="Embedding model for knowledge search.")
     max_tokens: int = Field(default=200, ge=1, description="Default answer length for ask.")
+    ram_budget_mb: float = Field(default_factory=default_ram_budget_mb, gt=0, description="RAM for loaded models.")
+    keep_alive_s: float = Field(default=300, ge=0, description="Unload a model idle for this long.")
+    load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
 
     @property
     def models_dir(self) -> Path:

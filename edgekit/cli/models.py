@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from pathlib import Path
 
 import typer
@@ -12,6 +14,21 @@ from edgekit.cli.output import print_json
 from edgekit.cli.progress import progress_bars
 from edgekit.errors import BadInput, ChecksumMismatch, EdgekitError
 from edgekit.hookspecs import hookimpl
+
+
+def server_models_status(port: int) -> dict:
+    """Ask the server on this box (loopback only) which models it holds."""
+    url = f"http://127.0.0.1:{port}/api/models/status"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.load(response)
+    except OSError as exc:
+        raise EdgekitError(
+            f"No edgekit server answers on port {port} ({exc}); models load inside the server, so nothing is "
+            f"loaded. Start it with: edgekit serve",
+            code="server_not_running",
+        ) from exc
+
 
 models_cli = typer.Typer(help="Install, check and remove models.", no_args_is_help=True)
 
@@ -121,3 +138,31 @@ def remove(ctx: typer.Context, model_id: str = typer.Argument(..., metavar="ID")
 @hookimpl
 def register_commands(cli):
     cli.add_typer(models_cli, name="models")
+
+
+@models_cli.command("status")
+def status(
+    ctx: typer.Context,
+    port: int = typer.Option(None, "--port", help="Port of the running server (default: settings)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+):
+    """Models loaded by the running server: RAM, last use and when each unloads if left idle."""
+    body = server_models_status(port or ctx.obj.settings.port)
+    if as_json:
+        print_json(body)
+        return
+    typer.echo(f"RAM budget {body['budget_mb']} MB, {body['used_mb']} MB in use by models")
+    if not body["loaded"]:
+        typer.echo("No model is loaded.")
+        return
+    table = Table("id", "task", "RAM MB", "in use", "idle s", "unloads in s")
+    for row in body["loaded"]:
+        table.add_row(
+            row["id"],
+            row["task"],
+            str(row["ram_mb"]),
+            "yes" if row["in_use"] else "no",
+            str(row["idle_s"]),
+            "-" if row["unloads_in_s"] is None else str(row["unloads_in_s"]),
+        )
+    Console().print(table)

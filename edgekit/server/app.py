@@ -20,9 +20,11 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         kit.prepare_database()
+        stop_reaper = kit.manager.start_reaper()
         kit.plugins.hook.startup(ctx=kit)
         yield
         kit.plugins.hook.shutdown(ctx=kit)
+        stop_reaper.set()
         kit.close()
 
     app = FastAPI(title="edgekit", version=__version__, lifespan=lifespan, docs_url="/docs", redoc_url=None)

@@ -1,5 +1,6 @@
 """`edgekit serve` as a real process on loopback, the way make run starts it."""
 
+import json
 import os
 import socket
 import subprocess
@@ -71,3 +72,25 @@ def test_serve_with_an_unusable_data_directory_fails_clearly(tmp_path):
     assert run.returncode == 1
     assert "data_dir_unwritable" in run.stderr and str(blocker) in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_models_status_asks_the_running_server(served):
+    url, _process = served
+    port = url.rsplit(":", 1)[1]
+    edgekit = Path(sys.executable).parent / "edgekit"
+    run = subprocess.run(
+        [str(edgekit), "models", "status", "--port", port, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    body = json.loads(run.stdout)
+    assert body["loaded"] == [] and body["used_mb"] == 0 and body["budget_mb"] > 0
+
+
+def test_models_status_without_a_server_says_so(edgekit):
+    result = edgekit("models", "status", "--port", str(free_port()))
+    assert result.exit_code == 1
+    assert "server_not_running" in result.stderr and "edgekit serve" in result.stderr

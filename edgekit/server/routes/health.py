@@ -19,7 +19,7 @@ def health(kit: Kit) -> dict:
         "status": "ok",
         "version": __version__,
         "models": models,
-        "models_loaded": kit.manager.loaded_ids() if "manager" in kit.__dict__ else [],
+        "models_loaded": kit.manager.loaded_ids(),
         "apps_failed": [{"name": f.name, "reason": f.reason} for f in kit.plugins.failed],
     }
 
@@ -29,3 +29,8 @@ def register_routes(router):
     @router.get("/healthz")
     def healthz(kit: Kit = Depends(get_kit)) -> dict:
         return health(kit)
+
+    @router.get("/api/models/status")
+    def models_status(kit: Kit = Depends(get_kit)) -> dict:
+        manager = kit.manager
+        return {"budget_mb": round(manager.budget_mb), "used_mb": round(manager.used_mb()), "loaded": manager.status()}
