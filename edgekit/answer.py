@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-
-from sqlalchemy.engine import Engine as DbEngine
+from typing import TYPE_CHECKING
 
 from edgekit.engines.llm_llamacpp import Generation
 from edgekit.errors import BadInput
 from edgekit.manager import ModelManager
-from edgekit.store import session_for
-from edgekit.store.tables import Exchange
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine as DbEngine
 
 MAX_QUESTION_CHARS = 2000
 
@@ -71,6 +71,9 @@ def ask(
         latency_ms=round((time.perf_counter() - started) * 1000),
     )
     if db is not None:
+        from edgekit.store import session_for
+        from edgekit.store.tables import Exchange
+
         with session_for(db) as session:
             session.add(Exchange(question=question, **result.as_dict()))
             session.commit()

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from sqlalchemy.engine import Engine as DbEngine
+from typing import TYPE_CHECKING
 
 from edgekit.catalog import Catalog
 from edgekit.installer import ModelStore
 from edgekit.manager import ModelManager
 from edgekit.plugins import PluginHost, load_plugins
 from edgekit.settings import Settings
-from edgekit.store import create_db_engine, migrate
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine as DbEngine
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Kit:
     @cached_property
     def db(self) -> DbEngine:
         """The database, migrated to the newest schema on first use."""
+        from edgekit.store import create_db_engine, migrate  # SQLAlchemy is slow to import: only when needed
+
         engine = create_db_engine(self.settings)
         migrate(engine)
         return engine

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from edgekit.hookspecs import hookimpl
-from edgekit.store import create_db_engine, migrate
 
 db_cli = typer.Typer(help="The box's database.", no_args_is_help=True)
 
@@ -13,6 +12,8 @@ db_cli = typer.Typer(help="The box's database.", no_args_is_help=True)
 @db_cli.command("upgrade")
 def upgrade(ctx: typer.Context):
     """Create the database or apply pending migrations (safe to run again)."""
+    from edgekit.store import create_db_engine, migrate
+
     settings = ctx.obj.settings
     engine = create_db_engine(settings)
     try:

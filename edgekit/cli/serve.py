@@ -6,10 +6,8 @@ import socket
 
 import psutil
 import typer
-import uvicorn
 
 from edgekit.hookspecs import hookimpl
-from edgekit.server import create_app
 
 
 def reachable_addresses(host: str, port: int) -> list[str]:
@@ -29,6 +27,10 @@ def serve_command(
     port: int = typer.Option(None, "--port", help="Port (default: settings, 8080)."),
 ):
     """Serve the box's web page and API."""
+    import uvicorn  # the web stack is imported by the one command that needs it
+
+    from edgekit.server import create_app
+
     kit = ctx.obj
     host = host or kit.settings.host
     port = port or kit.settings.port

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Depends
-
 from edgekit import __version__
 from edgekit.hookspecs import hookimpl
 from edgekit.kit import Kit
-from edgekit.server.deps import get_kit
 
 
 def health(kit: Kit) -> dict:
@@ -26,6 +23,10 @@ def health(kit: Kit) -> dict:
 
 @hookimpl
 def register_routes(router):
+    from fastapi import Depends  # route modules are plugins the CLI loads too: keep its start-up fast
+
+    from edgekit.server.deps import get_kit
+
     @router.get("/healthz")
     def healthz(kit: Kit = Depends(get_kit)) -> dict:
         return health(kit)
