@@ -12,6 +12,7 @@ from edgekit.kit import Kit
 from edgekit.settings import Settings
 
 CHAT_MODEL = "gemma3-270m-q4km"
+VOICE_MODEL = "piper-en-us-joe-medium"
 
 
 @pytest.fixture(autouse=True)
@@ -54,5 +55,13 @@ def bare_settings(home) -> Settings:
 def chat_kit(installed_models_dir, tmp_path_factory) -> Kit:
     """One kit whose chat model stays loaded for the whole session (loading it once keeps the suite fast)."""
     kit = Kit(Settings(home=tmp_path_factory.mktemp("chat-home"), models_dir_override=installed_models_dir, threads=2))
+    yield kit
+    kit.close()
+
+
+@pytest.fixture(scope="session")
+def voice_kit(installed_models_dir, tmp_path_factory) -> Kit:
+    """One kit whose Piper voice stays loaded for the whole session."""
+    kit = Kit(Settings(home=tmp_path_factory.mktemp("voice-home"), models_dir_override=installed_models_dir, threads=2))
     yield kit
     kit.close()
