@@ -18,6 +18,8 @@ from edgekit.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
+    from edgekit.auth import Accounts
+
 
 @dataclass
 class Kit:
@@ -48,6 +50,12 @@ class Kit:
         engine = create_db_engine(self.settings)
         migrate(engine)
         return engine
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from edgekit.auth import Accounts
+
+        return Accounts(self.db, self.settings)
 
     def prepare_database(self) -> None:
         """Open and migrate the database now, so a broken data directory fails at start, loudly."""

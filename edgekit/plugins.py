@@ -27,6 +27,8 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.serve",
     "edgekit.cli.doctor",
     "edgekit.cli.db",
+    "edgekit.cli.users",
+    "edgekit.server.routes.auth",
 )
 
 

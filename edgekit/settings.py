@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=200, ge=1, description="Default answer length for ask.")
     ram_budget_mb: float = Field(default_factory=default_ram_budget_mb, gt=0, description="RAM for loaded models.")
     keep_alive_s: float = Field(default=300, ge=0, description="Unload a model idle for this long.")
+    login_max_failures: int = Field(default=5, ge=1, description="Wrong tries before an account locks.")
+    login_lockout_s: float = Field(default=900, ge=0, description="How long a locked account stays locked.")
+    login_delay_s: float = Field(default=0.5, ge=0, description="First wait after a wrong try; doubles each time.")
+    session_ttl_s: float = Field(default=12 * 3600, gt=0, description="How long a browser stays signed in.")
+    open_v1_access: bool = Field(default=False, description="Let /v1 clients on the local network in without a token.")
     load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
 
     @property

@@ -66,3 +66,15 @@ def test_a_corrupt_database_file_is_a_clear_error(bare_settings):
     assert caught.value.code == "database_error"
     assert str(bare_settings.db_path) in caught.value.message
     assert bare_settings.db_path.read_bytes() == b"this is not a database" * 100, "nothing overwritten"
+
+
+def test_migrations_match_the_tables(bare_settings):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    engine = create_db_engine(bare_settings)
+    migrate(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []

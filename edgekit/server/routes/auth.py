@@ -1,0 +1,50 @@
+"""Sign in and out. A browser gets an HttpOnly, SameSite=Strict session cookie; a wrong PIN answers slowly, and
+more slowly each time, until the account locks for a while."""
+
+# No `from __future__ import annotations`: FastAPI must see the real Request/Response classes imported below.
+
+from edgekit.hookspecs import hookimpl
+
+
+@hookimpl
+def register_routes(router):
+    import asyncio
+
+    from fastapi import Depends, Request, Response
+    from pydantic import BaseModel, Field
+
+    from edgekit.auth import LoginFailed, NotAuthenticated
+    from edgekit.kit import Kit
+    from edgekit.server.deps import SESSION_COOKIE, current_user, get_kit
+
+    class Login(BaseModel):
+        name: str = Field(min_length=1, max_length=64)
+        secret: str = Field(min_length=1, max_length=256, description="PIN or password")
+
+    @router.post("/auth/login")
+    async def login(body: Login, request: Request, response: Response, kit: Kit = Depends(get_kit)) -> dict:
+        try:
+            # argon2 is deliberately slow: run it off the event loop so other phones are not kept waiting
+            user = await asyncio.to_thread(kit.accounts.authenticate, body.name, body.secret)
+        except LoginFailed as failed:
+            await asyncio.sleep(failed.delay_s)
+            raise
+        cookie = kit.accounts.open_session(user)
+        response.set_cookie(
+            SESSION_COOKIE, cookie, httponly=True, samesite="strict", max_age=int(kit.settings.session_ttl_s), path="/"
+        )
+        return {"name": user.name, "role": user.role}
+
+    @router.post("/auth/logout")
+    def logout(request: Request, response: Response, kit: Kit = Depends(get_kit)) -> dict:
+        if cookie := request.cookies.get(SESSION_COOKIE):
+            kit.accounts.close_session(cookie)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return {"signed_out": True}
+
+    @router.get("/auth/me")
+    def me(request: Request) -> dict:
+        user = current_user(request)
+        if user is None:
+            raise NotAuthenticated("Not signed in.")
+        return {"name": user.name, "role": user.role}

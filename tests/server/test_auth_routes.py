@@ -1,0 +1,69 @@
+import pytest
+from fastapi import APIRouter, Depends
+from fastapi.testclient import TestClient
+
+from edgekit.hookspecs import hookimpl
+from edgekit.kit import Kit
+from edgekit.plugins import load_plugins
+from edgekit.server import create_app
+from edgekit.server.deps import SESSION_COOKIE, require_roles
+from edgekit.settings import Settings
+
+
+class HealthOnly:
+    """Stands for a health app route: only health workers and technicians."""
+
+    @hookimpl
+    def register_routes(self, router: APIRouter):
+        @router.get("/test/health-records")
+        def records(user=Depends(require_roles("health_worker", "admin"))):
+            return {"seen_by": user.name}
+
+
+@pytest.fixture
+def client(home):
+    settings = Settings(home=home, login_max_failures=3, login_delay_s=0.01)
+    kit = Kit(settings, plugin_host=load_plugins(extra=(HealthOnly(),)))
+    kit.accounts.add_user("amina", "health_worker", pin="4821")
+    kit.accounts.add_user("baraka", "student", pin="1357")
+    with TestClient(create_app(kit=kit)) as test_client:
+        test_client.kit = kit
+        yield test_client
+
+
+def test_login_sets_a_safe_cookie_and_me_knows_the_user(client):
+    response = client.post("/auth/login", json={"name": "amina", "secret": "4821"})
+    assert response.status_code == 200 and response.json() == {"name": "amina", "role": "health_worker"}
+    cookie = response.headers["set-cookie"]
+    assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert client.get("/auth/me").json()["name"] == "amina"
+    assert client.get("/test/health-records").json() == {"seen_by": "amina"}
+    client.post("/auth/logout")
+    assert client.get("/auth/me").status_code == 401
+
+
+def test_wrong_pin_then_lockout(client):
+    for expected in ("login_failed", "login_failed", "account_locked"):
+        response = client.post("/auth/login", json={"name": "amina", "secret": "0000"})
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == expected
+    right = client.post("/auth/login", json={"name": "amina", "secret": "4821"})
+    assert right.json()["error"]["code"] == "account_locked"
+
+
+def test_a_student_token_cannot_reach_health_routes(client):
+    student_token = client.kit.accounts.create_token("baraka")
+    worker_token = client.kit.accounts.create_token("amina")
+    denied = client.get("/test/health-records", headers={"Authorization": f"Bearer {student_token}"})
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+    allowed = client.get("/test/health-records", headers={"Authorization": f"Bearer {worker_token}"})
+    assert allowed.status_code == 200
+    anonymous = client.get("/test/health-records")
+    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "not_authenticated"
+    forged = client.get("/test/health-records", headers={"Authorization": "Bearer ek_forged"})
+    assert forged.status_code == 401
+
+
+def test_bad_login_bodies_are_clear(client):
+    response = client.post("/auth/login", json={"name": "amina"})
+    assert response.status_code == 422
