@@ -7,8 +7,9 @@ models (the chat template stored in the GGUF file).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
 from edgekit.engines.quiet import native_stderr_silenced
@@ -16,6 +17,7 @@ from edgekit.errors import EngineError
 from edgekit.hookspecs import hookimpl
 
 DEFAULT_CONTEXT = 2048
+MIN_ANSWER_TOKENS = 64  # an over-long prompt is cut so that at least this much answer fits
 
 
 @dataclass
@@ -24,7 +26,9 @@ class Generation:
 
     text: str = ""
     tokens: int = 0
+    prompt_tokens: int = 0
     finish_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class LlamaCppEngine(Engine):
@@ -66,55 +70,143 @@ class LlamaCppEngine(Engine):
     def count_tokens(self, text: str) -> int:
         return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
+    @property
+    def context_length(self) -> int:
+        return self.spec.context_length or DEFAULT_CONTEXT
+
     def question_prompt(self, question: str) -> tuple[str, list[str]]:
         """The plain-completion prompt and stop markers the catalog entry asks for."""
+        return self.messages_prompt([{"role": "user", "content": question}])
+
+    def messages_prompt(self, messages: list[dict]) -> tuple[str, list[str]]:
+        """A conversation as a plain-completion prompt for a base model: earlier turns become worked examples."""
         prompt = self.spec.prompt
         template = prompt.get("template", "Question: {question}\nAnswer:")
-        text = prompt.get("preamble", "") + template.format(question=question.strip())
+        system = "\n".join(m["content"].strip() for m in messages if m["role"] == "system" and m["content"].strip())
+        text = (system + "\n\n" if system else "") + prompt.get("preamble", "")
+        turns = [m for m in messages if m["role"] in ("user", "assistant")]
+        for message in turns[:-1]:
+            if message["role"] == "user":
+                text += template.format(question=message["content"].strip())
+            else:
+                text += " " + message["content"].strip() + "\n\n"
+        text += template.format(question=turns[-1]["content"].strip() if turns else "")
         return text, list(prompt.get("stop", ["Question:"]))
 
-    def stream_answer(
+    def generate(
         self,
-        question: str,
+        prompt: str,
         *,
         max_tokens: int,
         temperature: float = 0.3,
         seed: int | None = None,
+        stop: list[str] | None = None,
+        cancel: threading.Event | None = None,
         generation: Generation | None = None,
     ) -> Iterator[str]:
-        """Answer one question, yielding text as it is generated."""
+        """Continue `prompt`, yielding text as it comes. Setting `cancel` stops within one token."""
         llm = self._require()
         generation = generation if generation is not None else Generation()
+        tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+        tokens, max_tokens = self._fit_context(tokens, max_tokens, generation)
+        generation.prompt_tokens = len(tokens)
+        chunks = llm.create_completion(
+            tokens,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop or [],
+            stream=True,
+            repeat_penalty=self.spec.prompt.get("repeat_penalty", 1.1),
+        )
+        yield from self._stream(chunks, _completion_piece, generation, cancel)
+
+    def _fit_context(self, tokens: list[int], max_tokens: int, generation: Generation) -> tuple[list[int], int]:
+        """Never overflow the context: shorten the answer budget, then keep the end of an over-long prompt."""
+        room = self.context_length - len(tokens)
+        if room >= min(max_tokens, MIN_ANSWER_TOKENS):
+            return tokens, min(max_tokens, room)
+        keep = self.context_length - max(min(max_tokens, MIN_ANSWER_TOKENS), 1)
+        generation.warnings.append(
+            f"prompt_truncated: {len(tokens)} tokens do not fit the {self.context_length}-token context; "
+            f"the first {len(tokens) - keep} were dropped"
+        )
+        return tokens[:1] + tokens[len(tokens) - keep + 1 :], min(max_tokens, self.context_length - keep)
+
+    def stream_chat(
+        self,
+        messages: list[dict],
+        *,
+        max_tokens: int,
+        temperature: float = 0.3,
+        seed: int | None = None,
+        stop: list[str] | None = None,
+        cancel: threading.Event | None = None,
+        generation: Generation | None = None,
+    ) -> Iterator[str]:
+        """Answer a conversation in the way the catalog entry says the model wants to be asked."""
+        generation = generation if generation is not None else Generation()
         if self.spec.prompt_format == "chat_template":
-            chunks = llm.create_chat_completion(
-                messages=[{"role": "user", "content": question}],
+            chunks = self._require().create_chat_completion(
+                messages=messages,
                 max_tokens=max_tokens,
                 temperature=temperature,
                 seed=seed,
+                stop=stop or [],
                 stream=True,
             )
-            pieces = ((c["choices"][0]["delta"].get("content") or "", c["choices"][0]["finish_reason"]) for c in chunks)
-        else:
-            prompt, stop = self.question_prompt(question)
-            chunks = llm.create_completion(
-                prompt,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                seed=seed,
-                stop=stop,
-                stream=True,
-                repeat_penalty=self.spec.prompt.get("repeat_penalty", 1.1),
-            )
-            pieces = ((c["choices"][0]["text"], c["choices"][0]["finish_reason"]) for c in chunks)
-        for text, finish_reason in pieces:
-            if finish_reason:
-                generation.finish_reason = finish_reason
-            if not generation.text:
-                text = text.lstrip()  # noqa: PLW2901  (prompts end at "Answer:": the model starts with a space)
-            if text:
-                generation.text += text
-                yield text
-        generation.tokens = self.count_tokens(generation.text) if generation.text else 0
+            yield from self._stream(chunks, _chat_piece, generation, cancel)
+            return
+        prompt, default_stop = self.messages_prompt(messages)
+        answer = self.generate(
+            prompt,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=default_stop + (stop or []),
+            cancel=cancel,
+            generation=generation,
+        )
+        yield from _without_leading_space(answer, generation)
+
+    def stream_answer(self, question: str, **options) -> Iterator[str]:
+        """Answer one question, yielding text as it is generated."""
+        return self.stream_chat([{"role": "user", "content": question}], **options)
+
+    def _stream(self, chunks, piece, generation: Generation, cancel: threading.Event | None) -> Iterator[str]:
+        try:
+            for text, finish_reason in map(piece, chunks):
+                if finish_reason:
+                    generation.finish_reason = finish_reason
+                if text:
+                    generation.text += text
+                    yield text
+                if cancel is not None and cancel.is_set():
+                    generation.finish_reason = "cancelled"
+                    break
+        finally:
+            chunks.close()  # stops llama.cpp's generator: the model is free at once
+            generation.tokens = self.count_tokens(generation.text) if generation.text else 0
+
+
+def _completion_piece(chunk: dict) -> tuple[str, str | None]:
+    return chunk["choices"][0]["text"], chunk["choices"][0]["finish_reason"]
+
+
+def _chat_piece(chunk: dict) -> tuple[str, str | None]:
+    return chunk["choices"][0]["delta"].get("content") or "", chunk["choices"][0]["finish_reason"]
+
+
+def _without_leading_space(answer: Iterator[str], generation: Generation) -> Iterator[str]:
+    """Completion prompts end at "Answer:", so a base model's answer starts with a space: drop it."""
+    first = True
+    for text in answer:
+        if first:
+            text = text.lstrip()  # noqa: PLW2901
+            first = not text
+        if text:
+            yield text
+    generation.text = generation.text.lstrip()
 
 
 @hookimpl
