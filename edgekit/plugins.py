@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "edgekit.apps"
 # Modules of the core that implement hooks, registered exactly as an app would be.
 DEFAULT_PLUGINS = (
     "edgekit.engines.llm_llamacpp",
+    "edgekit.engines.vision_onnx",
     "edgekit.server.routes.health",
     "edgekit.server.routes.home",
     "edgekit.cli.models",
