@@ -23,6 +23,7 @@ DEFAULT_PLUGINS = (
     "edgekit.server.routes.home",
     "edgekit.cli.models",
     "edgekit.cli.ask",
+    "edgekit.cli.classify",
     "edgekit.cli.serve",
     "edgekit.cli.doctor",
     "edgekit.cli.db",
