@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from edgekit.engines.vision_onnx import OnnxVisionEngine
+from edgekit.engines.vision_onnx import OnnxVisionEngine, read_labels
 from edgekit.errors import ChecksumMismatch, EdgekitError, EngineError
 from edgekit.kit import Kit
 from edgekit.plugins import load_plugins
@@ -135,3 +135,9 @@ def test_threads_come_from_settings(vision_kit):
         engine.classify(picture("red"))
         assert engine.loaded
         assert engine._session.get_session_options().intra_op_num_threads == vision_kit.settings.threads
+
+
+def test_labels_are_one_a_line_and_a_gap_is_refused():
+    assert read_labels("healthy\r\nmosaic virus \nbrown streak\n\n") == ["healthy", "mosaic virus", "brown streak"]
+    with pytest.raises(EngineError, match="one label on every line"):
+        read_labels("healthy\n\nmosaic\n")
