@@ -16,6 +16,10 @@ from edgekit.errors import CatalogError, UnknownModel
 TASKS = ("chat", "stt", "tts", "embed", "vision")
 SOURCE_TYPES = ("pypi", "build")
 PROMPT_FORMATS = ("completion", "chat_template")
+VISION_LAYOUTS = ("NCHW", "NHWC")
+VISION_CHANNEL_ORDERS = ("RGB", "BGR")
+VISION_OUTPUTS = ("logits", "probabilities")
+MAX_VISION_SIDE = 2048  # far above any classifier's input; a typo like 22400 is caught here, not in RAM
 ENTRY_FILE = "model.toml"
 
 
@@ -31,6 +35,22 @@ class ModelSource:
     type: str
     packages: tuple[str, ...] = ()
     recipe: str | None = None
+
+
+@dataclass(frozen=True)
+class VisionSpec:
+    """How an image classifier wants its input and what its output means (the `[vision]` table)."""
+
+    width: int
+    height: int
+    layout: str  # NCHW or NHWC
+    channel_order: str  # RGB or BGR
+    mean: tuple[float, float, float]  # per channel, in channel_order, on pixels scaled to 0-1
+    std: tuple[float, float, float]
+    labels: str  # a file of the model, one label per line, in output order
+    output: str  # logits (softmax applied) or probabilities
+    top_k: int = 3
+    unsure_below: float = 0.5  # top probability under this: the answer is marked unsure
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class ModelSpec:
     prompt_format: str | None = None
     context_length: int | None = None
     prompt: dict[str, Any] = field(default_factory=dict)
+    vision: VisionSpec | None = None
     text: str = ""  # the TOML as written, copied beside an installed model
 
     @property
@@ -86,6 +107,7 @@ def parse_spec(text: str, origin: str) -> ModelSpec:
             prompt_format=data.get("prompt_format"),
             context_length=data.get("context_length"),
             prompt=data.get("prompt", {}),
+            vision=_parse_vision(data.get("vision"), origin),
             text=text,
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -102,6 +124,12 @@ def _check(spec: ModelSpec, origin: str) -> None:
         problems.append(f"source type '{spec.source.type}' is not one of {', '.join(SOURCE_TYPES)}")
     if spec.task == "chat" and spec.prompt_format not in PROMPT_FORMATS:
         problems.append(f"a chat model needs prompt_format, one of {', '.join(PROMPT_FORMATS)}")
+    if spec.task == "vision" and spec.vision is None:
+        problems.append("a vision model needs a [vision] table (input_size, layout, mean, std, labels, output)")
+    if spec.task != "vision" and spec.vision is not None:
+        problems.append(f"a [vision] table is only for task 'vision', not '{spec.task}'")
+    if spec.vision is not None and spec.vision.labels not in {f.path for f in spec.files}:
+        problems.append(f"the labels file '{spec.vision.labels}' must be listed in [[files]] with its sha256")
     for f in spec.files:
         if Path(f.path).is_absolute() or ".." in Path(f.path).parts:
             problems.append(f"file path '{f.path}' must stay inside the model directory")
@@ -109,6 +137,78 @@ def _check(spec: ModelSpec, origin: str) -> None:
             problems.append(f"file '{f.path}' needs sha256 and parts for a pypi source")
     if problems:
         raise CatalogError(f"{origin}: " + "; ".join(problems) + ".")
+
+
+def _parse_vision(table: Any, origin: str) -> VisionSpec | None:
+    """The `[vision]` table, every field checked so a wrong recipe fails at load with the field named."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise CatalogError(f"{origin}: [vision] must be a table.")
+    problems: list[str] = []
+
+    def need(key: str) -> Any:
+        if key not in table:
+            problems.append(f"[vision] needs {key}")
+        return table.get(key)
+
+    size = need("input_size")
+    if size is not None and not (
+        isinstance(size, list)
+        and len(size) == 2
+        and all(isinstance(n, int) and 1 <= n <= MAX_VISION_SIDE for n in size)
+    ):
+        problems.append(f"[vision] input_size must be [width, height], whole numbers from 1 to {MAX_VISION_SIDE}")
+        size = None
+    layout = table.get("layout", "NCHW")
+    if layout not in VISION_LAYOUTS:
+        problems.append(f"[vision] layout '{layout}' is not one of {', '.join(VISION_LAYOUTS)}")
+    order = table.get("channel_order", "RGB")
+    if order not in VISION_CHANNEL_ORDERS:
+        problems.append(f"[vision] channel_order '{order}' is not one of {', '.join(VISION_CHANNEL_ORDERS)}")
+    mean = _three_numbers(need("mean"), "mean", problems)
+    std = _three_numbers(need("std"), "std", problems)
+    if std is not None and min(std) <= 0:
+        problems.append("[vision] std values must be above 0 (they divide)")
+    labels = need("labels")
+    if labels is not None and not (isinstance(labels, str) and labels.strip()):
+        problems.append("[vision] labels must be the name of the labels file")
+    output = need("output")
+    if output is not None and output not in VISION_OUTPUTS:
+        problems.append(f"[vision] output '{output}' is not one of {', '.join(VISION_OUTPUTS)}")
+    top_k = table.get("top_k", 3)
+    if not (isinstance(top_k, int) and not isinstance(top_k, bool) and top_k >= 1):
+        problems.append("[vision] top_k must be a whole number of at least 1")
+    unsure_below = table.get("unsure_below", 0.5)
+    if not (isinstance(unsure_below, int | float) and not isinstance(unsure_below, bool) and 0 <= unsure_below <= 1):
+        problems.append("[vision] unsure_below must be a probability from 0 to 1")
+    if problems:
+        raise CatalogError(f"{origin}: " + "; ".join(problems) + ".")
+    return VisionSpec(
+        width=size[0],
+        height=size[1],
+        layout=layout,
+        channel_order=order,
+        mean=mean,
+        std=std,
+        labels=labels,
+        output=output,
+        top_k=top_k,
+        unsure_below=float(unsure_below),
+    )
+
+
+def _three_numbers(value: Any, key: str, problems: list[str]) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    if not (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(n, int | float) and not isinstance(n, bool) for n in value)
+    ):
+        problems.append(f"[vision] {key} must be three numbers, one per channel")
+        return None
+    return (float(value[0]), float(value[1]), float(value[2]))
 
 
 def load_spec(path: Path) -> ModelSpec:

@@ -103,3 +103,22 @@ class MemoryBusy(EdgekitError):
 class BadInput(EdgekitError):
     code = "bad_input"
     http_status = 400
+
+
+class ImageEmpty(BadInput):
+    code = "image_empty"
+
+
+class ImageUndecodable(BadInput):
+    code = "image_undecodable"
+    http_status = 415
+
+
+class ImageTooLarge(BadInput):
+    code = "image_too_large"
+    http_status = 413
+
+
+class ImageNotFound(BadInput):
+    code = "image_not_found"
+    http_status = 404

@@ -21,7 +21,13 @@ from edgekit.errors import EdgekitError, MemoryBusy, ModelTooLarge
 from edgekit.installer import ModelStore
 from edgekit.settings import Settings
 
-TASK_NAMES = {"chat": "Chat model", "stt": "Speech model", "tts": "Voice", "embed": "Embedding model"}
+TASK_NAMES = {
+    "chat": "Chat model",
+    "stt": "Speech model",
+    "tts": "Voice",
+    "embed": "Embedding model",
+    "vision": "Vision model",
+}
 
 
 @dataclass

@@ -19,11 +19,13 @@ ENTRY_POINT_GROUP = "edgekit.apps"
 DEFAULT_PLUGINS = (
     "edgekit.engines.llm_llamacpp",
     "edgekit.engines.tts_piper",
+    "edgekit.engines.vision_onnx",
     "edgekit.server.routes.health",
     "edgekit.server.routes.home",
     "edgekit.cli.models",
     "edgekit.cli.ask",
     "edgekit.cli.speak",
+    "edgekit.cli.classify",
     "edgekit.cli.serve",
     "edgekit.cli.doctor",
     "edgekit.cli.db",

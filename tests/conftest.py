@@ -65,3 +65,20 @@ def voice_kit(installed_models_dir, tmp_path_factory) -> Kit:
     kit = Kit(Settings(home=tmp_path_factory.mktemp("voice-home"), models_dir_override=installed_models_dir, threads=2))
     yield kit
     kit.close()
+
+
+@pytest.fixture(scope="session")
+def vision_models_dir(tmp_path_factory) -> Path:
+    """A models directory holding only the tiny test classifier, installed as a real model would be."""
+    from tests import vision_model
+
+    models_dir = tmp_path_factory.mktemp("vision-models")
+    vision_model.install(models_dir)
+    return models_dir
+
+
+@pytest.fixture(scope="session")
+def vision_kit(vision_models_dir, tmp_path_factory) -> Kit:
+    kit = Kit(Settings(home=tmp_path_factory.mktemp("vision-home"), models_dir_override=vision_models_dir, threads=2))
+    yield kit
+    kit.close()
