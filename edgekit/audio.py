@@ -43,8 +43,9 @@ def decode_audio(source: AudioSource, max_seconds: float = MAX_SECONDS) -> np.nd
             if not container.streams.audio:
                 raise _undecodable("it has no audio track")
             stream = container.streams.audio[0]
-            if container.duration is not None and container.duration / av.time_base > max_seconds:
-                raise _too_long(container.duration / av.time_base, max_seconds)
+            stated = _stated_seconds(container)
+            if stated is not None and stated > max_seconds:
+                raise _too_long(stated, max_seconds)
             samples = _decode_stream(container, stream, max_seconds)
     except av.error.FFmpegError as exc:
         raise _undecodable(str(exc.strerror or exc)) from exc
@@ -54,6 +55,11 @@ def decode_audio(source: AudioSource, max_seconds: float = MAX_SECONDS) -> np.nd
     if samples.size == 0:
         raise _undecodable("no sound could be read from it (is the file cut short?)")
     return samples
+
+
+def _stated_seconds(container) -> float | None:
+    """The length the file claims, when it claims one (a live stream may not); decoding still counts."""
+    return None if container.duration is None else container.duration / av.time_base
 
 
 def _decode_stream(container, stream, max_seconds: float) -> np.ndarray:
