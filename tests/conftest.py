@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from edgekit.kit import Kit
@@ -80,5 +81,27 @@ def vision_models_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def vision_kit(vision_models_dir, tmp_path_factory) -> Kit:
     kit = Kit(Settings(home=tmp_path_factory.mktemp("vision-home"), models_dir_override=vision_models_dir, threads=2))
+    yield kit
+    kit.close()
+
+
+@pytest.fixture(scope="session")
+def speech_clips(tmp_path_factory) -> dict[str, Path]:
+    """Spoken English and French (espeak-ng) and two seconds of silence, as WAV files."""
+    from tests.speech_clips import ENGLISH_TEXT, FRENCH_TEXT, speak, write_wav
+
+    directory = tmp_path_factory.mktemp("speech")
+    return {
+        "english": speak(ENGLISH_TEXT, directory / "english.wav", "en-us", 140),
+        "french": speak(FRENCH_TEXT, directory / "french.wav", "fr", 120),
+        "silence": write_wav(directory / "silence.wav", np.zeros(2 * 16_000)),
+    }
+
+
+@pytest.fixture(scope="session")
+def speech_kit(installed_models_dir, tmp_path_factory) -> Kit:
+    """One kit for the session: each speech model loads once, on first use, and stays loaded."""
+    home = tmp_path_factory.mktemp("speech-home")
+    kit = Kit(Settings(home=home, models_dir_override=installed_models_dir, threads=2))
     yield kit
     kit.close()
