@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
     from edgekit.auth import Accounts
+    from edgekit.scheduler import Scheduler
 
 
 @dataclass
@@ -56,6 +57,12 @@ class Kit:
         from edgekit.auth import Accounts
 
         return Accounts(self.db, self.settings)
+
+    @cached_property
+    def scheduler(self) -> Scheduler:
+        from edgekit.scheduler import Scheduler
+
+        return Scheduler(self.settings.queue_max_waiting, self.settings.queue_retry_after_s)
 
     def prepare_database(self) -> None:
         """Open and migrate the database now, so a broken data directory fails at start, loudly."""

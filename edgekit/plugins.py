@@ -33,6 +33,7 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.db",
     "edgekit.cli.users",
     "edgekit.server.routes.auth",
+    "edgekit.server.routes.openai",
 )
 
 

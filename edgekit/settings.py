@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     login_delay_s: float = Field(default=0.5, ge=0, description="First wait after a wrong try; doubles each time.")
     session_ttl_s: float = Field(default=12 * 3600, gt=0, description="How long a browser stays signed in.")
     open_v1_access: bool = Field(default=False, description="Let /v1 clients on the local network in without a token.")
+    queue_max_waiting: int = Field(default=16, ge=0, description="Requests that may wait for one model.")
+    queue_retry_after_s: int = Field(default=5, ge=1, description="Retry-After sent with a queue_full answer.")
+    max_text_chars: int = Field(default=8000, ge=100, description="Longest text a request may send.")
+    max_upload_mb: float = Field(default=10, gt=0, description="Largest audio or image upload.")
     load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
 
     @property

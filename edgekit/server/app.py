@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
 
 from edgekit import __version__
-from edgekit.errors import EdgekitError
 from edgekit.kit import Kit
+from edgekit.server.errors import install_error_handlers
 from edgekit.settings import Settings
 
 
@@ -30,9 +29,7 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     app = FastAPI(title="edgekit", version=__version__, lifespan=lifespan, docs_url="/docs", redoc_url=None)
     app.state.kit = kit
 
-    @app.exception_handler(EdgekitError)
-    async def edgekit_error(_request: Request, exc: EdgekitError) -> JSONResponse:
-        return JSONResponse({"error": exc.as_dict()}, status_code=exc.http_status)
+    install_error_handlers(app)
 
     router = APIRouter()
     kit.plugins.hook.register_routes(router=router)

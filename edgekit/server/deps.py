@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi import Request
 
-from edgekit.auth import require_role
+from edgekit.auth import NotAuthenticated, require_role
 from edgekit.kit import Kit
 from edgekit.store.tables import User
 
@@ -36,6 +36,18 @@ def current_user(request: Request) -> User | None:
         user = accounts.user_for_session(cookie)
     request.state.user = user
     return user
+
+
+def v1_client(request: Request) -> str:
+    """Who is calling /v1, as the key for fair turns. A token is needed unless the technician opened /v1 to the
+    local network (EDGEKIT_OPEN_V1_ACCESS); then anonymous callers are told apart by address."""
+    user = current_user(request)
+    if user is not None:
+        return f"user:{user.name}"
+    # With open access, clients that must send some key (the openai package always does) are let in too.
+    if not get_kit(request).settings.open_v1_access:
+        raise NotAuthenticated("This API needs a token: Authorization: Bearer <token from edgekit users token NAME>.")
+    return f"address:{request.client.host if request.client else 'unknown'}"
 
 
 def require_roles(*roles: str) -> Callable[[Request], User]:

@@ -66,4 +66,6 @@ def test_a_student_token_cannot_reach_health_routes(client):
 
 def test_bad_login_bodies_are_clear(client):
     response = client.post("/auth/login", json={"name": "amina"})
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_input"
+    assert "secret" in response.json()["error"]["message"]

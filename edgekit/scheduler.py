@@ -1,0 +1,131 @@
+"""Fair admission to a model: one request at a time per model, served round-robin across clients.
+
+A classroom of thirty phones asks at once. Each model gets a bounded queue; a request that finds it full is
+refused at once (queue_full, with a Retry-After) rather than left hanging. Waiting requests are served one client
+at a time in turn, so one client's ten requests do not all run before another client's first. A request once
+admitted runs to its end: nothing interrupts it because another arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+
+from edgekit.errors import EdgekitError
+
+
+class QueueFull(EdgekitError):
+    code = "queue_full"
+    http_status = 429
+
+    def __init__(self, model_id: str, retry_after_s: int):
+        super().__init__(
+            f"The {model_id} model is busy with other people's questions. Try again in {retry_after_s} seconds."
+        )
+        self.retry_after_s = retry_after_s
+
+
+@dataclass
+class Ticket:
+    """A place in a model's queue. Await `turn()`, then `release()` when the work is done, from any thread."""
+
+    queue: FairQueue
+    client: str
+    granted: asyncio.Future = field(default=None)  # type: ignore[assignment]
+
+    async def turn(self) -> None:
+        await self.granted
+
+    def release(self) -> None:
+        self.queue.release(self)
+
+
+class FairQueue:
+    def __init__(self, model_id: str, max_waiting: int, retry_after_s: int = 5):
+        self.model_id = model_id
+        self.max_waiting = max_waiting
+        self.retry_after_s = retry_after_s
+        self._waiting: OrderedDict[str, deque[Ticket]] = OrderedDict()  # client -> its tickets, in turn order
+        self._running: Ticket | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.served: list[str] = []  # the order clients were served in, for status and tests
+
+    @property
+    def waiting(self) -> int:
+        return sum(len(tickets) for tickets in self._waiting.values())
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None
+
+    def enter(self, client: str) -> Ticket:
+        """Take a place, or raise QueueFull at once. Call from the event loop."""
+        self._loop = asyncio.get_running_loop()
+        ticket = Ticket(self, client, self._loop.create_future())
+        if self._running is None and not self._waiting:
+            self._grant(ticket)
+            return ticket
+        if self.waiting >= self.max_waiting:
+            raise QueueFull(self.model_id, self.retry_after_s)
+        self._waiting.setdefault(client, deque()).append(ticket)
+        return ticket
+
+    def release(self, ticket: Ticket) -> None:
+        """Done (or gave up waiting): pass the model to the next client in turn. Safe from any thread."""
+        if self._loop is None:
+            return
+        try:
+            running_loop = asyncio.get_running_loop()
+        except RuntimeError:
+            running_loop = None
+        if running_loop is self._loop:
+            self._release(ticket)
+        else:
+            self._loop.call_soon_threadsafe(self._release, ticket)
+
+    def _release(self, ticket: Ticket) -> None:
+        if self._running is ticket:
+            self._running = None
+        else:  # left before its turn (the client went away): just drop it
+            tickets = self._waiting.get(ticket.client)
+            if tickets and ticket in tickets:
+                tickets.remove(ticket)
+                if not tickets:
+                    del self._waiting[ticket.client]
+            ticket.granted.cancel()
+        if self._running is None:
+            self._grant_next()
+
+    def _grant_next(self) -> None:
+        while self._waiting:
+            client, tickets = next(iter(self._waiting.items()))
+            ticket = tickets.popleft()
+            del self._waiting[client]
+            if tickets:  # the client goes to the back of the line with the rest of its requests
+                self._waiting[client] = tickets
+            if not ticket.granted.cancelled():
+                self._grant(ticket)
+                return
+
+    def _grant(self, ticket: Ticket) -> None:
+        self._running = ticket
+        self.served.append(ticket.client)
+        ticket.granted.set_result(None)
+
+
+class Scheduler:
+    """One FairQueue per model id, made on first use."""
+
+    def __init__(self, max_waiting: int, retry_after_s: int = 5):
+        self.max_waiting = max_waiting
+        self.retry_after_s = retry_after_s
+        self.queues: dict[str, FairQueue] = {}
+
+    def queue(self, model_id: str) -> FairQueue:
+        if model_id not in self.queues:
+            self.queues[model_id] = FairQueue(model_id, self.max_waiting, self.retry_after_s)
+        return self.queues[model_id]
+
+    def status(self) -> dict[str, dict]:
+        return {m: {"busy": q.busy, "waiting": q.waiting, "limit": q.max_waiting} for m, q in self.queues.items()}

@@ -1,0 +1,212 @@
+"""OpenAI-compatible /v1 routes, for the clients people already have.
+
+Every request takes a place in its model's fair queue before it runs: a full queue answers 429 with Retry-After,
+waiting clients are served in turn, and a request once running is served to its end. A client that disconnects
+stops its generation within a token. Errors come in OpenAI's shape (see edgekit.server.errors).
+"""
+
+# No `from __future__ import annotations`: FastAPI must see the request models defined inside the hook.
+
+import json
+import threading
+import time
+import uuid
+
+from edgekit.hookspecs import hookimpl
+from edgekit.server.openai_schemas import ChatRequest, CompletionRequest, SpeechRequest
+
+MAX_ANSWER_TOKENS = 1024
+
+
+@hookimpl
+def register_routes(router):
+    import asyncio
+
+    from fastapi import Depends, Request
+    from fastapi.responses import Response, StreamingResponse
+
+    from edgekit.engines.llm_llamacpp import Generation
+    from edgekit.errors import BadInput, EdgekitError
+    from edgekit.kit import Kit
+    from edgekit.server.deps import get_kit, v1_client
+    from edgekit.server.streaming import stream_from_thread, watch_disconnect
+
+    def chat_model_id(kit: Kit, requested: str | None) -> str:
+        model_id = kit.manager.model_for("chat")
+        if requested and requested != model_id:
+            spec = kit.models.installed_spec(requested)
+            if spec is None or spec.task != "chat":
+                raise EdgekitError(
+                    f"The model '{requested}' is not a chat model on this box. Use '{model_id}'.",
+                    code="model_not_found",
+                    http_status=404,
+                )
+            return requested
+        return model_id
+
+    def check_text(kit: Kit, text: str) -> None:
+        if len(text) > kit.settings.max_text_chars:
+            raise BadInput(
+                f"The text is {len(text)} characters long; the limit is {kit.settings.max_text_chars}.",
+                code="text_too_long",
+                http_status=413,
+            )
+
+    async def run_generation(request: Request, kit: Kit, client: str, model_id: str, produce, body, kind: str):
+        """Queue, then stream or collect one generation. `produce(llm, cancel, generation)` yields text."""
+        ticket = kit.scheduler.queue(model_id).enter(client)  # QueueFull -> 429 before anything starts
+        generation = Generation()
+        created = int(time.time())
+        completion_id = f"{'chatcmpl' if kind == 'chat' else 'cmpl'}-{uuid.uuid4().hex[:24]}"
+
+        def tokens(cancel: threading.Event):
+            with kit.manager.acquire_model(model_id, "Chat model") as llm:
+                yield from produce(llm, cancel, generation)
+
+        def usage() -> dict:
+            return {
+                "prompt_tokens": generation.prompt_tokens,
+                "completion_tokens": generation.tokens,
+                "total_tokens": generation.prompt_tokens + generation.tokens,
+            }
+
+        def finish_reason() -> str:
+            return "length" if generation.finish_reason == "length" else "stop"
+
+        if not body.stream:
+            try:
+                await ticket.turn()
+            except BaseException:
+                ticket.release()
+                raise
+            cancel = threading.Event()
+            watcher = asyncio.create_task(watch_disconnect(request.is_disconnected, cancel))
+            try:
+                text = await asyncio.to_thread(lambda: "".join(tokens(cancel)))
+            finally:
+                cancel.set()
+                watcher.cancel()
+                ticket.release()
+            choice = (
+                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish_reason()}
+                if kind == "chat"
+                else {"index": 0, "text": text, "finish_reason": finish_reason(), "logprobs": None}
+            )
+            return {
+                "id": completion_id,
+                "object": "chat.completion" if kind == "chat" else "text_completion",
+                "created": created,
+                "model": model_id,
+                "choices": [choice],
+                "usage": usage(),
+            }
+
+        def chunk(delta: dict | None, text: str | None, finish: str | None) -> str:
+            choice = (
+                {"index": 0, "delta": delta, "finish_reason": finish}
+                if kind == "chat"
+                else {"index": 0, "text": text or "", "finish_reason": finish, "logprobs": None}
+            )
+            payload = {
+                "id": completion_id,
+                "object": "chat.completion.chunk" if kind == "chat" else "text_completion",
+                "created": created,
+                "model": model_id,
+                "choices": [choice],
+            }
+            return f"data: {json.dumps(payload)}\n\n"
+
+        async def events():
+            try:
+                await ticket.turn()
+            except BaseException:
+                ticket.release()
+                raise
+            if kind == "chat":
+                yield chunk({"role": "assistant", "content": ""}, None, None)
+            async for piece in stream_from_thread(tokens, on_done=ticket.release):
+                yield chunk({"content": piece}, piece, None)
+            yield chunk({}, "", finish_reason())
+            if body.stream_options and body.stream_options.get("include_usage"):
+                payload = {
+                    "id": completion_id,
+                    "object": "chat.completion.chunk" if kind == "chat" else "text_completion",
+                    "created": created,
+                    "model": model_id,
+                    "choices": [],
+                    "usage": usage(),
+                }
+                yield f"data: {json.dumps(payload)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
+
+    @router.get("/v1/models")
+    def list_models(kit: Kit = Depends(get_kit), _client: str = Depends(v1_client)) -> dict:
+        data = [
+            {"id": model_id, "object": "model", "created": 0, "owned_by": "edgekit"}
+            for model_id in kit.models.installed_ids()
+        ]
+        return {"object": "list", "data": data}
+
+    @router.post("/v1/chat/completions")
+    async def chat_completions(
+        body: ChatRequest, request: Request, kit: Kit = Depends(get_kit), client: str = Depends(v1_client)
+    ):
+        model_id = chat_model_id(kit, body.model)
+        messages = [{"role": m.role, "content": m.text()} for m in body.messages]
+        check_text(kit, "".join(m["content"] for m in messages))
+        max_tokens = min(body.max_completion_tokens or body.max_tokens or kit.settings.max_tokens, MAX_ANSWER_TOKENS)
+
+        def produce(llm, cancel, generation):
+            return llm.stream_chat(
+                messages,
+                max_tokens=max_tokens,
+                temperature=body.temperature,
+                seed=body.seed,
+                stop=body.stop_list(),
+                cancel=cancel,
+                generation=generation,
+            )
+
+        return await run_generation(request, kit, client, model_id, produce, body, "chat")
+
+    @router.post("/v1/completions")
+    async def completions(
+        body: CompletionRequest, request: Request, kit: Kit = Depends(get_kit), client: str = Depends(v1_client)
+    ):
+        model_id = chat_model_id(kit, body.model)
+        check_text(kit, body.prompt)
+        max_tokens = min(body.max_tokens or 16, MAX_ANSWER_TOKENS)  # OpenAI's default for completions is 16
+
+        def produce(llm, cancel, generation):
+            return llm.generate(
+                body.prompt,
+                max_tokens=max_tokens,
+                temperature=body.temperature,
+                seed=body.seed,
+                stop=body.stop_list(),
+                cancel=cancel,
+                generation=generation,
+            )
+
+        return await run_generation(request, kit, client, model_id, produce, body, "completion")
+
+    @router.post("/v1/audio/speech")
+    async def audio_speech(body: SpeechRequest, kit: Kit = Depends(get_kit), client: str = Depends(v1_client)):
+        from edgekit.speak import synthesize_speech
+
+        if body.response_format not in ("wav", "pcm"):
+            raise BadInput(
+                f"Only WAV audio is made on this box, not '{body.response_format}'.", code="unsupported_format"
+            )
+        lang = body.language or ("en" if body.voice in (None, "", "default") or len(body.voice) > 5 else body.voice)
+        ticket = kit.scheduler.queue(kit.manager.model_for("tts")).enter(client)
+        try:
+            await ticket.turn()
+            speech = await asyncio.to_thread(synthesize_speech, kit.manager, body.input, lang)
+        finally:
+            ticket.release()
+        return Response(speech.wav, media_type="audio/wav", headers={"X-Edgekit-Voice": speech.voice})

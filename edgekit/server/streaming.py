@@ -1,0 +1,59 @@
+"""Run a model's blocking token stream in a worker thread and hand it to the event loop piece by piece.
+
+The event loop never waits on a model, so one long answer does not stall the other phones. When the consumer
+goes away (the client disconnected, the task was cancelled), the cancel event is set and the generation stops
+within one token; `on_done` runs in the worker once the model is really free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+
+_DONE = object()
+
+
+async def stream_from_thread(
+    produce: Callable[[threading.Event], Iterator[str]],
+    on_done: Callable[[], None] = lambda: None,
+) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    pieces: asyncio.Queue = asyncio.Queue()
+    cancel = threading.Event()
+
+    def put(item) -> None:
+        try:
+            loop.call_soon_threadsafe(pieces.put_nowait, item)
+        except RuntimeError:  # the loop closed under us (server shutting down): nobody is listening
+            cancel.set()
+
+    def work() -> None:
+        try:
+            for piece in produce(cancel):
+                put(piece)
+                if cancel.is_set():
+                    break
+        except BaseException as exc:  # noqa: BLE001  (handed to the consumer, which re-raises it)
+            put(exc)
+        finally:
+            on_done()
+            put(_DONE)
+
+    threading.Thread(target=work, name="edgekit-generate", daemon=True).start()
+    try:
+        while (item := await pieces.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        cancel.set()
+
+
+async def watch_disconnect(is_disconnected: Callable, cancel: threading.Event, every_s: float = 0.25) -> None:
+    """Set `cancel` when the client goes away (for answers that are not streamed)."""
+    while not cancel.is_set():
+        if await is_disconnected():
+            cancel.set()
+            return
+        await asyncio.sleep(every_s)

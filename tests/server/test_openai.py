@@ -1,0 +1,266 @@
+"""The /v1 routes against a live server, with the official openai package as the client and the real models."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import wave
+
+import httpx
+import openai
+import pytest
+
+from edgekit.kit import Kit
+from edgekit.settings import Settings
+from tests.conftest import CHAT_MODEL
+from tests.server.live import live_server
+
+
+def make_kit(home, models_dir, **overrides) -> Kit:
+    settings = Settings(home=home, models_dir_override=models_dir, threads=2, login_delay_s=0, **overrides)
+    kit = Kit(settings)
+    kit.accounts.add_user("teacher", "teacher", pin="2468")
+    kit.accounts.add_user("student", "student", pin="1357")
+    return kit
+
+
+@pytest.fixture(scope="module")
+def server(installed_models_dir, tmp_path_factory):
+    kit = make_kit(tmp_path_factory.mktemp("v1-home"), installed_models_dir)
+    with live_server(kit) as url:
+        yield url, kit, kit.accounts.create_token("teacher")
+
+
+@pytest.fixture
+def client(server) -> openai.OpenAI:
+    url, _kit, token = server
+    return openai.OpenAI(base_url=url + "/v1", api_key=token, max_retries=0, timeout=60)
+
+
+def test_models_lists_what_is_installed(client):
+    ids = [model.id for model in client.models.list()]
+    assert CHAT_MODEL in ids and "whisper-tiny-en" in ids
+
+
+def test_chat_completion_with_usage(client):
+    response = client.chat.completions.create(
+        model=CHAT_MODEL,
+        messages=[{"role": "user", "content": "How do I store maize after harvest?"}],
+        max_tokens=30,
+        seed=3,
+    )
+    assert response.object == "chat.completion"
+    assert response.choices[0].message.role == "assistant"
+    assert response.choices[0].message.content.strip()
+    assert response.choices[0].finish_reason in ("stop", "length")
+    assert response.usage.prompt_tokens > 10 and 0 < response.usage.completion_tokens <= 30
+    assert response.usage.total_tokens == response.usage.prompt_tokens + response.usage.completion_tokens
+
+
+def test_chat_completion_streams(client):
+    stream = client.chat.completions.create(
+        model=CHAT_MODEL,
+        messages=[{"role": "user", "content": "What do goats eat?"}],
+        max_tokens=30,
+        seed=4,
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text.strip()
+    assert sum(1 for c in chunks if c.choices and c.choices[0].delta.content) > 1, "streamed in pieces"
+    assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens > 0
+
+
+def test_completions_stream_and_not(client):
+    whole = client.completions.create(model=CHAT_MODEL, prompt="Maize is a", max_tokens=8, seed=1)
+    assert whole.object == "text_completion" and whole.choices[0].text
+    assert whole.usage.completion_tokens <= 8
+    pieces = [
+        c.choices[0].text
+        for c in client.completions.create(model=CHAT_MODEL, prompt="Maize is a", max_tokens=8, seed=1, stream=True)
+    ]
+    assert "".join(pieces) == whole.choices[0].text  # same seed, same text, streamed or not
+
+
+def test_speech_returns_a_wav(client):
+    audio = client.audio.speech.create(
+        model="tts", voice="en", input="Wash your hands before eating.", response_format="wav"
+    )
+    with wave.open(io.BytesIO(audio.read())) as wav:
+        assert wav.getnframes() / wav.getframerate() > 0.5
+
+
+def test_speech_in_swahili_through_espeak(server):
+    url, _kit, token = server
+    response = httpx.post(
+        url + "/v1/audio/speech",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"input": "Mtoto wangu ana homa kali", "voice": "sw"},
+        timeout=60,
+    )
+    assert response.status_code == 200 and response.content[:4] == b"RIFF"
+    assert response.headers["x-edgekit-voice"].startswith("espeak-ng")
+
+
+def test_no_token_is_refused_in_openai_shape(server):
+    url, _kit, _token = server
+    anonymous = openai.OpenAI(base_url=url + "/v1", api_key="ek_not_a_token", max_retries=0)
+    with pytest.raises(openai.AuthenticationError) as caught:
+        anonymous.models.list()
+    assert caught.value.body["code"] == "not_authenticated"
+    assert caught.value.body["type"] == "authentication_error"
+
+
+@pytest.mark.parametrize(
+    "path, body, status, code",
+    [
+        ("/v1/chat/completions", {"messages": []}, 400, "bad_input"),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "x" * 9000}]}, 413, "text_too_long"),
+        (
+            "/v1/chat/completions",
+            {"model": "gpt-4", "messages": [{"role": "user", "content": "hi"}]},
+            404,
+            "model_not_found",
+        ),
+        ("/v1/completions", {"prompt": ""}, 400, "bad_input"),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "hi"}], "temperature": 9}, 400, "bad_input"),
+        ("/v1/audio/speech", {"input": "hello", "response_format": "mp3"}, 400, "unsupported_format"),
+        ("/v1/audio/speech", {"input": "   "}, 400, "empty_text"),
+        ("/v1/audio/speech", {"input": "hello", "voice": "xx"}, 400, "unsupported_language"),
+    ],
+)
+def test_bad_requests_get_clear_openai_errors(server, path, body, status, code):
+    url, _kit, token = server
+    response = httpx.post(url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"] and "type" in error
+
+
+def test_open_access_lets_local_clients_in_without_a_token(installed_models_dir, tmp_path):
+    kit = make_kit(tmp_path, installed_models_dir, open_v1_access=True)
+    with live_server(kit) as url:
+        anonymous = openai.OpenAI(base_url=url + "/v1", api_key="none", max_retries=0)
+        assert CHAT_MODEL in [m.id for m in anonymous.models.list()]
+
+
+# --- fair service ------------------------------------------------------------------------------------------
+
+
+def long_stream(url: str, token: str, opened: threading.Event, stop: threading.Event, seen: list[str]) -> None:
+    """A story with no stop marker: it runs until told to stop (or hits max_tokens), reading as it goes."""
+    body = {
+        "prompt": "Once upon a time in a village by the lake, there lived",
+        "max_tokens": 600,
+        "temperature": 0.9,
+        "seed": 11,
+        "stream": True,
+    }
+    with httpx.stream(
+        "POST", url + "/v1/completions", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    ) as response:
+        for line in response.iter_lines():
+            seen.append(line)
+            if line.startswith("data: {"):
+                opened.set()
+            if stop.is_set():
+                return  # closing the connection mid-stream
+
+
+def wait_until(predicate, timeout: float = 10.0) -> float:
+    started = time.monotonic()
+    while not predicate():
+        if time.monotonic() - started > timeout:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def test_a_disconnected_client_frees_the_model_within_a_second(server):
+    url, kit, token = server
+    opened, stop, seen = threading.Event(), threading.Event(), []
+    reader = threading.Thread(target=long_stream, args=(url, token, opened, stop, seen))
+    reader.start()
+    assert opened.wait(30)
+    queue = kit.scheduler.queue(CHAT_MODEL)
+    assert queue.busy
+    stop.set()
+    reader.join(10)
+    assert wait_until(lambda: not queue.busy) < 1.0
+    assert "data: [DONE]" not in seen  # it really was cut short
+
+
+def test_queue_full_is_429_with_retry_after_and_every_accepted_stream_completes(installed_models_dir, tmp_path):
+    kit = make_kit(tmp_path, installed_models_dir, queue_max_waiting=2, queue_retry_after_s=3)
+    token = kit.accounts.create_token("teacher")
+    results: dict[int, list[str]] = {}
+
+    def ask(index: int) -> None:
+        # The first is long enough (a story, no stop marker) that the others queue behind it.
+        body = {
+            "prompt": "Once upon a time in a village by the lake, there lived",
+            "temperature": 0.9,
+            "max_tokens": 150 if index == 0 else 10,
+            "seed": 11,
+            "stream": True,
+        }
+        with httpx.stream(
+            "POST", url + "/v1/completions", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=120
+        ) as response:
+            results[index] = [str(response.status_code), *(line for line in response.iter_lines() if line)]
+
+    with live_server(kit) as url:
+        queue = kit.scheduler.queue(CHAT_MODEL)
+        threads = []
+        for index in range(3):  # one runs, two wait: the queue is full
+            threads.append(threading.Thread(target=ask, args=(index,)))
+            threads[-1].start()
+            wait_until(lambda n=index: len(queue.served) + queue.waiting >= n + 1)
+        assert queue.busy and queue.waiting == 2
+        refused = httpx.post(
+            url + "/v1/chat/completions",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"messages": [{"role": "user", "content": "And me?"}]},
+            timeout=30,
+        )
+        for thread in threads:
+            thread.join(120)
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "3"
+    assert refused.json()["error"]["code"] == "queue_full"
+    for index in range(3):
+        lines = results[index]
+        assert lines[0] == "200" and lines[-1] == "data: [DONE]", f"stream {index} did not finish: {lines[-3:]}"
+
+
+def test_clients_are_served_in_turn(installed_models_dir, tmp_path):
+    kit = make_kit(tmp_path, installed_models_dir)
+    kit.accounts.add_user("other", "teacher", pin="9999")
+    tokens = {name: kit.accounts.create_token(name) for name in ("teacher", "student", "other")}
+
+    def ask(name: str) -> None:
+        httpx.post(
+            url + "/v1/completions",
+            headers={"Authorization": f"Bearer {tokens[name]}"},
+            json={"prompt": "Maize is", "max_tokens": 2},
+            timeout=120,
+        )
+
+    with live_server(kit) as url:
+        queue = kit.scheduler.queue(CHAT_MODEL)
+        opened, stop, seen = threading.Event(), threading.Event(), []
+        blocker = threading.Thread(target=long_stream, args=(url, tokens["other"], opened, stop, seen))
+        blocker.start()
+        assert opened.wait(30)
+        threads = []
+        for name in ("teacher", "teacher", "teacher", "student"):  # one client's three first, then another's one
+            threads.append(threading.Thread(target=ask, args=(name,)))
+            threads[-1].start()
+            wait_until(lambda n=len(threads): queue.waiting == n)
+        stop.set()
+        for thread in [blocker, *threads]:
+            thread.join(120)
+    assert queue.served == ["user:other", "user:teacher", "user:student", "user:teacher", "user:teacher"]
