@@ -264,3 +264,56 @@ def test_clients_are_served_in_turn(installed_models_dir, tmp_path):
         for thread in [blocker, *threads]:
             thread.join(120)
     assert queue.served == ["user:other", "user:teacher", "user:student", "user:teacher", "user:teacher"]
+
+
+# --- speech to text --------------------------------------------------------------------------------------
+
+
+def test_transcriptions_in_every_response_format(client, speech_clips):
+    from tests.speech_clips import ENGLISH_TEXT, word_error_rate
+
+    with open(speech_clips["english"], "rb") as audio:
+        as_json = client.audio.transcriptions.create(model="whisper-1", file=audio, language="en")
+    assert word_error_rate(ENGLISH_TEXT, as_json.text) <= 0.3
+    with open(speech_clips["english"], "rb") as audio:
+        as_text = client.audio.transcriptions.create(
+            model="whisper-1", file=audio, language="en", response_format="text"
+        )
+    assert isinstance(as_text, str) and as_text.strip() == as_json.text.strip()
+    with open(speech_clips["english"], "rb") as audio:
+        verbose = client.audio.transcriptions.create(
+            model="whisper-1", file=audio, language="en", response_format="verbose_json"
+        )
+    assert verbose.language == "en" and verbose.duration > 3 and verbose.segments
+
+
+def test_transcription_bad_uploads(server, speech_clips):
+    url, kit, token = server
+    headers = {"Authorization": f"Bearer {token}"}
+    not_audio = httpx.post(
+        url + "/v1/audio/transcriptions",
+        headers=headers,
+        files={"file": ("x.wav", b"this is not audio at all" * 50)},
+        timeout=60,
+    )
+    assert not_audio.json()["error"]["code"] == "audio_undecodable"
+    empty = httpx.post(url + "/v1/audio/transcriptions", headers=headers, files={"file": ("x.wav", b"")}, timeout=60)
+    assert empty.json()["error"]["code"] == "audio_empty"
+    silent = httpx.post(
+        url + "/v1/audio/transcriptions",
+        headers=headers,
+        files={"file": ("s.wav", speech_clips["silence"].read_bytes())},
+        timeout=60,
+    )
+    assert silent.json()["error"]["code"] == "audio_silent"
+    kit.settings.max_upload_mb = 0.01  # this test's server only; 10 kB
+    try:
+        big = httpx.post(
+            url + "/v1/audio/transcriptions",
+            headers=headers,
+            files={"file": ("e.wav", speech_clips["english"].read_bytes())},
+            timeout=60,
+        )
+    finally:
+        kit.settings.max_upload_mb = 10
+    assert big.status_code == 413 and big.json()["error"]["code"] == "upload_too_large"

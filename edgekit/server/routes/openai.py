@@ -22,14 +22,15 @@ MAX_ANSWER_TOKENS = 1024
 def register_routes(router):
     import asyncio
 
-    from fastapi import Depends, Request
-    from fastapi.responses import Response, StreamingResponse
+    from fastapi import Depends, File, Form, Request, UploadFile
+    from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
     from edgekit.engines.llm_llamacpp import Generation
     from edgekit.errors import BadInput, EdgekitError
     from edgekit.kit import Kit
     from edgekit.server.deps import get_kit, v1_client
     from edgekit.server.streaming import stream_from_thread, watch_disconnect
+    from edgekit.server.uploads import read_upload
 
     def chat_model_id(kit: Kit, requested: str | None) -> str:
         model_id = kit.manager.model_for("chat")
@@ -193,6 +194,47 @@ def register_routes(router):
             )
 
         return await run_generation(request, kit, client, model_id, produce, body, "completion")
+
+    @router.post("/v1/audio/transcriptions")
+    async def audio_transcriptions(
+        request: Request,
+        file: UploadFile = File(...),
+        model: str | None = Form(None),
+        language: str | None = Form(None),
+        prompt: str | None = Form(None),
+        response_format: str = Form("json"),
+        kit: Kit = Depends(get_kit),
+        client: str = Depends(v1_client),
+    ):
+        from edgekit.speech import speech_model_for, transcribe
+
+        if response_format not in ("json", "text", "verbose_json"):
+            raise BadInput(
+                f"response_format must be json, text or verbose_json, not '{response_format}'.",
+                code="unsupported_format",
+            )
+        audio = await read_upload(file, kit.settings.max_upload_mb)
+        words = prompt.split() if prompt else None  # OpenAI's prompt: words the speaker is likely to use
+        ticket = kit.scheduler.queue(speech_model_for(kit.manager, language)).enter(client)
+        try:
+            await ticket.turn()
+            transcript = await asyncio.to_thread(transcribe, kit.manager, audio, language, words)
+        finally:
+            ticket.release()
+        if response_format == "text":
+            return PlainTextResponse(transcript.text)
+        if response_format == "json":
+            return {"text": transcript.text}
+        return {
+            "task": "transcribe",
+            "language": transcript.language,
+            "duration": transcript.duration_s,
+            "text": transcript.text,
+            "model": transcript.model,
+            "segments": [
+                {"id": i, "start": s.start, "end": s.end, "text": s.text} for i, s in enumerate(transcript.segments)
+            ],
+        }
 
     @router.post("/v1/audio/speech")
     async def audio_speech(body: SpeechRequest, kit: Kit = Depends(get_kit), client: str = Depends(v1_client)):
