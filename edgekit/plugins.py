@@ -18,10 +18,12 @@ ENTRY_POINT_GROUP = "edgekit.apps"
 # Modules of the core that implement hooks, registered exactly as an app would be.
 DEFAULT_PLUGINS = (
     "edgekit.engines.llm_llamacpp",
+    "edgekit.engines.embed_onnx",
     "edgekit.server.routes.health",
     "edgekit.server.routes.home",
     "edgekit.cli.models",
     "edgekit.cli.ask",
+    "edgekit.cli.embed",
     "edgekit.cli.serve",
     "edgekit.cli.doctor",
     "edgekit.cli.db",
