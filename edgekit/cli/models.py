@@ -89,7 +89,10 @@ def pull(
             outcome = kit.models.pull(spec.id, force=force, find_links=wheelhouse, progress=progress)
             typer.echo(f"{spec.id}: {outcome.replace('_', ' ')}", err=True)
     for spec in skipped:
-        typer.echo(f"{spec.id}: built on the box, not pulled (edgekit models build {spec.id})", err=True)
+        if kit.models.status(spec.id) == "verified":
+            typer.echo(f"{spec.id}: built on the box, already built", err=True)
+        else:
+            typer.echo(f"{spec.id}: built on the box, not pulled (edgekit models build {spec.id})", err=True)
 
 
 @models_cli.command("build")
