@@ -22,14 +22,14 @@ OUTPUTS = ("model.onnx", "tokenizer.json")
 
 
 def build(source_dir: Path, output_dir: Path, step: Step = lambda _name: None) -> None:
+    if not (source_dir / "config.json").is_file() or not (source_dir / "tokenizer.json").is_file():
+        raise EdgekitError(f"{source_dir} does not hold the all-MiniLM-L6-v2 model files.", code="build_failed")
     try:
         # The build tools are imported here only: nothing that runs the box may pull in torch.
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from optimum.exporters.onnx import main_export
     except ImportError as exc:
         raise build_tools_missing([exc.name or "torch"]) from exc
-    if not (source_dir / "config.json").is_file() or not (source_dir / "tokenizer.json").is_file():
-        raise EdgekitError(f"{source_dir} does not hold the all-MiniLM-L6-v2 model files.", code="build_failed")
 
     output_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="minilm-fp32-", dir=output_dir) as scratch:
