@@ -1,5 +1,6 @@
 # The README's two commands. Both set up what is missing first and redo nothing that is already done:
-#   make run   install, fetch and verify the default models, prepare the database, serve on 0.0.0.0:8080
+#   make run   install, fetch and verify the default models (building those built on the box), prepare the
+#              database, serve on 0.0.0.0:8080
 #   make test  the same set-up, then the whole test suite (offline: sockets outside loopback are blocked)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -41,8 +42,13 @@ $(VENV)/.test-deps: $(VENV)/.installed
 	@touch $@
 
 # Idempotent: installed models whose files are unchanged since they were verified are skipped at once.
+# Models built on the box (minilm-int8) need the build extra (torch, optimum): installed only when one is missing.
 models: setup
 	$(BIN)/edgekit models pull --defaults
+	@$(BIN)/edgekit models build --defaults --check || { \
+		echo "Installing the build tools (torch CPU, optimum) to build the missing models"; \
+		$(BIN)/pip install --progress-bar off -e '.[build]' && \
+		$(BIN)/edgekit models build --defaults; }
 
 database: setup
 	$(BIN)/edgekit db upgrade

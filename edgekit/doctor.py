@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
+from edgekit.installer import StartTask, install_command, no_progress
 from edgekit.kit import Kit
 
 MIN_FREE_MB = 500
@@ -89,7 +89,7 @@ def check_models(kit: Kit, progress: StartTask) -> list[Check]:
             checks.append(Check(name, "ok", "installed, sha256 verified"))
         else:
             bad = ", ".join(f"{f.path}: {f.status}" for f in result.files if f.status != "ok")
-            checks.append(Check(name, "fail", bad, f"edgekit models pull {spec.id} --force"))
+            checks.append(Check(name, "fail", bad, install_command(spec, spec.id, force=True)))
     return checks
 
 

@@ -38,18 +38,33 @@ class ModelNotInstalled(EdgekitError):
     code = "model_not_installed"
     http_status = 503
 
-    def __init__(self, model_id: str, what: str = "Model"):
-        super().__init__(f"{what} '{model_id}' is not installed. Install it with: edgekit models pull {model_id}")
+    def __init__(self, model_id: str, what: str = "Model", fix: str | None = None):
+        fix = fix or f"edgekit models pull {model_id}"
+        super().__init__(f"{what} '{model_id}' is not installed. Install it with: {fix}")
 
 
 class ChecksumMismatch(EdgekitError):
     code = "checksum_mismatch"
     http_status = 500
 
-    def __init__(self, model_id: str, path: Path, expected: str, actual: str):
+    def __init__(self, model_id: str, path: Path, expected: str, actual: str, fix: str | None = None):
+        fix = fix or f"edgekit models pull {model_id} --force"
         super().__init__(
             f"Model '{model_id}': {path} has sha256 {actual[:12]}..., expected {expected[:12]}.... "
-            f"It will not be loaded. Reinstall it with: edgekit models pull {model_id} --force"
+            f"It will not be loaded. Reinstall it with: {fix}"
+        )
+
+
+class ModelUnverified(EdgekitError):
+    """A built file whose build-time sha256 is gone: nothing says what it should be, so it is not trusted."""
+
+    code = "model_unverified"
+    http_status = 500
+
+    def __init__(self, model_id: str, path: str, fix: str):
+        super().__init__(
+            f"Model '{model_id}': {path} has no sha256 recorded from its build (.verified.json is missing or "
+            f"damaged), so it cannot be checked and will not be loaded. Rebuild it with: {fix}"
         )
 
 

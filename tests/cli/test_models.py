@@ -25,12 +25,18 @@ def test_pull_defaults_when_installed_does_nothing(edgekit):
     assert "minilm-int8: built on the box" in result.stderr
 
 
-def test_list_json_shows_status(edgekit):
+def test_list_json_shows_status(edgekit, embed_models_dir, tmp_path):
     result = edgekit("models", "list", "--json")
     assert result.exit_code == 0
     rows = {row["id"]: row for row in json.loads(result.stdout)}
     assert rows[CHAT_MODEL]["status"] == "verified"
-    assert rows["minilm-int8"]["status"] == "not_installed"
+
+    def statuses(models_dir) -> dict[str, str]:
+        listed = edgekit("models", "list", "--json", models_dir=models_dir)
+        return {row["id"]: row["status"] for row in json.loads(listed.stdout)}
+
+    assert statuses(embed_models_dir)["minilm-int8"] == "verified"
+    assert statuses(tmp_path)["minilm-int8"] == "not_installed"
 
 
 def test_verify_a_good_model(edgekit):
