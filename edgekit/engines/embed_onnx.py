@@ -83,6 +83,11 @@ class OnnxEmbedEngine(Engine):
             vectors[chosen] = self._embed_batch([encodings[i] for i in chosen])
         return vectors
 
+    def count_tokens(self, texts: list[str]) -> int:
+        """Tokens the model reads for these texts (after truncation), for API usage counts."""
+        self._require()
+        return sum(len(encoding.ids) for encoding in self._tokenizer.encode_batch(texts))
+
     def _embed_batch(self, encodings: list) -> np.ndarray:
         longest = max(len(e.ids) for e in encodings)
         feed = {

@@ -52,6 +52,15 @@ class CompletionRequest(_Sampling):
     max_tokens: int | None = Field(default=None, ge=1)
 
 
+class EmbeddingRequest(_Lenient):
+    model: str | None = None
+    input: str | list[str] = Field(min_length=1)
+    encoding_format: Literal["float", "base64"] = "float"
+
+    def texts(self) -> list[str]:
+        return [self.input] if isinstance(self.input, str) else list(self.input)
+
+
 class SpeechRequest(_Lenient):
     model: str | None = None
     input: str = Field(min_length=1)

@@ -317,3 +317,53 @@ def test_transcription_bad_uploads(server, speech_clips):
     finally:
         kit.settings.max_upload_mb = 10
     assert big.status_code == 413 and big.json()["error"]["code"] == "upload_too_large"
+
+
+# --- embeddings ------------------------------------------------------------------------------------------
+
+
+def test_embeddings_rank_by_meaning(client):
+    import numpy as np
+
+    texts = [
+        "How do I store maize after harvest?",
+        "Keep dried grain in airtight bags",
+        "Signs of pre-eclampsia in pregnancy",
+    ]
+    response = client.embeddings.create(model="minilm-int8", input=texts)
+    vectors = np.array([item.embedding for item in response.data])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert response.usage.prompt_tokens > 10
+
+
+def test_embeddings_base64_matches_floats(server):
+    import base64
+
+    import numpy as np
+
+    url, _kit, token = server
+    headers = {"Authorization": f"Bearer {token}"}
+    as_floats = httpx.post(url + "/v1/embeddings", headers=headers, json={"input": "goats"}, timeout=60).json()
+    as_base64 = httpx.post(
+        url + "/v1/embeddings", headers=headers, json={"input": "goats", "encoding_format": "base64"}, timeout=60
+    ).json()
+    decoded = np.frombuffer(base64.b64decode(as_base64["data"][0]["embedding"]), dtype="<f4")
+    assert np.allclose(decoded, as_floats["data"][0]["embedding"], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"input": []}, 400, "bad_input"),
+        ({"input": ["fine", "  "]}, 400, "empty_text"),
+        ({"input": ["a"] * 300}, 413, "too_many_inputs"),
+    ],
+)
+def test_embeddings_bad_input(server, body, status, code):
+    url, _kit, token = server
+    response = httpx.post(url + "/v1/embeddings", headers={"Authorization": f"Bearer {token}"}, json=body, timeout=60)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]

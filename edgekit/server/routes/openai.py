@@ -7,15 +7,17 @@ stops its generation within a token. Errors come in OpenAI's shape (see edgekit.
 
 # No `from __future__ import annotations`: FastAPI must see the request models defined inside the hook.
 
+import base64
 import json
 import threading
 import time
 import uuid
 
 from edgekit.hookspecs import hookimpl
-from edgekit.server.openai_schemas import ChatRequest, CompletionRequest, SpeechRequest
+from edgekit.server.openai_schemas import ChatRequest, CompletionRequest, EmbeddingRequest, SpeechRequest
 
 MAX_ANSWER_TOKENS = 1024
+MAX_EMBED_INPUTS = 256
 
 
 @hookimpl
@@ -194,6 +196,43 @@ def register_routes(router):
             )
 
         return await run_generation(request, kit, client, model_id, produce, body, "completion")
+
+    @router.post("/v1/embeddings")
+    async def embeddings(body: EmbeddingRequest, kit: Kit = Depends(get_kit), client: str = Depends(v1_client)):
+        texts = body.texts()
+        if len(texts) > MAX_EMBED_INPUTS:
+            raise BadInput(
+                f"At most {MAX_EMBED_INPUTS} texts a request; {len(texts)} were sent.",
+                code="too_many_inputs",
+                http_status=413,
+            )
+        check_text(kit, "".join(texts))
+        model_id = kit.manager.model_for("embed")
+
+        def embed():
+            with kit.manager.acquire("embed") as engine:
+                return engine.embed(texts), engine.count_tokens(texts)
+
+        ticket = kit.scheduler.queue(model_id).enter(client)
+        try:
+            await ticket.turn()
+            vectors, tokens = await asyncio.to_thread(embed)
+        finally:
+            ticket.release()
+        data = []
+        for index, vector in enumerate(vectors):
+            value = (
+                base64.b64encode(vector.astype("<f4").tobytes()).decode()
+                if body.encoding_format == "base64"
+                else [round(float(x), 7) for x in vector]
+            )
+            data.append({"object": "embedding", "index": index, "embedding": value})
+        return {
+            "object": "list",
+            "data": data,
+            "model": model_id,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
 
     @router.post("/v1/audio/transcriptions")
     async def audio_transcriptions(
