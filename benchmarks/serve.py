@@ -1,12 +1,14 @@
 """edgekit's /v1 over HTTP against llama-cpp-python in process and against `python -m llama_cpp.server`.
 
-One run, same model file, prompt, seed and threads for all three:
-1. one streamed answer: tokens/s over HTTP from edgekit, as a ratio to llama-cpp-python called in process;
-2. eight clients streaming at once, against edgekit and against llama_cpp.server: streams completed,
-   p50/p95 time to first token, aggregate tokens/s.
-Not a test: it never fails a build. Needs the bench extra for the llama_cpp.server baseline:
+One run, same model file, prompt, sampling and threads for all three:
+1. one streamed answer: tokens/s over HTTP from edgekit as a ratio to llama-cpp-python called in process,
+   runs alternating between the two so drift in the machine's speed hits both alike;
+2. eight clients streaming at once, against edgekit and against llama_cpp.server: streams completed, tokens each
+   client received, p50/p95 time to first token, aggregate tokens/s.
+Tokens are counted the same way everywhere: the text received, tokenized with the model's own tokenizer.
+Not a test: it never fails a build. The llama_cpp.server baseline needs the bench extra:
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/serve.py [--threads 2] [--max-tokens 96] [--clients 8]
+    .venv/bin/python benchmarks/serve.py [--threads 2] [--max-tokens 96] [--clients 8] [--runs 7]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+from edgekit.catalog import Catalog
 from edgekit.settings import Settings
 
 PROMPT = "Question: How should a farmer store maize after harvest to keep weevils out?\nAnswer:"
@@ -37,11 +40,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def server_log(name: str):
+    """A file for a server's output: a pipe nobody reads fills up and blocks the server."""
+    return open(Path(tempfile.gettempdir()) / f"bench-{name}.log", "w")
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited; see {process.args[0]} output in {tempfile.gettempdir()}/bench-*.log")
+            raise RuntimeError(f"the server exited; its output is in {tempfile.gettempdir()}/bench-*.log")
         try:
             httpx.get(url, timeout=1)
             return
@@ -50,41 +58,50 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def stream_once(base: str, max_tokens: int, seed: int, model: str, headers: dict) -> dict:
-    """One streamed completion: time to first token, tokens (SSE chunks with text) and whether it finished."""
+def stream_once(base: str, max_tokens: int, seed: int, model: str, penalty: float) -> dict:
+    """One streamed completion: time to first text, the text, whether [DONE] came and the finish reason."""
     body = {
         "model": model,
         "prompt": PROMPT,
         "max_tokens": max_tokens,
         "temperature": 0.0,
         "seed": seed,
+        "repeat_penalty": penalty,
         "stream": True,
     }
     started = time.perf_counter()
-    first = None
-    tokens = 0
-    done = False
+    first, received, done, finish = None, [], False, None
     try:
-        with httpx.stream("POST", base + "/v1/completions", json=body, headers=headers, timeout=300) as response:
+        with httpx.stream("POST", base + "/v1/completions", json=body, timeout=300) as response:
             for line in response.iter_lines():
                 if line == "data: [DONE]":
                     done = True
                 elif line.startswith("data: "):
-                    text = json.loads(line[6:])["choices"][0]["text"]
-                    if text:
-                        tokens += 1
+                    choice = json.loads(line[6:])["choices"][0]
+                    finish = choice.get("finish_reason") or finish
+                    if choice["text"]:
+                        received.append(choice["text"])
                         first = first or time.perf_counter() - started
     except httpx.HTTPError:
         pass
-    elapsed = time.perf_counter() - started
-    return {"ttft_s": first, "tokens": tokens, "done": done, "elapsed_s": elapsed}
+    return {
+        "ttft_s": first,
+        "text": "".join(received),
+        "done": done,
+        "finish": finish,
+        "elapsed_s": time.perf_counter() - started,
+    }
 
 
-def concurrent(base: str, clients: int, max_tokens: int, model: str, headers: dict) -> dict:
-    results: list[dict] = [None] * clients  # type: ignore[list-item]
+def count_tokens(llm, text: str) -> int:
+    return len(llm.tokenize(text.encode(), add_bos=False))
+
+
+def concurrent(llm, base: str, clients: int, max_tokens: int, model: str, penalty: float) -> dict:
+    results: list[dict] = [{}] * clients
 
     def run(index: int) -> None:
-        results[index] = stream_once(base, max_tokens, index, model, headers)
+        results[index] = stream_once(base, max_tokens, index, model, penalty)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
@@ -93,44 +110,27 @@ def concurrent(base: str, clients: int, max_tokens: int, model: str, headers: di
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    tokens = [count_tokens(llm, r["text"]) for r in results]
     ttfts = sorted(r["ttft_s"] for r in results if r["ttft_s"] is not None)
     return {
         "completed": sum(r["done"] for r in results),
         "clients": clients,
+        # A stream cut short may still end with [DONE]: the tokens each client received tell the truth.
+        "tokens_per_client": tokens,
+        "finish_reasons": sorted({str(r["finish"]) for r in results}),
         "ttft_p50_ms": round(1000 * statistics.median(ttfts)) if ttfts else None,
         "ttft_p95_ms": round(1000 * ttfts[min(len(ttfts) - 1, int(0.95 * len(ttfts)))]) if ttfts else None,
-        "aggregate_tokens_per_s": round(sum(r["tokens"] for r in results) / wall, 1),
+        "aggregate_tokens_per_s": round(sum(tokens) / wall, 1),
     }
 
 
-def in_process(model_path: Path, threads: int, max_tokens: int) -> float:
-    from llama_cpp import Llama
-
-    llm = Llama(model_path=str(model_path), n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False)
-    rates = []
-    for seed in range(3):
-        started = time.perf_counter()
-        tokens = sum(
-            1
-            for chunk in llm.create_completion(PROMPT, max_tokens=max_tokens, temperature=0.0, seed=seed, stream=True)
-            if chunk["choices"][0]["text"]
-        )
-        rates.append(tokens / (time.perf_counter() - started))
-    llm.close()
-    return statistics.median(rates)
-
-
-def single_stream_rate(base: str, max_tokens: int, model: str, headers: dict) -> float:
-    stream_once(base, 4, 0, model, headers)  # warm: the model loads on first use
-    rates = [
-        (r["tokens"] / r["elapsed_s"]) for r in (stream_once(base, max_tokens, s, model, headers) for s in range(3))
-    ]
-    return statistics.median(rates)
-
-
-def server_log(name: str):
-    """A file for a server's output: a pipe nobody reads fills up and blocks the server."""
-    return open(Path(tempfile.gettempdir()) / f"bench-{name}.log", "w")
+def in_process_rate(llm, max_tokens: int, seed: int, penalty: float) -> float:
+    started = time.perf_counter()
+    chunks = llm.create_completion(
+        PROMPT, max_tokens=max_tokens, temperature=0.0, seed=seed, stream=True, repeat_penalty=penalty
+    )
+    text = "".join(chunk["choices"][0]["text"] for chunk in chunks)
+    return count_tokens(llm, text) / (time.perf_counter() - started)
 
 
 def start_edgekit(threads: int, port: int) -> subprocess.Popen:
@@ -146,9 +146,8 @@ def start_edgekit(threads: int, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [str(edgekit), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=server_log("edgekit"),
         stderr=subprocess.STDOUT,
-        text=True,
     )
 
 
@@ -157,48 +156,58 @@ def start_llama_server(model_path: Path, threads: int, port: int) -> subprocess.
         import llama_cpp.server  # noqa: F401
     except ImportError:
         return None
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(model_path),
-            "--n_threads",
-            str(threads),
-            "--n_ctx",
-            "2048",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path),
+        "--n_threads",
+        str(threads),
+        "--n_ctx",
+        "2048",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    return subprocess.Popen(command, stdout=server_log("llama_cpp.server"), stderr=subprocess.STDOUT)
 
 
 def main() -> None:
+    from llama_cpp import Llama
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=96)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     model_path = Settings().models_dir / MODEL_ID / "gemma-3-270m-q4_k_m.gguf"
-    report: dict = {"model": MODEL_ID, "threads": args.threads, "max_tokens": args.max_tokens}
-
-    report["in_process_tokens_per_s"] = round(in_process(model_path, args.threads, args.max_tokens), 1)
+    # edgekit applies the catalog's repeat penalty; every other side is asked for the same sampling.
+    penalty = Catalog.from_dir(Settings().catalog_dir).get(MODEL_ID).prompt.get("repeat_penalty", 1.1)
+    llm = Llama(
+        model_path=str(model_path), n_ctx=2048, n_threads=args.threads, n_threads_batch=args.threads, verbose=False
+    )
+    report: dict = {"model": MODEL_ID, "threads": args.threads, "max_tokens": args.max_tokens, "runs": args.runs}
 
     port = free_port()
     edgekit = start_edgekit(args.threads, port)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base + "/healthz", edgekit)
-        rate = single_stream_rate(base, args.max_tokens, MODEL_ID, {})
-        report["edgekit_http_tokens_per_s"] = round(rate, 1)
-        report["ratio_http_to_in_process"] = round(rate / report["in_process_tokens_per_s"], 3)
-        report["edgekit_concurrent"] = concurrent(base, args.clients, args.max_tokens, MODEL_ID, {})
+        stream_once(base, 4, 0, MODEL_ID, penalty)  # warm: the server loads the model on first use
+        in_process_rate(llm, 4, 0, penalty)
+        rates: dict[str, list[float]] = {"in_process": [], "http": []}
+        for run in range(args.runs):
+            rates["in_process"].append(in_process_rate(llm, args.max_tokens, run, penalty))
+            result = stream_once(base, args.max_tokens, run, MODEL_ID, penalty)
+            rates["http"].append(count_tokens(llm, result["text"]) / result["elapsed_s"])
+        in_process, http = statistics.median(rates["in_process"]), statistics.median(rates["http"])
+        report["in_process_tokens_per_s"] = round(in_process, 1)
+        report["edgekit_http_tokens_per_s"] = round(http, 1)
+        report["ratio_http_to_in_process"] = round(http / in_process, 3)
+        report["edgekit_concurrent"] = concurrent(llm, base, args.clients, args.max_tokens, MODEL_ID, penalty)
     finally:
         edgekit.terminate()
         edgekit.wait(10)
@@ -211,11 +220,14 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/v1/models", llama)
-            stream_once(base, 4, 0, str(model_path), {})
-            report["llama_cpp_server_concurrent"] = concurrent(base, args.clients, args.max_tokens, str(model_path), {})
+            stream_once(base, 4, 0, str(model_path), penalty)
+            report["llama_cpp_server_concurrent"] = concurrent(
+                llm, base, args.clients, args.max_tokens, str(model_path), penalty
+            )
         finally:
             llama.terminate()
             llama.wait(10)
+    llm.close()
     print(json.dumps(report, indent=2))
 
 

@@ -30,6 +30,7 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.classify",
     "edgekit.cli.transcribe",
     "edgekit.cli.embed",
+    "edgekit.cli.bench",
     "edgekit.cli.serve",
     "edgekit.cli.doctor",
     "edgekit.cli.db",

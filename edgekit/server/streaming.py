@@ -41,10 +41,22 @@ async def stream_from_thread(
             put(_DONE)
 
     threading.Thread(target=work, name="edgekit-generate", daemon=True).start()
+    held = None  # a non-text item met while gathering text, handled on the next round
     try:
-        while (item := await pieces.get()) is not _DONE:
+        while True:
+            item, held = (held if held is not None else await pieces.get()), None
+            if item is _DONE:
+                return
             if isinstance(item, BaseException):
                 raise item
+            # Pieces that arrived while the last one was being sent go out together: fewer, larger writes
+            # when the box is busy, and the event loop takes less of the GIL the model's thread needs.
+            while not pieces.empty():
+                following = pieces.get_nowait()
+                if not isinstance(following, str):
+                    held = following
+                    break
+                item += following
             yield item
     finally:
         cancel.set()
