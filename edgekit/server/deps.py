@@ -50,6 +50,16 @@ def v1_client(request: Request) -> str:
     return f"address:{request.client.host if request.client else 'unknown'}"
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def require_admin_or_local(request: Request) -> User | None:
+    """Device details: for technicians, or for the box's own CLI on loopback (edgekit models status)."""
+    if request.client and request.client.host in LOOPBACK:
+        return current_user(request)
+    return require_role(current_user(request), ("admin",))
+
+
 def require_roles(*roles: str) -> Callable[[Request], User]:
     """A dependency that lets only these roles through: 401 for nobody, 403 for a wrong role."""
 

@@ -41,3 +41,25 @@ def test_plain_completion_stops_before_the_next_question(chat_kit):
         text = "".join(llm.stream_answer("Why do bean leaves turn yellow?", max_tokens=120, seed=3))
     assert "Question:" not in text
     assert not text.startswith(" ")
+
+
+def test_a_prompt_far_beyond_the_context_is_cut_with_a_warning_not_a_crash(chat_kit):
+    generation = Generation()
+    long_prompt = "The farmer planted maize and beans. " * 600 + "Question: What did the farmer plant?\nAnswer:"
+    with chat_kit.manager.acquire("chat") as llm:
+        text = "".join(llm.generate(long_prompt, max_tokens=20, seed=1, generation=generation))
+        context = llm.context_length
+        assert generation.prompt_tokens + 20 <= context
+        assert any(w.startswith("prompt_truncated") for w in generation.warnings)
+        assert text.strip()
+        # and the engine is still fine afterwards
+        assert "".join(llm.stream_answer("What do goats eat?", max_tokens=10, seed=2)).strip()
+
+
+def test_a_long_prompt_that_fits_shortens_the_answer_budget_instead(chat_kit):
+    generation = Generation()
+    with chat_kit.manager.acquire("chat") as llm:
+        prompt = "Maize. " * 900  # fits, but leaves less room than asked for
+        list(llm.generate(prompt, max_tokens=2000, seed=1, generation=generation))
+        assert generation.warnings == []
+        assert generation.prompt_tokens + generation.tokens <= llm.context_length

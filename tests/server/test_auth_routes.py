@@ -69,3 +69,20 @@ def test_bad_login_bodies_are_clear(client):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_input"
     assert "secret" in response.json()["error"]["message"]
+
+
+def test_device_status_is_for_technicians_or_the_box_itself(home):
+    settings = Settings(home=home, login_delay_s=0)
+    kit = Kit(settings)
+    kit.accounts.add_user("tech", "admin", password="a long password")
+    kit.accounts.add_user("baraka", "student", pin="1357")
+    app = create_app(kit=kit)
+    with TestClient(app, client=("192.0.2.40", 5000)) as phone:  # a phone on the box's Wi-Fi
+        assert phone.get("/api/models/status").status_code == 401
+        student = kit.accounts.create_token("baraka")
+        assert phone.get("/api/models/status", headers={"Authorization": f"Bearer {student}"}).status_code == 403
+        tech = kit.accounts.create_token("tech")
+        allowed = phone.get("/api/models/status", headers={"Authorization": f"Bearer {tech}"})
+        assert allowed.status_code == 200 and "budget_mb" in allowed.json()
+    with TestClient(app, client=("127.0.0.1", 5000)) as on_the_box:
+        assert on_the_box.get("/api/models/status").status_code == 200

@@ -25,13 +25,13 @@ def health(kit: Kit) -> dict:
 def register_routes(router):
     from fastapi import Depends  # route modules are plugins the CLI loads too: keep its start-up fast
 
-    from edgekit.server.deps import get_kit
+    from edgekit.server.deps import get_kit, require_admin_or_local
 
     @router.get("/healthz")
     def healthz(kit: Kit = Depends(get_kit)) -> dict:
         return health(kit)
 
     @router.get("/api/models/status")
-    def models_status(kit: Kit = Depends(get_kit)) -> dict:
+    def models_status(kit: Kit = Depends(get_kit), _user=Depends(require_admin_or_local)) -> dict:
         manager = kit.manager
         return {"budget_mb": round(manager.budget_mb), "used_mb": round(manager.used_mb()), "loaded": manager.status()}
