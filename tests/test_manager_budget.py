@@ -144,3 +144,14 @@ def test_default_budget_comes_from_physical_memory():
     import psutil
 
     assert Settings().ram_budget_mb == round(psutil.virtual_memory().total / 1e6 / 2)
+
+
+def test_real_models_take_turns_inside_a_small_budget(installed_models_dir, tmp_path):
+    # 600 MB holds the chat model (about 420) or whisper-base (about 260), not both: the idle one makes room.
+    kit = Kit(Settings(home=tmp_path, models_dir_override=installed_models_dir, ram_budget_mb=600, threads=2))
+    with kit.manager.acquire("chat"):
+        assert kit.manager.loaded_ids() == ["gemma3-270m-q4km"]
+    with kit.manager.acquire_model("whisper-base"):
+        assert kit.manager.loaded_ids() == ["whisper-base"]
+    assert kit.manager.used_mb() <= 600
+    kit.close()
