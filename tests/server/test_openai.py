@@ -367,3 +367,60 @@ def test_embeddings_bad_input(server, body, status, code):
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/v1/models", None),
+        ("POST", "/v1/chat/completions", {"messages": [{"role": "user", "content": "hi"}]}),
+        ("POST", "/v1/completions", {"prompt": "hi"}),
+        ("POST", "/v1/embeddings", {"input": "hi"}),
+        ("POST", "/v1/audio/speech", {"input": "hi"}),
+    ],
+)
+def test_every_v1_route_needs_a_token(server, method, path, body):
+    url, kit, _token = server
+    anonymous = httpx.request(method, url + path, json=body, timeout=30)
+    forged = httpx.request(method, url + path, json=body, headers={"Authorization": "Bearer ek_forged"}, timeout=30)
+    assert anonymous.status_code == forged.status_code == 401
+    assert anonymous.json()["error"]["code"] == "not_authenticated"
+    assert kit.scheduler.queue(CHAT_MODEL).busy is False  # refused before taking a place in any queue
+
+
+def test_transcriptions_need_a_token(server, speech_clips):
+    url, _kit, _token = server
+    response = httpx.post(
+        url + "/v1/audio/transcriptions", files={"file": ("e.wav", speech_clips["english"].read_bytes())}, timeout=30
+    )
+    assert response.status_code == 401
+
+
+def test_a_disabled_users_token_stops_working(server):
+    url, kit, _token = server
+    kit.accounts.add_user("leaver", "teacher", pin="8642")
+    token = kit.accounts.create_token("leaver")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(url + "/v1/models", headers=headers, timeout=30).status_code == 200
+    kit.accounts.disable_user("leaver")
+    assert httpx.get(url + "/v1/models", headers=headers, timeout=30).status_code == 401
+
+
+def test_a_client_that_gives_up_on_a_whole_answer_frees_the_model_too(server):
+    url, kit, token = server
+    body = {
+        "prompt": "Once upon a time in a village by the lake, there lived",
+        "max_tokens": 600,
+        "temperature": 0.9,
+        "seed": 11,
+    }
+    queue = kit.scheduler.queue(CHAT_MODEL)
+    with pytest.raises(httpx.ReadTimeout):  # the client stops waiting and closes the connection
+        httpx.post(
+            url + "/v1/completions",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(30, read=1.5),
+        )
+    assert queue.busy, "the answer was still being written when the client left"
+    assert wait_until(lambda: not queue.busy) < 1.0
