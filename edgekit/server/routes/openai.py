@@ -23,6 +23,7 @@ MAX_EMBED_INPUTS = 256
 @hookimpl
 def register_routes(router):
     import asyncio
+    from contextlib import asynccontextmanager
 
     from fastapi import Depends, File, Form, Request, UploadFile
     from fastapi.responses import PlainTextResponse, Response, StreamingResponse
@@ -33,6 +34,16 @@ def register_routes(router):
     from edgekit.server.deps import get_kit, v1_client
     from edgekit.server.streaming import stream_from_thread, watch_disconnect
     from edgekit.server.uploads import read_upload
+
+    @asynccontextmanager
+    async def turn_at(kit: Kit, model_id: str, client: str):
+        """Wait for this client's turn at the model (QueueFull, 429, when the queue is full), then hold it."""
+        ticket = kit.scheduler.queue(model_id).enter(client)
+        try:
+            await ticket.turn()
+            yield
+        finally:
+            ticket.release()
 
     def chat_model_id(kit: Kit, requested: str | None) -> str:
         model_id = kit.manager.model_for("chat")
@@ -213,12 +224,8 @@ def register_routes(router):
             with kit.manager.acquire("embed") as engine:
                 return engine.embed(texts), engine.count_tokens(texts)
 
-        ticket = kit.scheduler.queue(model_id).enter(client)
-        try:
-            await ticket.turn()
+        async with turn_at(kit, model_id, client):
             vectors, tokens = await asyncio.to_thread(embed)
-        finally:
-            ticket.release()
         data = []
         for index, vector in enumerate(vectors):
             value = (
@@ -254,12 +261,8 @@ def register_routes(router):
             )
         audio = await read_upload(file, kit.settings.max_upload_mb)
         words = prompt.split() if prompt else None  # OpenAI's prompt: words the speaker is likely to use
-        ticket = kit.scheduler.queue(speech_model_for(kit.manager, language)).enter(client)
-        try:
-            await ticket.turn()
+        async with turn_at(kit, speech_model_for(kit.manager, language), client):
             transcript = await asyncio.to_thread(transcribe, kit.manager, audio, language, words)
-        finally:
-            ticket.release()
         if response_format == "text":
             return PlainTextResponse(transcript.text)
         if response_format == "json":
@@ -284,10 +287,6 @@ def register_routes(router):
                 f"Only WAV audio is made on this box, not '{body.response_format}'.", code="unsupported_format"
             )
         lang = body.language or ("en" if body.voice in (None, "", "default") or len(body.voice) > 5 else body.voice)
-        ticket = kit.scheduler.queue(kit.manager.model_for("tts")).enter(client)
-        try:
-            await ticket.turn()
+        async with turn_at(kit, kit.manager.model_for("tts"), client):
             speech = await asyncio.to_thread(synthesize_speech, kit.manager, body.input, lang)
-        finally:
-            ticket.release()
         return Response(speech.wav, media_type="audio/wav", headers={"X-Edgekit-Voice": speech.voice})
