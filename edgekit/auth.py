@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine as DbEngine
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from edgekit import audit
 from edgekit.errors import BadInput, EdgekitError
@@ -73,6 +74,8 @@ class Accounts:
 
     db: DbEngine
     settings: Settings
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
+    _locks_guard: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     # --- users -------------------------------------------------------------------------------------
     def add_user(
@@ -122,9 +125,21 @@ class Accounts:
 
     # --- sign-in -----------------------------------------------------------------------------------
     def authenticate(self, name: str, secret: str) -> User:
-        """The user, if the secret is right and the account is usable; LoginFailed otherwise."""
+        """The user, if the secret is right and the account is usable; LoginFailed otherwise.
+
+        Tries for one account are checked one at a time: forty parallel guesses must not all read the same
+        failure count, slip under the limit together and never lock the account."""
+        name = name.strip().lower()
+        with self._account_lock(name):
+            return self._authenticate(name, secret)
+
+    def _account_lock(self, name: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(name, threading.Lock())
+
+    def _authenticate(self, name: str, secret: str) -> User:
         with Session(self.db) as session:
-            user = session.exec(select(User).where(User.name == name.strip().lower())).first()
+            user = session.exec(select(User).where(User.name == name)).first()
             if user is None:
                 _hasher.hash(secret)  # same work as a real check: timing does not reveal which names exist
                 raise LoginFailed("Wrong name or PIN.", delay_s=self.settings.login_delay_s)
@@ -148,7 +163,9 @@ class Accounts:
             return user
 
     def _failed(self, session: Session, user: User, now: datetime) -> User:
-        user.failed_logins += 1
+        # Counted in the database itself, so a second server process cannot lose a failure either.
+        session.exec(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+        session.refresh(user)
         failures = user.failed_logins
         if failures >= self.settings.login_max_failures:
             user.locked_until = now + timedelta(seconds=self.settings.login_lockout_s)

@@ -6,6 +6,7 @@ and where those files come from (the members of PyPI wheels, joined in order whe
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 from edgekit.errors import CatalogError, UnknownModel
 
 TASKS = ("chat", "stt", "tts", "embed", "vision")
+# A model id names a folder under the models directory: never a path, never hidden (staging folders are).
+MODEL_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SOURCE_TYPES = ("pypi", "build")
 PROMPT_FORMATS = ("completion", "chat_template")
 VISION_LAYOUTS = ("NCHW", "NHWC")
@@ -118,6 +121,8 @@ def parse_spec(text: str, origin: str) -> ModelSpec:
 
 def _check(spec: ModelSpec, origin: str) -> None:
     problems = []
+    if not MODEL_ID_PATTERN.match(spec.id):
+        problems.append(f"id '{spec.id}' must be lower-case letters, digits, '.', '_' or '-' (a folder name)")
     if spec.task not in TASKS:
         problems.append(f"task '{spec.task}' is not one of {', '.join(TASKS)}")
     if spec.source.type not in SOURCE_TYPES:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edgekit import checksums, recipes
-from edgekit.catalog import ENTRY_FILE, Catalog, ModelSpec, load_spec
+from edgekit.catalog import ENTRY_FILE, MODEL_ID_PATTERN, Catalog, ModelSpec, load_spec
 from edgekit.errors import (
     ChecksumMismatch,
     DataDirError,
@@ -35,6 +35,7 @@ from edgekit.errors import (
     EdgekitError,
     ModelNotInstalled,
     ModelUnverified,
+    UnknownModel,
 )
 
 # Progress: start(description, total) returns advance(amount). The CLI draws bars; the core only counts.
@@ -78,6 +79,10 @@ class ModelStore:
 
     # --- what is installed -------------------------------------------------------------------------
     def model_dir(self, model_id: str) -> Path:
+        """The folder of a model. An id that is not a plain folder name (a path, '..', a hidden staging folder)
+        is unknown: requests and commands must never reach outside the models directory."""
+        if not MODEL_ID_PATTERN.match(model_id):
+            raise UnknownModel(model_id, self.catalog.ids())
         return self.models_dir / model_id
 
     def installed_spec(self, model_id: str) -> ModelSpec | None:
@@ -95,7 +100,9 @@ class ModelStore:
     def installed_ids(self) -> list[str]:
         if not self.models_dir.is_dir():
             return []
-        return sorted(p.name for p in self.models_dir.iterdir() if (p / ENTRY_FILE).is_file())
+        return sorted(
+            p.name for p in self.models_dir.iterdir() if MODEL_ID_PATTERN.match(p.name) and (p / ENTRY_FILE).is_file()
+        )
 
     def status(self, model_id: str) -> str:
         """Cheap status from the stamp: not_installed, verified or unverified (changed since last check)."""

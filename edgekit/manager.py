@@ -97,8 +97,11 @@ class ModelManager:
             entry.last_used = self.clock()
             return entry
 
-    def _load(self, model_id: str, what: str) -> Loaded:
-        """Load under the state lock: loads are rare and short, and one at a time keeps peak memory known."""
+    def check_loadable(self, model_id: str, what: str = "Model") -> Engine | None:
+        """Raise now what loading would raise (not installed, damaged, no engine, too large for the budget), so
+        a streamed answer can fail with a proper error before its first byte. Returns an engine, not loaded."""
+        if model_id in self._loaded:
+            return None
         spec, directory = self.store.require_verified(model_id, what)
         engine_class = self.engines.get(spec.engine)
         if engine_class is None:
@@ -115,7 +118,15 @@ class ModelManager:
                 f"{self.budget_mb:.0f} MB. Choose a smaller model, or raise EDGEKIT_RAM_BUDGET_MB if the box has "
                 f"the memory."
             )
+        return engine
+
+    def _load(self, model_id: str, what: str) -> Loaded:
+        """Load under the state lock: loads are rare and short, and one at a time keeps peak memory known."""
+        engine = self.check_loadable(model_id, what)
+        need = engine.memory_estimate_mb()
         self._make_room(need)
+        if model_id in self._loaded:  # another caller loaded it while we waited for room: use that one
+            return self._loaded[model_id]
         engine.load()
         entry = Loaded(engine=engine, ram_mb=need, last_used=self.clock())
         self._loaded[model_id] = entry

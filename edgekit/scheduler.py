@@ -33,12 +33,16 @@ class Ticket:
     queue: FairQueue
     client: str
     granted: asyncio.Future = field(default=None)  # type: ignore[assignment]
+    released: bool = False
 
     async def turn(self) -> None:
         await self.granted
 
     def release(self) -> None:
-        self.queue.release(self)
+        """Give the place up; a second call does nothing, so every path that may end a request can call it."""
+        if not self.released:
+            self.released = True
+            self.queue.release(self)
 
 
 class FairQueue:

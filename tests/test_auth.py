@@ -129,3 +129,22 @@ def test_require_role():
         require_role(student, ("admin", "health_worker"))
     assert caught.value.http_status == 403
     assert require_role(student, ("student",)) is student
+
+
+def test_parallel_guesses_cannot_slip_past_the_lockout(home):
+    from concurrent.futures import ThreadPoolExecutor
+
+    accounts = Kit(Settings(home=home, login_max_failures=5, login_delay_s=0)).accounts
+    accounts.add_user("amina", "health_worker", pin="4821")
+
+    def guess(pin: str) -> str:
+        try:
+            accounts.authenticate("amina", pin)
+            return "signed_in"
+        except LoginFailed as failed:
+            return failed.code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(guess, [f"{n:04d}" for n in range(12)]))
+    assert outcomes.count("login_failed") == 4  # the fifth wrong PIN locks the account
+    assert outcomes.count("account_locked") == 8

@@ -192,3 +192,15 @@ def test_a_build_recipe_is_not_pulled(tmp_path):
     with pytest.raises(EdgekitError) as caught:
         store.pull("minilm-int8")
     assert caught.value.code == "needs_build"
+
+
+@pytest.mark.parametrize("bad_id", ["../outside", "/tmp/elsewhere", ".staging-tiny-x", "Tiny", ""])
+def test_an_id_is_a_folder_name_never_a_path(store, tmp_path, bad_id):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "model.toml").write_text(tiny_entry())
+    with pytest.raises(UnknownModel):
+        store.remove(bad_id)
+    with pytest.raises(UnknownModel):
+        store.require_verified(bad_id)
+    assert outside.exists()

@@ -155,3 +155,32 @@ def test_real_models_take_turns_inside_a_small_budget(installed_models_dir, tmp_
         assert kit.manager.loaded_ids() == ["whisper-base"]
     assert kit.manager.used_mb() <= 600
     kit.close()
+
+
+def test_two_callers_waiting_for_room_load_the_model_once(make_manager):
+    manager, _clock = make_manager(budget_mb=450, load_wait_s=30)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_large():
+        with manager.acquire_model("large"):
+            holding.set()
+            release.wait(5)
+
+    engines = []
+
+    def want_medium():
+        with manager.acquire_model("medium") as engine:
+            engines.append(engine)
+
+    holder = threading.Thread(target=hold_large)
+    holder.start()
+    holding.wait(5)
+    waiters = [threading.Thread(target=want_medium) for _ in range(2)]
+    for waiter in waiters:
+        waiter.start()
+    threading.Timer(0.3, release.set).start()
+    for thread in [holder, *waiters]:
+        thread.join(10)
+    assert FakeEngine.events.count("load medium") == 1
+    assert engines[0] is engines[1]
+    assert manager.used_mb() == 200

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from edgekit import __version__
 from edgekit.kit import Kit
 from edgekit.server.errors import install_error_handlers
+from edgekit.server.limits import BodyLimit
 from edgekit.settings import Settings
 
 
@@ -26,8 +27,18 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
         stop_reaper.set()
         kit.close()
 
-    app = FastAPI(title="edgekit", version=__version__, lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    # No Swagger or ReDoc pages: they load their scripts from a CDN, which a box must never ask a phone to do.
+    # The schema itself is served at /openapi.json. FastAPI's own telemetry stays off whatever the environment.
+    app = FastAPI(
+        title="edgekit",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
+    )
     app.state.kit = kit
+    app.add_middleware(BodyLimit, max_bytes=int((kit.settings.max_upload_mb + 1) * 1024 * 1024))
 
     install_error_handlers(app)
 

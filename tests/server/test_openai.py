@@ -424,3 +424,55 @@ def test_a_client_that_gives_up_on_a_whole_answer_frees_the_model_too(server):
         )
     assert queue.busy, "the answer was still being written when the client left"
     assert wait_until(lambda: not queue.busy) < 1.0
+
+
+def test_oversized_bodies_are_refused_before_they_are_read(server):
+    url, _kit, _token = server
+    too_big = b"0" * (12 * 1024 * 1024)  # over the 10 MB upload limit plus 1 MB for form fields
+    upload = httpx.post(url + "/v1/audio/transcriptions", files={"file": ("big.wav", too_big)}, timeout=60)
+    assert upload.status_code == 413 and upload.json()["error"]["code"] == "upload_too_large"
+    login = httpx.post(url + "/auth/login", content=too_big, headers={"content-type": "application/json"}, timeout=60)
+    assert login.status_code == 413 and login.json()["error"]["code"] == "upload_too_large"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_no_chat_model_is_a_clear_error_streamed_or_not(tmp_path, stream):
+    empty = tmp_path / "models"
+    empty.mkdir()
+    kit = make_kit(tmp_path / "home", empty)
+    token = kit.accounts.create_token("teacher")
+    with live_server(kit) as url:
+        response = httpx.post(
+            url + "/v1/chat/completions",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"messages": [{"role": "user", "content": "hi"}], "stream": stream},
+            timeout=30,
+        )
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "model_not_installed"
+        assert not kit.scheduler.queue(CHAT_MODEL).busy and kit.scheduler.queue(CHAT_MODEL).waiting == 0
+
+
+def test_a_path_is_never_a_model_name(server):
+    url, kit, token = server
+    headers = {"Authorization": f"Bearer {token}"}
+    models_dir = kit.settings.models_dir
+    for name in (f"./{CHAT_MODEL}", f"{CHAT_MODEL}/", f"../models/{CHAT_MODEL}", str(models_dir / CHAT_MODEL)):
+        response = httpx.post(
+            url + "/v1/chat/completions",
+            headers=headers,
+            timeout=30,
+            json={"model": name, "messages": [{"role": "user", "content": "hi"}]},
+        )
+        assert response.status_code == 404, name
+        assert response.json()["error"]["code"] == "model_not_found"
+    from edgekit.catalog import MODEL_ID_PATTERN
+
+    assert all(MODEL_ID_PATTERN.match(model_id) for model_id in kit.manager.loaded_ids())
+    assert set(kit.scheduler.queues) <= {
+        CHAT_MODEL,
+        "minilm-int8",
+        "whisper-tiny-en",
+        "whisper-base",
+        "piper-en-us-joe-medium",
+    }

@@ -27,6 +27,7 @@ def register_routes(router):
 
     from fastapi import Depends, File, Form, Request, UploadFile
     from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+    from starlette.background import BackgroundTask
 
     from edgekit.engines.llm_llamacpp import Generation
     from edgekit.errors import BadInput, EdgekitError
@@ -48,7 +49,8 @@ def register_routes(router):
     def chat_model_id(kit: Kit, requested: str | None) -> str:
         model_id = kit.manager.model_for("chat")
         if requested and requested != model_id:
-            spec = kit.models.installed_spec(requested)
+            installed = requested in kit.models.installed_ids()  # an exact folder name: never a path
+            spec = kit.models.installed_spec(requested) if installed else None
             if spec is None or spec.task != "chat":
                 raise EdgekitError(
                     f"The model '{requested}' is not a chat model on this box. Use '{model_id}'.",
@@ -68,6 +70,9 @@ def register_routes(router):
 
     async def run_generation(request: Request, kit: Kit, client: str, model_id: str, produce, body, kind: str):
         """Queue, then stream or collect one generation. `produce(llm, cancel, generation)` yields text."""
+        # What loading would refuse (not installed, damaged, too large) is refused now, as a plain error
+        # response: once a stream has started, a status code can no longer be sent.
+        kit.manager.check_loadable(model_id, "Chat model")
         ticket = kit.scheduler.queue(model_id).enter(client)  # QueueFull -> 429 before anything starts
         generation = Generation()
         created = int(time.time())
@@ -130,16 +135,27 @@ def register_routes(router):
             }
             return f"data: {json.dumps(payload)}\n\n"
 
+        handed_over = False  # once the model's thread runs, it releases the ticket when the model is free
+
+        def release_unless_handed_over() -> None:
+            if not handed_over:
+                ticket.release()
+
         async def events():
+            nonlocal handed_over
             try:
                 await ticket.turn()
-            except BaseException:
-                ticket.release()
-                raise
-            if kind == "chat":
-                yield chunk({"role": "assistant", "content": ""}, None, None)
-            async for piece in stream_from_thread(tokens, on_done=ticket.release):
-                yield chunk({"content": piece}, piece, None)
+                if kind == "chat":
+                    yield chunk({"role": "assistant", "content": ""}, None, None)
+                handed_over = True
+                async for piece in stream_from_thread(tokens, on_done=ticket.release):
+                    yield chunk({"content": piece}, piece, None)
+            except EdgekitError as exc:  # after the first byte, an error can only travel inside the stream
+                yield f"data: {json.dumps({'error': {**exc.as_dict(), 'type': 'server_error'}})}\n\n"
+                yield "data: [DONE]\n\n"
+                return
+            finally:
+                release_unless_handed_over()
             yield chunk({}, "", finish_reason())
             if body.stream_options and body.stream_options.get("include_usage"):
                 payload = {
@@ -153,8 +169,12 @@ def register_routes(router):
                 yield f"data: {json.dumps(payload)}\n\n"
             yield "data: [DONE]\n\n"
 
+        # The background task also runs when the client left before the stream was ever started.
         return StreamingResponse(
-            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+            events(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            background=BackgroundTask(release_unless_handed_over),
         )
 
     @router.get("/v1/models")
@@ -261,6 +281,7 @@ def register_routes(router):
             )
         audio = await read_upload(file, kit.settings.max_upload_mb)
         words = prompt.split() if prompt else None  # OpenAI's prompt: words the speaker is likely to use
+        language = language.strip().lower() if language and language.strip() else None
         async with turn_at(kit, speech_model_for(kit.manager, language), client):
             transcript = await asyncio.to_thread(transcribe, kit.manager, audio, language, words)
         if response_format == "text":
