@@ -58,6 +58,17 @@ class PluginHost:
     def names(self) -> list[str]:
         return sorted(name for name, _ in self.manager.list_name_plugin())
 
+    def call_each(self, hook_name: str, **kwargs) -> None:
+        """Call every implementation of a hook on its own. An app's that raises is recorded as failed and the
+        rest go on; the core's own raise, because a broken core is a bug to see, not to skip."""
+        for impl in getattr(self.hook, hook_name).get_hookimpls():
+            try:
+                impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as exc:  # an app's bug must never take the box down
+                if impl.plugin_name in DEFAULT_PLUGINS:
+                    raise
+                self.failed.append(FailedPlugin(impl.plugin_name, f"{hook_name}: {type(exc).__name__}: {exc}"))
+
     def engines(self) -> dict[str, type]:
         found: dict[str, type] = {}
 

@@ -86,3 +86,21 @@ class Settings(BaseSettings):
     @property
     def logs_dir(self) -> Path:
         return self.home / "logs"
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment and these overrides; a bad value is one clear error naming its variable."""
+    from pydantic import ValidationError
+
+    from edgekit.errors import EdgekitError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors())
+        raise EdgekitError(f"A setting is not valid: {problems}.", code="bad_setting") from None
+
+
+def _variable(location: tuple) -> str:
+    name = str(location[0]).upper() if location else "setting"
+    return name if name.startswith("EDGEKIT_") else f"EDGEKIT_{name}"

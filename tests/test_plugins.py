@@ -34,3 +34,27 @@ def test_a_broken_app_is_reported_and_the_rest_still_load(monkeypatch):
     assert [(f.name, f.reason) for f in host.failed] == [("broken", "ImportError: No module named 'numpyy'")]
     assert "good" in host.names()
     assert "good-engine" in host.engines() and "llamacpp" in host.engines()
+
+
+def test_an_app_whose_hooks_raise_is_recorded_and_the_server_still_starts(home):
+    from fastapi.testclient import TestClient
+
+    from edgekit.kit import Kit
+    from edgekit.server import create_app
+    from edgekit.settings import Settings
+
+    class ClumsyApp:
+        @plugins.hookspecs.hookimpl
+        def register_routes(self, router):
+            raise RuntimeError("forgot to import APIRouter")
+
+        @plugins.hookspecs.hookimpl
+        def startup(self, ctx):
+            raise KeyError("missing_setting")
+
+    host = plugins.load_plugins(entry_points=False, extra=(ClumsyApp(),))
+    with TestClient(create_app(kit=Kit(Settings(home=home), plugin_host=host))) as client:
+        health = client.get("/healthz").json()
+    reasons = [f["reason"] for f in health["apps_failed"]]
+    assert any(r.startswith("register_routes: RuntimeError") for r in reasons)
+    assert any(r.startswith("startup: KeyError") for r in reasons)

@@ -14,7 +14,7 @@ from edgekit import __version__
 from edgekit.errors import EdgekitError
 from edgekit.kit import Kit
 from edgekit.plugins import load_plugins
-from edgekit.settings import Settings
+from edgekit.settings import load_settings
 
 
 class EdgekitGroup(TyperGroup):
@@ -54,10 +54,10 @@ def build_cli() -> typer.Typer:
             False, "--version", help="Print the version and stop.", is_eager=True, callback=_print_version
         ),
     ):
-        settings = Settings(home=home) if home else Settings()
+        settings = load_settings(home=home) if home else load_settings()
         ctx.obj = Kit(settings, plugin_host=host)
 
-    host.hook.register_commands(cli=cli)
+    host.call_each("register_commands", cli=cli)
     return cli
 
 

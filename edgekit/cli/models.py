@@ -20,7 +20,9 @@ def server_models_status(port: int) -> dict:
     """Ask the server on this box (loopback only) which models it holds."""
     url = f"http://127.0.0.1:{port}/api/models/status"
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        # No proxy: a proxy from the environment must never carry a loopback request off the box.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(url, timeout=5) as response:
             return json.load(response)
     except OSError as exc:
         raise EdgekitError(

@@ -21,9 +21,9 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     async def lifespan(app: FastAPI):
         kit.prepare_database()
         stop_reaper = kit.manager.start_reaper()
-        kit.plugins.hook.startup(ctx=kit)
+        kit.plugins.call_each("startup", ctx=kit)
         yield
-        kit.plugins.hook.shutdown(ctx=kit)
+        kit.plugins.call_each("shutdown", ctx=kit)
         stop_reaper.set()
         kit.close()
 
@@ -43,6 +43,6 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     install_error_handlers(app)
 
     router = APIRouter()
-    kit.plugins.hook.register_routes(router=router)
+    kit.plugins.call_each("register_routes", router=router)
     app.include_router(router)
     return app

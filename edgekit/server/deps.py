@@ -3,6 +3,7 @@ from a session cookie (browsers) or a bearer token (scripts and API clients)."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from fastapi import Request
@@ -44,10 +45,21 @@ def v1_client(request: Request) -> str:
     user = current_user(request)
     if user is not None:
         return f"user:{user.name}"
-    # With open access, clients that must send some key (the openai package always does) are let in too.
-    if not get_kit(request).settings.open_v1_access:
+    # With open access, clients that must send some key (the openai package always does) are let in too, but
+    # only from the local network: a box that also has an uplink must not become an open API on it.
+    host = request.client.host if request.client else ""
+    if not (get_kit(request).settings.open_v1_access and is_local_address(host)):
         raise NotAuthenticated("This API needs a token: Authorization: Bearer <token from edgekit users token NAME>.")
-    return f"address:{request.client.host if request.client else 'unknown'}"
+    return f"address:{host}"
+
+
+def is_local_address(host: str) -> bool:
+    """Loopback, private (the box's Wi-Fi) or link-local."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host == "localhost"
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -38,3 +38,10 @@ def test_version(edgekit):
     from edgekit import __version__
 
     assert edgekit("--version").stdout.strip() == __version__
+
+
+def test_a_bad_setting_is_one_clear_line(edgekit):
+    result = edgekit("models", "list", env={"EDGEKIT_THREADS": "zero"})
+    assert result.exit_code == 1
+    assert "error [bad_setting]" in result.stderr and "EDGEKIT_THREADS" in result.stderr
+    assert "Traceback" not in result.output

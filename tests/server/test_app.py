@@ -56,3 +56,15 @@ def test_errors_have_one_shape_with_a_stable_code(bare_settings):
     assert response.json() == {
         "error": {"code": "model_not_installed", "message": ModelNotInstalled(CHAT_MODEL).message}
     }
+
+
+def test_a_damaged_model_entry_does_not_take_the_status_page_down(bare_settings):
+    broken = bare_settings.models_dir / "broken-model"
+    broken.mkdir(parents=True)
+    (broken / "model.toml").write_text("id = ")
+    (bare_settings.models_dir / ".staging-x-123").mkdir()  # a pull that was cut off
+    (bare_settings.models_dir / ".staging-x-123" / "model.toml").write_text("id = ")
+    with TestClient(create_app(bare_settings)) as client:
+        body = client.get("/healthz").json()
+        assert client.get("/").status_code == 200
+    assert body["models"] == [{"id": "broken-model", "task": None, "status": "invalid", "error": "catalog_invalid"}]

@@ -86,3 +86,13 @@ def test_device_status_is_for_technicians_or_the_box_itself(home):
         assert allowed.status_code == 200 and "budget_mb" in allowed.json()
     with TestClient(app, client=("127.0.0.1", 5000)) as on_the_box:
         assert on_the_box.get("/api/models/status").status_code == 200
+
+
+def test_open_access_is_for_the_local_network_only(home):
+    kit = Kit(Settings(home=home, open_v1_access=True))
+    app = create_app(kit=kit)
+    with TestClient(app, client=("192.168.4.23", 5000)) as phone_on_the_wifi:
+        assert phone_on_the_wifi.get("/v1/models").status_code == 200
+    with TestClient(app, client=("8.8.4.4", 5000)) as from_the_uplink:
+        response = from_the_uplink.get("/v1/models")
+        assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"

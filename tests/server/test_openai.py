@@ -476,3 +476,12 @@ def test_a_path_is_never_a_model_name(server):
         "whisper-base",
         "piper-en-us-joe-medium",
     }
+
+
+@pytest.mark.parametrize("voice", ["alloy", "echo", "nova", "shimmer", "default", None])
+def test_openai_voice_names_get_the_english_voice(server, voice):
+    url, _kit, token = server
+    body = {"input": "Hello.", **({"voice": voice} if voice else {})}
+    response = httpx.post(url + "/v1/audio/speech", headers={"Authorization": f"Bearer {token}"}, json=body, timeout=60)
+    assert response.status_code == 200
+    assert response.headers["x-edgekit-voice"] == "piper-en-us-joe-medium"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from edgekit import __version__
+from edgekit.errors import EdgekitError
 from edgekit.hookspecs import hookimpl
 from edgekit.kit import Kit
 
@@ -10,8 +11,13 @@ from edgekit.kit import Kit
 def health(kit: Kit) -> dict:
     models = []
     for model_id in kit.models.installed_ids():
-        spec = kit.models.installed_spec(model_id)
-        models.append({"id": model_id, "task": spec.task, "status": kit.models.status(model_id)})
+        try:
+            spec = kit.models.installed_spec(model_id)
+            entry = {"id": model_id, "task": spec.task, "status": kit.models.status(model_id)} if spec else None
+        except EdgekitError as exc:  # a damaged model.toml must not take the status page down with it
+            entry = {"id": model_id, "task": None, "status": "invalid", "error": exc.code}
+        if entry:
+            models.append(entry)
     return {
         "status": "ok",
         "version": __version__,

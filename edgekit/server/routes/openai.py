@@ -9,6 +9,7 @@ stops its generation within a token. Errors come in OpenAI's shape (see edgekit.
 
 import base64
 import json
+import re
 import threading
 import time
 import uuid
@@ -17,6 +18,17 @@ from edgekit.hookspecs import hookimpl
 from edgekit.server.openai_schemas import ChatRequest, CompletionRequest, EmbeddingRequest, SpeechRequest
 
 MAX_ANSWER_TOKENS = 1024
+# OpenAI's voice names: a client that sends one gets the box's English voice.
+OPENAI_VOICES = {"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"}
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]+)?$")
+
+
+def speech_language(voice: str | None) -> str:
+    """`voice` may be a language code (sw, fr, pt-br) to choose the language; anything else means English."""
+    voice = (voice or "").strip().lower()
+    return voice if LANGUAGE_CODE.match(voice) and voice not in OPENAI_VOICES else "en"
+
+
 MAX_EMBED_INPUTS = 256
 
 
@@ -307,7 +319,7 @@ def register_routes(router):
             raise BadInput(
                 f"Only WAV audio is made on this box, not '{body.response_format}'.", code="unsupported_format"
             )
-        lang = body.language or ("en" if body.voice in (None, "", "default") or len(body.voice) > 5 else body.voice)
+        lang = body.language or speech_language(body.voice)
         async with turn_at(kit, kit.manager.model_for("tts"), client):
             speech = await asyncio.to_thread(synthesize_speech, kit.manager, body.input, lang)
         return Response(speech.wav, media_type="audio/wav", headers={"X-Edgekit-Voice": speech.voice})
