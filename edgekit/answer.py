@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
 MAX_QUESTION_CHARS = 2000
+GUARD_MODEL = "guard"  # the `model` of an answer a before_answer guard gave: no model ran
 
 
 @dataclass
@@ -55,19 +56,28 @@ def ask(
     on_text: Callable[[str], None] = lambda _text: None,
     seed: int | None = None,
     db: DbEngine | None = None,
+    guard: Callable[..., str | None] | None = None,
 ) -> Answer:
-    """Ask the chat model; on_text receives the answer as it streams. Records the exchange when db is given."""
+    """Ask the chat model; on_text receives the answer as it streams. Records the exchange when db is given.
+
+    `guard` is the plugins' before_answer hook: it sees the question before any model does, and an answer it
+    gives is the answer; no model runs after it and none can change it."""
     question = clean_question(question)
     started = time.perf_counter()
-    generation = Generation()
-    with manager.acquire("chat") as llm:
-        for text in llm.stream_answer(question, max_tokens=max_tokens, seed=seed, generation=generation):
-            on_text(text)
-        model_id = llm.spec.id
+    guarded = guard(question=question, ctx={"manager": manager}) if guard else None
+    if guarded is not None:
+        on_text(str(guarded))
+        text, model_id, tokens = str(guarded), GUARD_MODEL, 0
+    else:
+        generation = Generation()
+        with manager.acquire("chat") as llm:
+            for piece in llm.stream_answer(question, max_tokens=max_tokens, seed=seed, generation=generation):
+                on_text(piece)
+            text, model_id, tokens = generation.text, llm.spec.id, generation.tokens
     result = Answer(
-        answer=generation.text.strip(),
+        answer=text.strip(),
         model=model_id,
-        tokens=generation.tokens,
+        tokens=tokens,
         latency_ms=round((time.perf_counter() - started) * 1000),
     )
     if db is not None:

@@ -2,7 +2,7 @@ import pytest
 from sqlmodel import select
 
 from edgekit.answer import MAX_QUESTION_CHARS, ask
-from edgekit.errors import BadInput
+from edgekit.errors import BadInput, ModelNotInstalled
 from edgekit.store import session_for
 from edgekit.store.tables import Exchange
 from tests.conftest import CHAT_MODEL
@@ -38,3 +38,33 @@ def test_bad_questions_are_refused_before_any_model(bare_settings, question, cod
     with pytest.raises(BadInput) as caught:
         ask(kit.manager, question, max_tokens=5)
     assert caught.value.code == code
+
+
+def test_a_guard_answers_before_any_model_and_nothing_overrules_it(bare_settings):
+    from edgekit.hookspecs import hookimpl
+    from edgekit.kit import Kit
+    from edgekit.plugins import load_plugins
+
+    class DangerSigns:
+        @hookimpl
+        def before_answer(self, question, ctx):
+            if "bleeding" in question.lower():
+                return "Refer now: heavy bleeding in pregnancy is an emergency."
+            return None
+
+    kit = Kit(bare_settings, plugin_host=load_plugins(entry_points=False, extra=(DangerSigns(),)))
+    streamed = []
+    # No chat model is installed here: the guard's answer must not need one.
+    result = ask(
+        kit.manager,
+        "She has heavy bleeding",
+        max_tokens=20,
+        on_text=streamed.append,
+        guard=kit.plugins.hook.before_answer,
+        db=kit.db,
+    )
+    assert result.answer == "Refer now: heavy bleeding in pregnancy is an emergency."
+    assert result.model == "guard" and streamed == [result.answer]
+    assert kit.manager.loaded_ids() == []
+    with pytest.raises(ModelNotInstalled):  # a question the guard passes goes on to the (missing) model
+        ask(kit.manager, "What should she eat?", max_tokens=20, guard=kit.plugins.hook.before_answer)

@@ -32,6 +32,7 @@ def ask_command(
         seed=seed,
         on_text=(lambda _t: None) if as_json else show,
         db=kit.db,
+        guard=kit.plugins.hook.before_answer,
     )
     if as_json:
         print_json(result.as_dict())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
 from edgekit.engines.quiet import native_stderr_silenced
-from edgekit.errors import EngineError
+from edgekit.errors import BadInput, EngineError
 from edgekit.hookspecs import hookimpl
 
 DEFAULT_CONTEXT = 2048
@@ -184,6 +184,13 @@ class LlamaCppEngine(Engine):
                 if cancel is not None and cancel.is_set():
                     generation.finish_reason = "cancelled"
                     break
+        except ValueError as exc:  # llama-cpp-python's word for a prompt the context cannot hold
+            raise BadInput(
+                f"The conversation is too long for the model's {self.context_length}-token context: {exc}. "
+                f"Send fewer or shorter messages.",
+                code="prompt_too_long",
+                http_status=413,
+            ) from exc
         finally:
             chunks.close()  # stops llama.cpp's generator: the model is free at once
             generation.tokens = self.count_tokens(generation.text) if generation.text else 0

@@ -1,6 +1,9 @@
 """The real gemma-3-270m model through the llama.cpp engine (loaded once for the session by chat_kit)."""
 
+from edgekit.catalog import Catalog
 from edgekit.engines.llm_llamacpp import Generation
+
+CHAT = "gemma3-270m-q4km"
 
 
 def test_streams_an_answer_in_pieces(chat_kit):
@@ -63,3 +66,28 @@ def test_a_long_prompt_that_fits_shortens_the_answer_budget_instead(chat_kit):
         list(llm.generate(prompt, max_tokens=2000, seed=1, generation=generation))
         assert generation.warnings == []
         assert generation.prompt_tokens + generation.tokens <= llm.context_length
+
+
+def test_a_chat_template_conversation_too_long_for_the_context_is_a_clear_error(installed_models_dir, tmp_path):
+    import dataclasses
+
+    import pytest
+
+    from edgekit.engines.llm_llamacpp import LlamaCppEngine
+    from edgekit.errors import BadInput
+    from edgekit.installer import ModelStore
+    from edgekit.settings import Settings
+
+    settings = Settings(home=tmp_path, models_dir_override=installed_models_dir, threads=2)
+    spec = ModelStore(installed_models_dir, Catalog.from_dir(settings.catalog_dir)).installed_spec(CHAT)
+    templated = dataclasses.replace(spec, prompt_format="chat_template", context_length=256)
+    llm = LlamaCppEngine(templated, installed_models_dir / CHAT, settings)
+    try:
+        with pytest.raises(BadInput) as caught:
+            list(llm.stream_chat([{"role": "user", "content": "maize " * 400}], max_tokens=10))
+        assert caught.value.code == "prompt_too_long" and caught.value.http_status == 413
+        generation = Generation()  # and the engine still answers afterwards
+        list(llm.stream_chat([{"role": "user", "content": "Hi"}], max_tokens=5, seed=1, generation=generation))
+        assert generation.finish_reason in ("stop", "length")
+    finally:
+        llm.unload()
