@@ -37,7 +37,9 @@ class Kit:
 
     @cached_property
     def plugins(self) -> PluginHost:
-        return self.plugin_host or load_plugins()
+        from edgekit.apps import disabled_apps
+
+        return self.plugin_host or load_plugins(disabled=disabled_apps(self.settings.home))
 
     @cached_property
     def manager(self) -> ModelManager:

@@ -35,6 +35,7 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.doctor",
     "edgekit.cli.db",
     "edgekit.cli.users",
+    "edgekit.cli.apps",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.openai",
 )
@@ -47,9 +48,31 @@ class FailedPlugin:
 
 
 @dataclass
+class AppRecord:
+    """One installed app as the box sees it: loaded, disabled by a technician, or failed (with the reason)."""
+
+    id: str
+    status: str  # loaded | disabled | failed
+    reason: str = ""
+    manifest: object | None = None  # edgekit.apps.AppManifest when it could be read
+
+    def as_dict(self) -> dict:
+        manifest = self.manifest
+        return {
+            "id": self.id,
+            "status": self.status,
+            "reason": self.reason,
+            "name": getattr(manifest, "name", None),
+            "version": getattr(manifest, "version", None),
+            "roles": list(getattr(manifest, "roles", ())),
+        }
+
+
+@dataclass
 class PluginHost:
     manager: pluggy.PluginManager
     failed: list[FailedPlugin] = field(default_factory=list)
+    apps: dict[str, AppRecord] = field(default_factory=dict)
 
     @property
     def hook(self):
@@ -67,7 +90,12 @@ class PluginHost:
             except Exception as exc:  # an app's bug must never take the box down
                 if impl.plugin_name in DEFAULT_PLUGINS:
                     raise
-                self.failed.append(FailedPlugin(impl.plugin_name, f"{hook_name}: {type(exc).__name__}: {exc}"))
+                reason = f"{hook_name}: {type(exc).__name__}: {exc}"
+                self.failed.append(FailedPlugin(impl.plugin_name, reason))
+                if impl.plugin_name in self.apps:
+                    self.apps[impl.plugin_name] = AppRecord(
+                        impl.plugin_name, "failed", reason, self.apps[impl.plugin_name].manifest
+                    )
 
     def engines(self) -> dict[str, type]:
         found: dict[str, type] = {}
@@ -79,7 +107,9 @@ class PluginHost:
         return found
 
 
-def load_plugins(*, entry_points: bool = True, extra: tuple[object, ...] = ()) -> PluginHost:
+def load_plugins(
+    *, entry_points: bool = True, extra: tuple[object, ...] = (), disabled: frozenset[str] | set[str] = frozenset()
+) -> PluginHost:
     manager = pluggy.PluginManager("edgekit")
     manager.add_hookspecs(hookspecs)
     host = PluginHost(manager)
@@ -89,13 +119,27 @@ def load_plugins(*, entry_points: bool = True, extra: tuple[object, ...] = ()) -
         manager.register(plugin)
     if entry_points:
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-            _register_entry_point(host, entry_point)
+            _register_entry_point(host, entry_point, disabled)
     return host
 
 
-def _register_entry_point(host: PluginHost, entry_point: importlib.metadata.EntryPoint) -> None:
+def _register_entry_point(host: PluginHost, entry_point: importlib.metadata.EntryPoint, disabled) -> None:
+    from edgekit.apps import manifest_of
+
+    name = entry_point.name
+    if name in disabled:
+        host.apps[name] = AppRecord(name, "disabled", "switched off: edgekit apps enable " + name)
+        return
     try:
         plugin = entry_point.load()
-        host.manager.register(plugin, name=entry_point.name)
+        manifest = manifest_of(plugin) if hasattr(plugin, "__file__") else None
+        if manifest is not None and manifest.id != name:
+            raise ValueError(f"the manifest id '{manifest.id}' is not the entry-point name '{name}'")
+        if manifest is not None and not manifest.compatible():
+            raise ValueError(f"it needs edgekit {manifest.edgekit}, this box runs another version")
+        host.manager.register(plugin, name=name)
+        host.apps[name] = AppRecord(name, "loaded", manifest=manifest)
     except Exception as exc:  # noqa: BLE001  (an app's bug must never take the box down)
-        host.failed.append(FailedPlugin(entry_point.name, f"{type(exc).__name__}: {exc}"))
+        reason = f"{type(exc).__name__}: {exc}"
+        host.failed.append(FailedPlugin(name, reason))
+        host.apps[name] = AppRecord(name, "failed", reason)

@@ -36,8 +36,18 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _disabled_apps() -> set[str]:
+    """Apps a technician switched off stay out of the CLI too (read before settings from flags are known)."""
+    from edgekit.apps import disabled_apps
+
+    try:
+        return disabled_apps(load_settings().home)
+    except EdgekitError:
+        return set()  # a bad setting is reported by the command itself
+
+
 def build_cli() -> typer.Typer:
-    host = load_plugins()
+    host = load_plugins(disabled=_disabled_apps())
     cli = typer.Typer(
         cls=EdgekitGroup,
         help="edgekit: an offline AI appliance. Set up models, ask questions, serve the box.",

@@ -23,6 +23,7 @@ def health(kit: Kit) -> dict:
         "version": __version__,
         "models": models,
         "models_loaded": kit.manager.loaded_ids(),
+        "apps": [record.as_dict() for record in kit.plugins.apps.values()],
         "apps_failed": [{"name": f.name, "reason": f.reason} for f in kit.plugins.failed],
     }
 
