@@ -31,10 +31,12 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when the project's dependencies change.
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+APPS := $(wildcard apps/*/pyproject.toml)
+
+# Reinstall only when the project's dependencies change. The apps in apps/ are installed beside the core.
+$(VENV)/.installed: pyproject.toml $(APPS) | $(VENV)/bin/python
 	@echo "Installing edgekit (the first time, llama-cpp-python compiles: about 5-10 minutes on 2 cores)"
-	$(BIN)/pip install --progress-bar off -e .
+	$(BIN)/pip install --progress-bar off -e . $(foreach app,$(APPS),-e $(dir $(app)))
 	@touch $@
 
 $(VENV)/.test-deps: $(VENV)/.installed
