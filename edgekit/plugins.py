@@ -35,6 +35,7 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.doctor",
     "edgekit.cli.db",
     "edgekit.cli.users",
+    "edgekit.cli.knowledge",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.openai",
 )

@@ -170,6 +170,8 @@ def embed_missing(kit: Kit, embed: Embed, pack: KnowledgePack, progress: StartTa
     )
     with Session(kit.db) as session:
         waiting = list(session.exec(query))
+        if not waiting:
+            return 0
         advance = progress("Embedding passages", len(waiting))
         for start in range(0, len(waiting), BATCH):
             batch = waiting[start : start + BATCH]
