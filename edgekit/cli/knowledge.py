@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from edgekit.cli.output import print_json
-from edgekit.cli.progress import err_console, progress_bars
+from edgekit.cli.progress import progress_bars
 from edgekit.hookspecs import hookimpl
 
 knowledge_cli = typer.Typer(
@@ -16,14 +16,18 @@ knowledge_cli = typer.Typer(
 )
 
 
+class _WarningLine(logging.Handler):
+    """One yellow line on stderr, looked up at each message (a test runner swaps stderr between commands)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.secho(f"warning: {record.getMessage()}", fg="yellow", err=True)
+
+
 def _warn_on_stderr() -> None:
     """The knowledge modules log 'keywords only' when the embedding model is missing: a technician must see it."""
     logger = logging.getLogger("edgekit.knowledge")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("warning: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
+    if not any(isinstance(handler, _WarningLine) for handler in logger.handlers):
+        logger.addHandler(_WarningLine(logging.WARNING))
 
 
 def _print_reports(reports, as_json: bool) -> None:
@@ -38,7 +42,7 @@ def _print_reports(reports, as_json: bool) -> None:
             )
     for report in reports:
         for error in report.failed:
-            err_console.print(f"[red]error [{error.code}]: {error.message}[/red]", highlight=False)
+            typer.secho(f"error [{error.code}]: {error.message}", fg="red", err=True)
     if any(report.failed for report in reports):
         raise typer.Exit(1)  # the good documents are indexed; the exit status says some were not
 
