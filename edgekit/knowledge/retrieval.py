@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import numpy as np
 from sqlalchemy import or_, text
 from sqlmodel import Session, select
 
@@ -168,28 +167,34 @@ def _dense_ranking(
     kit: Kit, session: Session, question: str, lang: str | None, app: str | None, candidates: dict[int, _Candidate]
 ) -> list[int] | None:
     """Chunk ids by cosine to the question, or None without the embedding model (BM25 alone then)."""
-    rows = list(session.exec(_chunk_rows(app).where(KnowledgeChunk.embedding.is_not(None))))  # type: ignore[union-attr]
     with embedder(kit) as engine:
         if engine is None:
             return None
         if not reads_language(engine, lang):
             log.debug("The embedding model does not read '%s': keywords only for this question.", lang)
             return None
-        if not rows:
-            return []
         query_vector = engine.embed([question])[0]
-    # A few thousand 384-float vectors: one matrix product in numpy is faster than any index would be here.
-    cosines = from_bytes([chunk.embedding for chunk, _, _ in rows]) @ query_vector
-    order = np.argsort(-cosines)[:CANDIDATES]
-    ranked: list[int] = []
-    for index in order:
-        chunk, document, pack = rows[index]
-        candidate = candidates.setdefault(chunk.id, _Candidate(chunk, document, pack))
-        candidate.cosine = float(cosines[index])
-        ranked.append(chunk.id)
-    for index, (chunk, _, _) in enumerate(rows):  # found by BM25 alone: the floor still needs their cosine
-        if chunk.id in candidates and candidates[chunk.id].cosine is None:
-            candidates[chunk.id].cosine = float(cosines[index])
+    # Only ids and vectors for every chunk (whole rows for the few that rank): building thousands of ORM objects
+    # per question would cost more than the arithmetic. A few thousand 384-float vectors: one matrix product.
+    vectors = _scoped(
+        select(KnowledgeChunk.id, KnowledgeChunk.embedding)
+        .join(KnowledgeDocument, KnowledgeChunk.document_id == KnowledgeDocument.id)
+        .join(KnowledgePack, KnowledgeDocument.pack_id == KnowledgePack.id)
+        .where(KnowledgeChunk.embedding.is_not(None)),  # type: ignore[union-attr]
+        app,
+    )
+    rows = session.exec(vectors).all()
+    if not rows:
+        return []
+    ids = [chunk_id for chunk_id, _ in rows]
+    cosines = dict(zip(ids, (from_bytes([blob for _, blob in rows]) @ query_vector).tolist(), strict=True))
+    ranked = sorted(cosines, key=cosines.__getitem__, reverse=True)[:CANDIDATES]
+    missing = [chunk_id for chunk_id in ranked if chunk_id not in candidates]
+    if missing:
+        for chunk, document, pack in session.exec(_chunk_rows(app).where(KnowledgeChunk.id.in_(missing))):  # type: ignore[union-attr]
+            candidates[chunk.id] = _Candidate(chunk, document, pack)
+    for chunk_id, candidate in candidates.items():  # found by BM25 alone too: the floor needs their cosine
+        candidate.cosine = cosines.get(chunk_id)
     return ranked
 
 
