@@ -36,6 +36,7 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.db",
     "edgekit.cli.users",
     "edgekit.cli.apps",
+    "edgekit.cli.knowledge",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.openai",
 )

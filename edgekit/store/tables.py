@@ -94,3 +94,60 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str = Field(default="", max_length=200)
     detail: str = ""
+
+
+# --- knowledge packs ---------------------------------------------------------------------------------------------
+# The full-text index is an FTS5 virtual table made by migration 0003 with raw SQL; SQLModel cannot declare it, so
+# Alembic's comparison leaves it (and the shadow tables FTS5 keeps beside it) out: see compared_by_alembic.
+KNOWLEDGE_FTS = "knowledge_fts"
+
+
+class KnowledgePack(SQLModel, table=True):
+    """A folder of Markdown documents, for one app or (app None) for every app."""
+
+    __tablename__ = "knowledge_pack"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    path: str
+    app: str | None = Field(default=None, max_length=64, index=True)
+    added_at: datetime = Field(default_factory=utc_now)
+
+
+class KnowledgeDocument(SQLModel, table=True):
+    """One Markdown file of a pack as last indexed; sha256 says whether the file changed since."""
+
+    __tablename__ = "knowledge_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pack_id: int = Field(foreign_key="knowledge_pack.id", ondelete="CASCADE", index=True)
+    path: str  # relative to the pack's folder
+    sha256: str = Field(max_length=64)
+    title: str
+    source: str
+    url: str
+    license: str = Field(max_length=100)
+    language: str = Field(max_length=16, index=True)
+    region: str = Field(max_length=100)
+    updated: str = Field(max_length=32)
+    aliases: str = ""  # one per line
+    tags: str = ""  # one per line
+    indexed_at: datetime = Field(default_factory=utc_now)
+
+
+class KnowledgeChunk(SQLModel, table=True):
+    """A passage of a document; its row id is also its row id in the FTS5 index."""
+
+    __tablename__ = "knowledge_chunk"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="knowledge_document.id", ondelete="CASCADE", index=True)
+    ordinal: int
+    heading: str = ""
+    text: str
+    embedding: bytes | None = None  # float32, unit length; None until the embedding model has seen it
+
+
+def compared_by_alembic(_object, name, type_, _reflected, _compare_to) -> bool:
+    """Alembic's include_object: everything but the FTS5 table and its shadow tables."""
+    return not (type_ == "table" and name and name.startswith(KNOWLEDGE_FTS))

@@ -73,8 +73,12 @@ def test_migrations_match_the_tables(bare_settings):
     from alembic.runtime.migration import MigrationContext
     from sqlmodel import SQLModel
 
+    from edgekit.store.tables import compared_by_alembic
+
     engine = create_db_engine(bare_settings)
     migrate(engine)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_object": compared_by_alembic}), SQLModel.metadata
+        )
     assert differences == []

@@ -3,11 +3,16 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from edgekit.store import tables  # noqa: F401  (registers the tables on the metadata)
+from edgekit.store import tables  # registers the tables on the metadata
 
 engine = context.config.attributes["engine"]
 
 with engine.begin() as connection:
-    context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=True,
+        include_object=tables.compared_by_alembic,
+    )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,62 @@
+"""Words and languages: the tokens a question is searched by, and a cheap guess at the language it is in.
+
+Small stopword lists for the languages the first packs are written in (English, French, Swahili). They keep
+"how do I" from matching every document, and counting them is enough to tell these three apart in a question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        "a an and are as at be by can do does for from how i if in is it its me my of on or should so that the "
+        "their there these this to was we what when where which who why will with you your after before about "
+        "into out up get has have had not no than then them they our us"
+    ),
+    "fr": _words(
+        "a au aux avec ce ces comment dans de des du elle en est et il je la le les leur mes mon ne nous ou où "
+        "par pas pour quand que quel quelle quels qui sa se ses son sur ta te tes ton tu un une vos votre vous "
+        "faire faut dois doit peut ma apres après avant contre sont quels quelles mon mes"
+    ),
+    "sw": _words(
+        "na ya wa za la kwa ni je vipi gani nini kama katika au hii hiyo huu ili kuna mimi wewe yeye sisi "
+        "ninaweza naweza nifanye nini lini wapi kwenye baada kabla pia sana tu ana wana "
+        "wangu yangu zangu changu langu kila"
+    ),
+}
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as FTS5's unicode61 remove_diacritics tokenizer sees text."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def content_terms(text: str) -> list[str]:
+    """The words worth searching by: folded, no stopwords, no single letters, each once, in order."""
+    seen: dict[str, None] = {}
+    for word in WORD.findall(fold(text)):
+        if len(word) > 1 and word not in FOLDED_ALL and not word.isdigit():
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def guess_language(text: str) -> str | None:
+    """The language whose stopwords the text uses most, or None when it uses none (too short to tell)."""
+    words = [fold(word) for word in WORD.findall(text)]
+    counts = {lang: sum(word in stops for word in words) for lang, stops in FOLDED.items()}
+    best = max(counts, key=counts.get)
+    tied = [lang for lang, count in counts.items() if count == counts[best]]
+    return best if counts[best] > 0 and len(tied) == 1 else None
+
+
+FOLDED = {lang: frozenset(fold(word) for word in words) for lang, words in STOPWORDS.items()}
+FOLDED_ALL = frozenset().union(*FOLDED.values())

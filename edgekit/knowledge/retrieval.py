@@ -1,0 +1,225 @@
+"""Hybrid retrieval: FTS5 BM25 and embedding cosine, fused by reciprocal rank, behind a relevance floor.
+
+- BM25 finds exact words, including the translated keywords of a document's `aliases`, which is how a Swahili
+  question reaches an English document: the embedding model (all-MiniLM) reads English only.
+- Cosine finds the same meaning in other words.
+- Reciprocal rank fusion (RRF) needs no score calibration between the two, but ranks say nothing about whether
+  anything fits at all, so a passage must also clear a floor on an absolute signal (see `is_relevant`): an
+  unrelated question gets no passage rather than the least bad one.
+- A passage in the asker's language gets a boost, so the French version of a document outranks the English one
+  for a French question, while a question in a language no document has still finds the English one.
+Scope: app None searches every pack; an app searches its own packs and the shared ones (app None).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import or_, text
+from sqlmodel import Session, select
+
+from edgekit.errors import BadInput
+from edgekit.kit import Kit
+from edgekit.knowledge.embedding import embedder, from_bytes, reads_language
+from edgekit.knowledge.language import WORD, content_terms, fold, guess_language
+from edgekit.knowledge.snippets import make_snippet
+from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 50  # from each ranking, before fusion
+RRF_K = 60  # the constant of Cormack et al.: damps the weight of the very first ranks
+FTS_WEIGHTS = (1.0, 1.0, 2.0, 2.0)  # text, heading, title, aliases: a word in the title says more
+LANGUAGE_BOOST = 1.5
+# The boost lifts a document in the asker's language over one in another language with comparable evidence (a
+# translation: 0.90-0.92 of the best BM25 in the tests), not over a better match on another topic ("mtoto ana
+# kuhara": the Swahili malaria page has 0.73 of the best BM25, the English diarrhoea page is the answer).
+COMPARABLE_EVIDENCE = 0.8
+# Relevance floors, tuned on tests/knowledge/pack (figures in tests/knowledge/test_retrieval.py): related English
+# questions reach cosine 0.43-0.76 with their passage, unrelated ones stay under 0.2 ("capital of France" 0.17).
+# Questions in a language the embedding model does not read are judged by their words alone (reads_language).
+LEXICAL_FLOOR = 0.5  # share of the question's content words found in the passage, its heading, title or aliases
+DENSE_WITH_WORDS = 0.35  # cosine enough when at least one content word is found too
+DENSE_ALONE = 0.5  # cosine enough on its own (a paraphrase that shares no word)
+
+
+@dataclass(frozen=True)
+class Passage:
+    title: str
+    source: str
+    url: str
+    snippet: str
+    score: float  # 0-1: fused rank score, 1 = first in every ranking
+    language: str
+    document_path: str
+    text: str
+    heading: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _Candidate:
+    chunk: KnowledgeChunk
+    document: KnowledgeDocument
+    pack: KnowledgePack
+    coverage: float = 0.0  # share of the question's content words found
+    bm25: float = 0.0  # FTS5's bm25, negated: higher is better, 0 when no word matched
+    cosine: float | None = None  # None: not scored by embeddings
+    fused: float = 0.0
+
+
+def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | None = None, k: int = 4) -> list[Passage]:
+    if not question or not question.strip():
+        raise BadInput("The question is empty: there is nothing to search for.", code="empty_question")
+    if k < 1:
+        raise BadInput(f"k must be at least 1, not {k}.", code="bad_input")
+    terms = content_terms(question)
+    lang = (lang or guess_language(question) or "").lower() or None
+    with Session(kit.db) as session:
+        candidates: dict[int, _Candidate] = {}
+        lexical = _bm25_ranking(session, terms, app, candidates)
+        dense = _dense_ranking(kit, session, question, lang, app, candidates)
+    for ranking in (lexical, dense or []):
+        for rank, chunk_id in enumerate(ranking, start=1):
+            candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
+    rankings = 1 + (dense is not None)
+    best_by_document: dict[int, _Candidate] = {}
+    for candidate in candidates.values():
+        _measure_coverage(candidate, terms)
+        if not is_relevant(candidate, keyword_only=dense is None):
+            continue
+        previous = best_by_document.get(candidate.document.id)
+        if previous is None or candidate.fused > previous.fused:
+            best_by_document[candidate.document.id] = candidate
+
+    best_bm25 = max((c.bm25 for c in best_by_document.values()), default=0.0)
+    best_cosine = max((c.cosine or 0.0 for c in best_by_document.values()), default=0.0)
+
+    def boosted(candidate: _Candidate) -> float:
+        same_language = lang is not None and candidate.document.language.split("-")[0] == lang.split("-")[0]
+        evidence = max(
+            candidate.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
+            (candidate.cosine or 0.0) / best_cosine if best_cosine > 0 else 0.0,
+        )
+        return candidate.fused * (LANGUAGE_BOOST if same_language and evidence >= COMPARABLE_EVIDENCE else 1.0)
+
+    chosen = sorted(best_by_document.values(), key=boosted, reverse=True)[:k]
+    best_possible = rankings / (RRF_K + 1)
+    return [_passage(candidate, terms, min(1.0, candidate.fused / best_possible)) for candidate in chosen]
+
+
+def is_relevant(candidate: _Candidate, *, keyword_only: bool) -> bool:
+    if keyword_only or candidate.cosine is None:
+        return candidate.coverage >= LEXICAL_FLOOR
+    return (
+        candidate.coverage >= LEXICAL_FLOOR
+        or (candidate.coverage > 0 and candidate.cosine >= DENSE_WITH_WORDS)
+        or candidate.cosine >= DENSE_ALONE
+    )
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 query matching any of the terms. Each is quoted, so nothing in a question is read as FTS syntax
+    (AND, NEAR, *, column filters); content_terms keeps only word characters, so no quote can break out."""
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def _scoped(query, app: str | None):
+    if app is None:
+        return query
+    return query.where(or_(KnowledgePack.app == app, KnowledgePack.app.is_(None)))  # type: ignore[union-attr]
+
+
+def _chunk_rows(app: str | None):
+    query = (
+        select(KnowledgeChunk, KnowledgeDocument, KnowledgePack)
+        .join(KnowledgeDocument, KnowledgeChunk.document_id == KnowledgeDocument.id)
+        .join(KnowledgePack, KnowledgeDocument.pack_id == KnowledgePack.id)
+    )
+    return _scoped(query, app)
+
+
+def _bm25_ranking(session: Session, terms: list[str], app: str | None, candidates: dict[int, _Candidate]) -> list[int]:
+    if not terms:
+        return []
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    rows = session.execute(
+        text(
+            f"SELECT rowid, -bm25({KNOWLEDGE_FTS}, {weights}) FROM {KNOWLEDGE_FTS} WHERE {KNOWLEDGE_FTS} MATCH :query "
+            f"ORDER BY bm25({KNOWLEDGE_FTS}, {weights}) LIMIT :limit"
+        ),
+        {"query": fts_query(terms), "limit": CANDIDATES * 4},  # more than needed: some belong to other apps
+    ).all()
+    scores = {row[0]: row[1] for row in rows}
+    ranked_ids = list(scores)
+    if not ranked_ids:
+        return []
+    in_scope = session.exec(_chunk_rows(app).where(KnowledgeChunk.id.in_(ranked_ids)))  # type: ignore[union-attr]
+    for chunk, document, pack in in_scope:
+        candidates.setdefault(chunk.id, _Candidate(chunk, document, pack, bm25=scores[chunk.id]))
+    return [chunk_id for chunk_id in ranked_ids if chunk_id in candidates][:CANDIDATES]
+
+
+def _dense_ranking(
+    kit: Kit, session: Session, question: str, lang: str | None, app: str | None, candidates: dict[int, _Candidate]
+) -> list[int] | None:
+    """Chunk ids by cosine to the question, or None without the embedding model (BM25 alone then)."""
+    with embedder(kit) as engine:
+        if engine is None:
+            return None
+        if not reads_language(engine, lang):
+            log.debug("The embedding model does not read '%s': keywords only for this question.", lang)
+            return None
+        query_vector = engine.embed([question])[0]
+    # Only ids and vectors for every chunk (whole rows for the few that rank): building thousands of ORM objects
+    # per question would cost more than the arithmetic. A few thousand 384-float vectors: one matrix product.
+    vectors = _scoped(
+        select(KnowledgeChunk.id, KnowledgeChunk.embedding)
+        .join(KnowledgeDocument, KnowledgeChunk.document_id == KnowledgeDocument.id)
+        .join(KnowledgePack, KnowledgeDocument.pack_id == KnowledgePack.id)
+        .where(KnowledgeChunk.embedding.is_not(None)),  # type: ignore[union-attr]
+        app,
+    )
+    rows = session.exec(vectors).all()
+    if not rows:
+        return []
+    ids = [chunk_id for chunk_id, _ in rows]
+    cosines = dict(zip(ids, (from_bytes([blob for _, blob in rows]) @ query_vector).tolist(), strict=True))
+    ranked = sorted(cosines, key=cosines.__getitem__, reverse=True)[:CANDIDATES]
+    missing = [chunk_id for chunk_id in ranked if chunk_id not in candidates]
+    if missing:
+        for chunk, document, pack in session.exec(_chunk_rows(app).where(KnowledgeChunk.id.in_(missing))):  # type: ignore[union-attr]
+            candidates[chunk.id] = _Candidate(chunk, document, pack)
+    for chunk_id, candidate in candidates.items():  # found by BM25 alone too: the floor needs their cosine
+        candidate.cosine = cosines.get(chunk_id)
+    return ranked
+
+
+def _measure_coverage(candidate: _Candidate, terms: list[str]) -> None:
+    if not terms:
+        return
+    document = candidate.document
+    searched = " ".join((candidate.chunk.text, candidate.chunk.heading, document.title, document.aliases))
+    words = set(WORD.findall(fold(searched)))
+    candidate.coverage = sum(term in words for term in terms) / len(terms)
+
+
+def _passage(candidate: _Candidate, terms: list[str], score: float) -> Passage:
+    document, chunk = candidate.document, candidate.chunk
+    return Passage(
+        title=document.title,
+        source=document.source,
+        url=document.url,
+        snippet=make_snippet(chunk.text, terms),
+        score=round(score, 4),
+        language=document.language,
+        document_path=f"{candidate.pack.name}/{document.path}",
+        text=chunk.text,
+        heading=chunk.heading,
+    )
+
+
+__all__ = ["Passage", "retrieve"]
