@@ -41,6 +41,7 @@ class AppManifest:
     roles: tuple[str, ...]
     knowledge: tuple[str, ...]
     package_dir: Path = field(compare=False)
+    referral: str = "a local expert"  # whom to ask when the documents do not answer
 
     def knowledge_dirs(self) -> list[Path]:
         return [self.package_dir / name for name in self.knowledge]
@@ -88,6 +89,7 @@ def load_manifest(package_dir: Path) -> AppManifest:
         roles=tuple(data["roles"]),
         knowledge=tuple(data.get("knowledge", [])),
         package_dir=package_dir,
+        referral=str(data.get("referral", "a local expert")),
     )
 
 

@@ -24,6 +24,12 @@ def register_routes(router):
     """Add routes to the web server (a FastAPI APIRouter mounted at the root)."""
 
 
+@hookspec
+def register_knowledge(register):
+    """Offer knowledge packs: call register(app_id, folder) for each folder of Markdown documents. Folders named
+    in an app's manifest are registered for it already."""
+
+
 @hookspec(firstresult=True)
 def before_answer(question, ctx):
     """Look at a question before any model does. Return an answer to stop there (a guard); None to pass."""

@@ -39,6 +39,7 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.knowledge",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.openai",
+    "edgekit.server.routes.apps",
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from edgekit.errors import EdgekitError
 from edgekit.installer import StartTask, no_progress
@@ -85,12 +85,25 @@ def index_pack(kit: Kit, pack: KnowledgePack, progress: StartTask = no_progress)
                 report.added.append(parsed.relative)
             _insert_document(session, pack, parsed)
         session.commit()
+    if not chunks_without_vectors(kit, pack):
+        return report  # nothing to embed: the embedding model is not even loaded
     with embedder(kit) as engine:
         if engine is None:
             report.keyword_only = True
         else:
             report.embedded = embed_missing(kit, engine.embed, pack, progress)
     return report
+
+
+def chunks_without_vectors(kit: Kit, pack: KnowledgePack) -> int:
+    query = (
+        select(func.count())
+        .select_from(KnowledgeChunk)
+        .join(KnowledgeDocument)
+        .where(KnowledgeDocument.pack_id == pack.id, KnowledgeChunk.embedding.is_(None))  # type: ignore[union-attr]
+    )
+    with Session(kit.db) as session:
+        return session.exec(query).one()
 
 
 def _read_changed(

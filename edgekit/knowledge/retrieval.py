@@ -66,6 +66,7 @@ class _Candidate:
     document: KnowledgeDocument
     pack: KnowledgePack
     coverage: float = 0.0  # share of the question's content words found
+    alias_hit: bool = False  # one of the document's aliases (a local name of its topic) is in the question
     bm25: float = 0.0  # FTS5's bm25, negated: higher is better, 0 when no word matched
     cosine: float | None = None  # None: not scored by embeddings
     fused: float = 0.0
@@ -112,6 +113,8 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
 
 
 def is_relevant(candidate: _Candidate, *, keyword_only: bool) -> bool:
+    if candidate.alias_hit:  # the asker used a name the document's author gave for its topic
+        return True
     if keyword_only or candidate.cosine is None:
         return candidate.coverage >= LEXICAL_FLOOR
     return (
@@ -205,6 +208,10 @@ def _measure_coverage(candidate: _Candidate, terms: list[str]) -> None:
     searched = " ".join((candidate.chunk.text, candidate.chunk.heading, document.title, document.aliases))
     words = set(WORD.findall(fold(searched)))
     candidate.coverage = sum(term in words for term in terms) / len(terms)
+    asked = f" {' '.join(terms)} "
+    candidate.alias_hit = any(
+        f" {' '.join(WORD.findall(fold(alias)))} " in asked for alias in document.aliases.splitlines() if alias.strip()
+    )
 
 
 def _passage(candidate: _Candidate, terms: list[str], score: float) -> Passage:

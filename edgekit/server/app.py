@@ -3,12 +3,14 @@ included, so an app adds pages exactly as the core does."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
 from edgekit import __version__
 from edgekit.kit import Kit
+from edgekit.knowledge.sync import needs_sync, sync_in_child
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.limits import BodyLimit
 from edgekit.settings import Settings
@@ -20,6 +22,8 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         kit.prepare_database()
+        if needs_sync(kit):  # the apps' documents, indexed before the first question
+            await asyncio.to_thread(sync_in_child, kit.settings)
         stop_reaper = kit.manager.start_reaper()
         kit.plugins.call_each("startup", ctx=kit)
         yield

@@ -14,10 +14,28 @@ from collections.abc import AsyncIterator, Callable, Iterator
 _DONE = object()
 
 
-async def stream_from_thread(
+class Cancelled(Exception):
+    """Raised inside the worker by `emit` once the consumer has gone: it unwinds whatever was generating."""
+
+
+def stream_from_thread(
     produce: Callable[[threading.Event], Iterator[str]],
     on_done: Callable[[], None] = lambda: None,
 ) -> AsyncIterator[str]:
+    """For a producer that yields its pieces."""
+
+    def run(cancel: threading.Event, emit: Callable[[str], None]) -> None:
+        for piece in produce(cancel):
+            emit(piece)
+
+    return push_from_thread(run, on_done)
+
+
+async def push_from_thread(
+    run: Callable[[threading.Event, Callable[[str], None]], None],
+    on_done: Callable[[], None] = lambda: None,
+) -> AsyncIterator[str]:
+    """For a producer that hands its pieces to a callback (`emit`), as the answer pipeline does."""
     loop = asyncio.get_running_loop()
     pieces: asyncio.Queue = asyncio.Queue()
     cancel = threading.Event()
@@ -28,12 +46,16 @@ async def stream_from_thread(
         except RuntimeError:  # the loop closed under us (server shutting down): nobody is listening
             cancel.set()
 
+    def emit(piece: str) -> None:
+        if cancel.is_set():
+            raise Cancelled
+        put(piece)
+
     def work() -> None:
         try:
-            for piece in produce(cancel):
-                put(piece)
-                if cancel.is_set():
-                    break
+            run(cancel, emit)
+        except Cancelled:
+            pass
         except BaseException as exc:  # noqa: BLE001  (handed to the consumer, which re-raises it)
             put(exc)
         finally:

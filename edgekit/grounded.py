@@ -1,0 +1,184 @@
+"""The grounded answer pipeline every app shares: guard -> retrieve -> prompt with the passages -> stream -> cite.
+
+A small model that makes things up is expected, not trusted, so:
+- an app's guard (before_answer) sees the question first; its answer is final and no model runs after it;
+- the model answers only from passages of the app's own knowledge, and the answer carries them as citations;
+- when nothing relevant is found the box says so plainly and names whom to ask, instead of inventing;
+- when the chat model cannot run (not installed, busy, too big, switched off to save power) the answer is
+  built from the best passages themselves (extractive).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from edgekit.answer import GUARD_MODEL, clean_question
+from edgekit.engines.llm_llamacpp import Generation
+from edgekit.errors import EdgekitError, MemoryBusy, ModelNotInstalled, ModelTooLarge
+from edgekit.kit import Kit
+
+EXTRACTIVE_MODEL = "extractive"  # the `model` of an answer made of the passages themselves
+NO_KNOWLEDGE_MODEL = "none"
+PASSAGES_IN_PROMPT = 3
+PASSAGE_WORDS_IN_PROMPT = 120
+
+NOTHING_FOUND = {
+    "en": "I could not find this in the {app} documents on this box, so I will not guess. Please ask {whom}.",
+    "sw": "Sikupata jibu la swali hili katika nyaraka za {app} kwenye kifaa hiki, kwa hiyo sitakisia. "
+    "Tafadhali muulize {whom}.",
+    "fr": "Je n'ai pas trouvé la réponse dans les documents {app} de cet appareil, alors je ne devine pas. "
+    "Demandez à {whom}.",
+}
+EXTRACTIVE_LEAD = {
+    "en": "From the documents on this box:",
+    "sw": "Kutoka kwenye nyaraka za kifaa hiki:",
+    "fr": "D'après les documents de cet appareil :",
+}
+
+
+@dataclass
+class Citation:
+    title: str
+    source: str
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class GroundedAnswer:
+    app: str
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    model: str = ""
+    latency_ms: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _language(lang: str | None) -> str:
+    code = (lang or "en").strip().lower().split("-")[0]
+    return code if code in NOTHING_FOUND else "en"
+
+
+def build_prompt(question: str, passages: list) -> str:
+    """The passages, numbered, then the question: the model is asked to answer from them alone."""
+    blocks = []
+    for number, passage in enumerate(passages[:PASSAGES_IN_PROMPT], start=1):
+        words = passage.text.split()
+        text = " ".join(words[:PASSAGE_WORDS_IN_PROMPT]) + (" ..." if len(words) > PASSAGE_WORDS_IN_PROMPT else "")
+        blocks.append(f"[{number}] {passage.title} ({passage.source}): {text}")
+    return "Answer the question using only these notes.\n\n" + "\n\n".join(blocks) + "\n\n"
+
+
+def extractive_answer(passages: list, lang: str | None) -> str:
+    """The first sentences of the best passages: no model, still grounded."""
+    lines = [EXTRACTIVE_LEAD[_language(lang)]]
+    for number, passage in enumerate(passages[:2], start=1):
+        sentences = re.split(r"(?<=[.!?])\s+", " ".join(passage.text.split()))
+        lines.append(f"[{number}] " + " ".join(sentences[:2]))
+    return "\n".join(lines)
+
+
+def answer_question(
+    kit: Kit,
+    app_id: str,
+    question: str,
+    *,
+    lang: str | None = None,
+    max_tokens: int | None = None,
+    seed: int | None = None,
+    on_text: Callable[[str], None] = lambda _text: None,
+    record: bool = True,
+) -> GroundedAnswer:
+    from edgekit.knowledge import retrieve
+
+    manifest = require_app(kit, app_id)
+    question = clean_question(question)
+    started = time.perf_counter()
+    result = GroundedAnswer(app=app_id, question=question, answer="")
+    guarded = kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})
+    if guarded is not None:
+        result.answer, result.model = str(guarded), GUARD_MODEL
+        on_text(result.answer)
+    else:
+        passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
+        result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
+        if not passages:
+            text = NOTHING_FOUND[_language(lang)].format(app=manifest.name, whom=manifest.referral)
+            result.answer, result.model = text, NO_KNOWLEDGE_MODEL
+            on_text(text)
+        else:
+            result.answer, result.model = _generate(kit, question, passages, lang, max_tokens, seed, on_text)
+    result.latency_ms = round((time.perf_counter() - started) * 1000)
+    if record:
+        _record(kit, result)
+    return result
+
+
+def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
+    if not kit.settings.chat_enabled:  # switched off to save power: answer from the passages
+        text = extractive_answer(passages, lang)
+        on_text(text)
+        return text, EXTRACTIVE_MODEL
+    generation = Generation()
+    try:
+        with kit.manager.acquire("chat") as llm:
+            preamble = build_prompt(question, passages)
+            prompt, stop = llm.messages_prompt(
+                [{"role": "system", "content": preamble}, {"role": "user", "content": question}]
+            )
+            answer = llm.generate(
+                prompt, max_tokens=max_tokens or kit.settings.max_tokens, seed=seed, stop=stop, generation=generation
+            )
+            for piece in _strip_leading(answer):
+                on_text(piece)
+            return generation.text.strip(), llm.spec.id
+    except (ModelNotInstalled, MemoryBusy, ModelTooLarge) as unavailable:
+        if generation.text:  # the model failed part-way: what was shown stands, nothing is invented after it
+            raise unavailable
+        text = extractive_answer(passages, lang)
+        on_text(text)
+        return text, EXTRACTIVE_MODEL
+
+
+def _strip_leading(pieces):
+    first = True
+    for piece in pieces:
+        if first:
+            piece = piece.lstrip()  # noqa: PLW2901
+            first = not piece
+        if piece:
+            yield piece
+
+
+def require_app(kit: Kit, app_id: str):
+    record = kit.plugins.apps.get(app_id)
+    if record is None or record.status != "loaded" or record.manifest is None:
+        loaded = ", ".join(a for a, r in kit.plugins.apps.items() if r.status == "loaded") or "none"
+        state = f" ({record.status}: {record.reason})" if record else ""
+        raise EdgekitError(f"No app '{app_id}' is serving{state}. Apps: {loaded}.", code="unknown_app", http_status=404)
+    return record.manifest
+
+
+def _record(kit: Kit, result: GroundedAnswer) -> None:
+    from edgekit.store import session_for
+    from edgekit.store.tables import Exchange
+
+    with session_for(kit.db) as session:
+        session.add(
+            Exchange(
+                question=result.question,
+                answer=result.answer,
+                model=result.model,
+                app=result.app,
+                tokens=0,
+                latency_ms=result.latency_ms,
+            )
+        )
+        session.commit()

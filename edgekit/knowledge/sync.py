@@ -1,0 +1,82 @@
+"""Apps' own knowledge packs: the folders their manifests name, and any they offer through register_knowledge,
+kept indexed under the app's id. Incremental: only new or changed documents are read.
+
+The server checks at start whether anything changed (hashing files, no model), and if so indexes in a child
+process: the embedding model and what it allocates leave with the child, so a box idles at its smallest.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from edgekit.installer import StartTask, no_progress
+from edgekit.kit import Kit
+from edgekit.knowledge.documents import file_sha256
+from edgekit.knowledge.indexer import DOCUMENT_PATTERN, IndexReport
+from edgekit.knowledge.packs import add_pack
+from edgekit.settings import Settings
+from edgekit.store.tables import KnowledgeDocument, KnowledgePack
+
+
+def app_knowledge_folders(kit: Kit) -> list[tuple[str, Path]]:
+    """(app id, folder) for every loaded app's knowledge."""
+    folders: list[tuple[str, Path]] = []
+    for app_id, record in kit.plugins.apps.items():
+        if record.status == "loaded" and record.manifest is not None:
+            folders += [(app_id, folder) for folder in record.manifest.knowledge_dirs() if folder.is_dir()]
+
+    def register(app_id: str, folder) -> None:
+        folders.append((app_id, Path(folder)))
+
+    kit.plugins.call_each("register_knowledge", register=register)
+    return folders
+
+
+def pack_name(app_id: str, folder: Path) -> str:
+    return f"{app_id}-{folder.name}"
+
+
+def sync_app_knowledge(kit: Kit, progress: StartTask = no_progress) -> list[IndexReport]:
+    return [
+        add_pack(kit, folder, app=app_id, name=pack_name(app_id, folder), progress=progress)
+        for app_id, folder in app_knowledge_folders(kit)
+    ]
+
+
+def needs_sync(kit: Kit) -> bool:
+    """True when an app's documents differ from what is indexed (a file added, changed or removed)."""
+    with Session(kit.db) as session:
+        for app_id, declared in app_knowledge_folders(kit):
+            folder = declared.resolve()
+            pack = session.exec(select(KnowledgePack).where(KnowledgePack.name == pack_name(app_id, folder))).first()
+            if pack is None or Path(pack.path) != folder:
+                return True
+            indexed = {
+                doc.path: doc.sha256
+                for doc in session.exec(select(KnowledgeDocument).where(KnowledgeDocument.pack_id == pack.id))
+            }
+            on_disk = {path.relative_to(folder).as_posix(): path for path in folder.rglob(DOCUMENT_PATTERN)}
+            if set(indexed) != set(on_disk) or any(file_sha256(p) != indexed[r] for r, p in on_disk.items()):
+                return True
+    return False
+
+
+def _sync_in_this_process(settings: Settings) -> None:
+    kit = Kit(settings)
+    try:
+        sync_app_knowledge(kit)
+    finally:
+        kit.close()
+
+
+def sync_in_child(settings: Settings) -> int:
+    """Index in a fresh interpreter and wait for it; returns its exit code (0: done)."""
+    child = multiprocessing.get_context("spawn").Process(
+        target=_sync_in_this_process, args=(settings,), name="edgekit-knowledge-sync"
+    )
+    child.start()
+    child.join()
+    return child.exitcode

@@ -1,0 +1,77 @@
+"""POST /apps/<id>/api/ask: an app's grounded answer, streamed over SSE to the phone that asked.
+
+Events: `token` (a piece of the answer as it is written), then `done` (the whole answer with its citations, the
+shape `edgekit ask APP --json` prints), or `error` (a stable code and a message). Who may ask is the app's
+manifest's `roles`; someone not signed in counts as a guest.
+"""
+
+# No `from __future__ import annotations`: FastAPI must see the request model defined inside the hook.
+
+import json
+
+from edgekit.hookspecs import hookimpl
+
+
+def sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@hookimpl
+def register_routes(router):
+    from fastapi import Depends, Request
+    from fastapi.responses import StreamingResponse
+    from pydantic import BaseModel, Field
+    from starlette.background import BackgroundTask
+
+    from edgekit.auth import Forbidden, NotAuthenticated
+    from edgekit.errors import EdgekitError
+    from edgekit.grounded import answer_question, require_app
+    from edgekit.kit import Kit
+    from edgekit.server.deps import current_user, get_kit
+    from edgekit.server.streaming import push_from_thread
+
+    class AskBody(BaseModel):
+        question: str = Field(min_length=1, max_length=2000)
+        lang: str | None = Field(default=None, max_length=12)
+
+    @router.post("/apps/{app_id}/api/ask")
+    async def ask_app(app_id: str, body: AskBody, request: Request, kit: Kit = Depends(get_kit)):
+        manifest = require_app(kit, app_id)
+        user = current_user(request)
+        role = user.role if user else "guest"
+        if role not in manifest.roles:
+            if user is None:
+                raise NotAuthenticated(f"Sign in to use {manifest.name}.")
+            raise Forbidden(f"The role '{role}' may not use {manifest.name}.")
+        client = f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
+        ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
+        handed_over = False
+
+        def release_unless_handed_over() -> None:
+            if not handed_over:
+                ticket.release()
+
+        def run(cancel, emit):
+            result = answer_question(
+                kit, app_id, body.question, lang=body.lang, on_text=lambda piece: emit(sse("token", {"text": piece}))
+            )
+            emit(sse("done", result.as_dict()))
+
+        async def events():
+            nonlocal handed_over
+            try:
+                await ticket.turn()
+                handed_over = True
+                async for event in push_from_thread(run, on_done=ticket.release):
+                    yield event
+            except EdgekitError as exc:
+                yield sse("error", exc.as_dict())
+            finally:
+                release_unless_handed_over()
+
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            background=BackgroundTask(release_unless_handed_over),
+        )
