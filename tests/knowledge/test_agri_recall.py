@@ -1,0 +1,49 @@
+"""Retrieval on the real agri pack: recall@3 over farmers' questions in English, Swahili and French."""
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from edgekit.kit import Kit
+from edgekit.knowledge import retrieve
+from edgekit.knowledge.sync import sync_app_knowledge
+from edgekit.settings import Settings
+from tests.knowledge.agri_questions import QUESTIONS
+
+
+def stem(document_path: str) -> str:
+    """fall-armyworm.sw.md -> fall-armyworm: any language version of the right document counts."""
+    return PurePosixPath(document_path).name.split(".")[0]
+
+
+@pytest.fixture(scope="module")
+def agri(installed_models_dir, embed_models_dir, tmp_path_factory):
+    kit = Kit(
+        Settings(home=tmp_path_factory.mktemp("recall-home"), models_dir_override=installed_models_dir, threads=2)
+    )
+    sync_app_knowledge(kit)
+    yield kit
+    kit.close()
+
+
+def test_recall_at_3_is_at_least_0_9_in_every_language(agri):
+    misses = []
+    by_language: dict[str, list[bool]] = {}
+    for lang, question, expected in QUESTIONS:
+        found = [stem(p.document_path) for p in retrieve(agri, question, app="agri", lang=lang, k=3)]
+        hit = expected in found
+        by_language.setdefault(lang, []).append(hit)
+        if not hit:
+            misses.append((lang, question, expected, found))
+    recall = sum(sum(hits) for hits in by_language.values()) / len(QUESTIONS)
+    per_language = {lang: round(sum(hits) / len(hits), 3) for lang, hits in by_language.items()}
+    print(f"\nrecall@3 {recall:.3f} over {len(QUESTIONS)} questions; by language {per_language}; misses {misses}")
+    assert len(QUESTIONS) >= 30 and set(by_language) == {"en", "sw", "fr"}
+    assert recall >= 0.9, misses
+
+
+def test_a_document_in_the_askers_language_comes_first(agri):
+    swahili = retrieve(agri, "Jinsi ya kuhifadhi mahindi baada ya mavuno", app="agri", lang="sw")
+    french = retrieve(agri, "Comment sécher et stocker le maïs ?", app="agri", lang="fr")
+    assert swahili[0].document_path.endswith("maize-storage.sw.md")
+    assert french[0].document_path.endswith("maize-storage.fr.md")
