@@ -24,6 +24,9 @@ EXTRACTIVE_MODEL = "extractive"  # the `model` of an answer made of the passages
 NO_KNOWLEDGE_MODEL = "none"
 PASSAGES_IN_PROMPT = 3
 PASSAGE_WORDS_IN_PROMPT = 120
+EXTRACTIVE_SENTENCES = 3
+GROUNDED_SHARE = 0.75  # of the answer's content words that must come from the passages
+MIN_ANSWER_WORDS = 3
 
 NOTHING_FOUND = {
     "en": "I could not find this in the {app} documents on this box, so I will not guess. Please ask {whom}.",
@@ -76,12 +79,21 @@ def build_prompt(question: str, passages: list) -> str:
     return "Answer the question using only these notes.\n\n" + "\n\n".join(blocks) + "\n\n"
 
 
-def extractive_answer(passages: list, lang: str | None) -> str:
-    """The first sentences of the best passages: no model, still grounded."""
+def extractive_answer(passages: list, lang: str | None, question: str = "") -> str:
+    """The sentences of the best passages that share most words with the question, in their own order: no
+    model, still grounded. A second passage joins only when it scored close to the first."""
+    from edgekit.knowledge.language import content_terms, fold
+
+    terms = set(content_terms(question))
     lines = [EXTRACTIVE_LEAD[_language(lang)]]
-    for number, passage in enumerate(passages[:2], start=1):
-        sentences = re.split(r"(?<=[.!?])\s+", " ".join(passage.text.split()))
-        lines.append(f"[{number}] " + " ".join(sentences[:2]))
+    best = passages[0]
+    chosen = [best] + [p for p in passages[1:2] if p.score >= 0.6 * best.score and p.language == best.language]
+    for number, passage in enumerate(chosen, start=1):
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", passage.text) if len(s.split()) > 2]
+        ranked = sorted(range(len(sentences)), key=lambda i: -len(terms & set(content_terms(fold(sentences[i])))))
+        keep = sorted(ranked[:EXTRACTIVE_SENTENCES])
+        text = " ".join(" ".join(sentences[i].split()).lstrip("- ") for i in keep)
+        lines.append(f"[{number}] " + text.replace("**", ""))
     return "\n".join(lines)
 
 
@@ -121,40 +133,60 @@ def answer_question(
     return result
 
 
+def _chat_speaks(kit: Kit, lang: str | None, question: str) -> bool:
+    """Whether the chat model's catalog entry lists the asker's language. gemma-3-270m writes English only:
+    asked in Swahili or French it answers in broken words or says the opposite of the passage, so those
+    questions get the passages themselves, which exist in the asker's language where the pack has them."""
+    from edgekit.knowledge.language import guess_language
+
+    spec = kit.catalog.find(kit.settings.chat_model)
+    language = (lang or guess_language(question) or "en").split("-")[0]
+    return spec is None or language in spec.languages
+
+
 def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
-    if not kit.settings.chat_enabled:  # switched off to save power: answer from the passages
-        text = extractive_answer(passages, lang)
+    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang, question):
+        text = extractive_answer(passages, lang, question)  # switched off to save power, or a language it cannot write
         on_text(text)
         return text, EXTRACTIVE_MODEL
-    generation = Generation()
     try:
         with kit.manager.acquire("chat") as llm:
-            preamble = build_prompt(question, passages)
             prompt, stop = llm.messages_prompt(
-                [{"role": "system", "content": preamble}, {"role": "user", "content": question}]
+                [{"role": "system", "content": build_prompt(question, passages)}, {"role": "user", "content": question}]
             )
-            answer = llm.generate(
-                prompt, max_tokens=max_tokens or kit.settings.max_tokens, seed=seed, stop=stop, generation=generation
+            generation = Generation()
+            # Written whole before it is shown (a small model takes a second or two): it must pass the check first.
+            list(
+                llm.generate(
+                    prompt,
+                    max_tokens=max_tokens or kit.settings.max_tokens,
+                    seed=seed,
+                    stop=stop,
+                    generation=generation,
+                )
             )
-            for piece in _strip_leading(answer):
-                on_text(piece)
-            return generation.text.strip(), llm.spec.id
-    except (ModelNotInstalled, MemoryBusy, ModelTooLarge) as unavailable:
-        if generation.text:  # the model failed part-way: what was shown stands, nothing is invented after it
-            raise unavailable
-        text = extractive_answer(passages, lang)
+            model_id = llm.spec.id
+    except (ModelNotInstalled, MemoryBusy, ModelTooLarge):
+        model_id, generation = None, None
+    if generation is not None and is_grounded(generation.text, passages):
+        text = generation.text.strip()
         on_text(text)
-        return text, EXTRACTIVE_MODEL
+        return text, model_id
+    text = extractive_answer(passages, lang, question)  # no model, or it wrote what the passages do not say
+    on_text(text)
+    return text, EXTRACTIVE_MODEL
 
 
-def _strip_leading(pieces):
-    first = True
-    for piece in pieces:
-        if first:
-            piece = piece.lstrip()  # noqa: PLW2901
-            first = not piece
-        if piece:
-            yield piece
+def is_grounded(answer: str, passages: list) -> bool:
+    """Most of the answer's content words appear in the passages it was given: a small model that wanders off
+    (gemma-3-270m, asked about maize drying, answered about moist soil) is not shown."""
+    from edgekit.knowledge.language import content_terms, fold
+
+    words = content_terms(fold(answer))
+    if len(words) < MIN_ANSWER_WORDS:
+        return False
+    known = set(content_terms(fold(" ".join(p.title + " " + p.text for p in passages[:PASSAGES_IN_PROMPT]))))
+    return sum(word in known for word in words) / len(words) >= GROUNDED_SHARE
 
 
 def require_app(kit: Kit, app_id: str):

@@ -25,7 +25,8 @@ def test_fall_armyworm_is_answered_from_its_document_with_citations(agri_kit):
     result = answer_question(
         agri_kit, "agri", "How do I control fall armyworm in my maize?", max_tokens=60, seed=1, on_text=streamed.append
     )
-    assert result.model == CHAT_MODEL
+    # The model's answer is shown only when it keeps to the passages; otherwise the passages speak for themselves.
+    assert result.model in (CHAT_MODEL, EXTRACTIVE_MODEL)
     assert result.citations and "armyworm" in result.citations[0].title.lower()
     assert result.citations[0].url.startswith("https://") and result.citations[0].source
     assert "".join(streamed).strip() == result.answer and result.answer
@@ -159,3 +160,30 @@ def test_the_app_api_keeps_to_the_roles_in_the_manifest(agri_kit, monkeypatch):
         unknown = client.post("/apps/weather/api/ask", json={"question": "Rain?"})
     assert anonymous.status_code == 401 and student.status_code == 403
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_app"
+
+
+@pytest.mark.parametrize(
+    "question, lang, lead, document",
+    [
+        ("Viwavijeshi vamizi wanakula mahindi yangu, nifanye nini?", "sw", "Kutoka kwenye nyaraka", "Viwavijeshi"),
+        ("Comment stocker le maïs après la récolte ?", "fr", "D'après les documents", "stockage du maïs"),
+    ],
+)
+def test_questions_the_chat_model_cannot_answer_in_their_language_get_the_passages(
+    agri_kit, question, lang, lead, document
+):
+    result = answer_question(agri_kit, "agri", question, lang=lang)
+    assert result.model == EXTRACTIVE_MODEL
+    assert result.answer.startswith(lead)
+    assert document in result.citations[0].title
+
+
+def test_an_answer_that_wanders_from_the_passages_is_not_shown(agri_kit):
+    from edgekit.grounded import is_grounded
+    from edgekit.knowledge import retrieve
+
+    passages = retrieve(agri_kit, "How dry should maize be before storage?", app="agri", lang="en")
+    assert not is_grounded("If the soil is dry, it should be moist but not wet.", passages)  # gemma's, once
+    assert not is_grounded("Spray a fungicide every week.", passages)
+    assert is_grounded("Grain is ready for storage at about 13% moisture. Dry it on a tarpaulin.", passages)
+    assert not is_grounded("Yes.", passages)  # too short to check
