@@ -81,10 +81,15 @@ def ask(
         latency_ms=round((time.perf_counter() - started) * 1000),
     )
     if db is not None:
-        from edgekit.store import session_for
-        from edgekit.store.tables import Exchange
-
-        with session_for(db) as session:
-            session.add(Exchange(question=question, **result.as_dict()))
-            session.commit()
+        record_exchange(db, question=question, **result.as_dict())
     return result
+
+
+def record_exchange(db: DbEngine, **fields) -> None:
+    """Keep a question and the answer given (the exchange table), for past conversations."""
+    from edgekit.store import session_for
+    from edgekit.store.tables import Exchange
+
+    with session_for(db) as session:
+        session.add(Exchange(**fields))
+        session.commit()

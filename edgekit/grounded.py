@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from edgekit.answer import GUARD_MODEL, clean_question
+from edgekit.answer import GUARD_MODEL, clean_question, record_exchange
 from edgekit.engines.llm_llamacpp import Generation
 from edgekit.errors import EdgekitError, MemoryBusy, ModelNotInstalled, ModelTooLarge
 from edgekit.kit import Kit
@@ -199,18 +199,11 @@ def require_app(kit: Kit, app_id: str):
 
 
 def _record(kit: Kit, result: GroundedAnswer) -> None:
-    from edgekit.store import session_for
-    from edgekit.store.tables import Exchange
-
-    with session_for(kit.db) as session:
-        session.add(
-            Exchange(
-                question=result.question,
-                answer=result.answer,
-                model=result.model,
-                app=result.app,
-                tokens=0,
-                latency_ms=result.latency_ms,
-            )
-        )
-        session.commit()
+    record_exchange(
+        kit.db,
+        question=result.question,
+        answer=result.answer,
+        model=result.model,
+        app=result.app,
+        latency_ms=result.latency_ms,
+    )

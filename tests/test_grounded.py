@@ -187,3 +187,15 @@ def test_an_answer_that_wanders_from_the_passages_is_not_shown(agri_kit):
     assert not is_grounded("Spray a fungicide every week.", passages)
     assert is_grounded("Grain is ready for storage at about 13% moisture. Dry it on a tarpaulin.", passages)
     assert not is_grounded("Yes.", passages)  # too short to check
+
+
+def test_each_answer_is_kept_with_its_app(agri_kit):
+    from sqlmodel import select
+
+    from edgekit.store import session_for
+    from edgekit.store.tables import Exchange
+
+    answer_question(agri_kit, "agri", "How do I make compost from crop waste?", lang="en")
+    with session_for(agri_kit.db) as session:
+        kept = session.exec(select(Exchange).order_by(Exchange.id.desc())).first()
+    assert kept.app == "agri" and kept.question == "How do I make compost from crop waste?" and kept.answer
