@@ -51,7 +51,7 @@ def test_the_new_app_passes_its_own_tests(installed_app):
         timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "4 passed" in run.stdout
+    assert "5 passed" in run.stdout
 
 
 def test_apps_list_check_disable_enable(installed_app, monkeypatch, tmp_path):
