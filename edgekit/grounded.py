@@ -109,9 +109,11 @@ def answer_question(
     record: bool = True,
 ) -> GroundedAnswer:
     from edgekit.knowledge import retrieve
+    from edgekit.knowledge.language import guess_language
 
     manifest = require_app(kit, app_id)
     question = clean_question(question)
+    lang = lang or guess_language(question)  # the reply speaks the asker's language even when it was not given
     started = time.perf_counter()
     result = GroundedAnswer(app=app_id, question=question, answer="")
     guarded = kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})

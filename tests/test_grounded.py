@@ -199,3 +199,8 @@ def test_each_answer_is_kept_with_its_app(agri_kit):
     with session_for(agri_kit.db) as session:
         kept = session.exec(select(Exchange).order_by(Exchange.id.desc())).first()
     assert kept.app == "agri" and kept.question == "How do I make compost from crop waste?" and kept.answer
+
+
+def test_the_reply_speaks_the_askers_language_when_it_was_not_given(agri_kit):
+    result = answer_question(agri_kit, "agri", "Nitatengenezaje gia ya gari langu?")
+    assert result.model == NO_KNOWLEDGE_MODEL and result.answer.startswith("Sikupata jibu")
