@@ -9,26 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 _DONE = object()
 
 
 class Cancelled(Exception):
     """Raised inside the worker by `emit` once the consumer has gone: it unwinds whatever was generating."""
-
-
-def stream_from_thread(
-    produce: Callable[[threading.Event], Iterator[str]],
-    on_done: Callable[[], None] = lambda: None,
-) -> AsyncIterator[str]:
-    """For a producer that yields its pieces."""
-
-    def run(cancel: threading.Event, emit: Callable[[str], None]) -> None:
-        for piece in produce(cancel):
-            emit(piece)
-
-    return push_from_thread(run, on_done)
 
 
 async def push_from_thread(
@@ -91,3 +78,34 @@ async def watch_disconnect(is_disconnected: Callable, cancel: threading.Event, e
             cancel.set()
             return
         await asyncio.sleep(every_s)
+
+
+def stream_in_turn(
+    ticket,
+    run: Callable[[threading.Event, Callable[[str], None]], None],
+    *,
+    wrap: Callable[[str], str] = lambda piece: piece,
+    opening: str | None = None,
+) -> tuple[AsyncIterator[str], Callable[[], None]]:
+    """Wait for a queue ticket's turn, send `opening`, then stream `run`'s pieces (each through `wrap`) from a
+    worker thread, which releases the ticket once the model is free. Also returns a release for the response's
+    background task: a client may leave before the stream is ever started, and its place must not stay taken."""
+    handed_over = False
+
+    def release_unless_handed_over() -> None:
+        if not handed_over:
+            ticket.release()
+
+    async def events() -> AsyncIterator[str]:
+        nonlocal handed_over
+        try:
+            await ticket.turn()
+            if opening is not None:
+                yield opening
+            handed_over = True
+            async for piece in push_from_thread(run, on_done=ticket.release):
+                yield wrap(piece)
+        finally:
+            release_unless_handed_over()
+
+    return events(), release_unless_handed_over

@@ -28,7 +28,7 @@ def register_routes(router):
     from edgekit.grounded import answer_question, require_app
     from edgekit.kit import Kit
     from edgekit.server.deps import current_user, get_kit
-    from edgekit.server.streaming import push_from_thread
+    from edgekit.server.streaming import stream_in_turn
 
     class AskBody(BaseModel):
         question: str = Field(min_length=1, max_length=2000)
@@ -45,11 +45,6 @@ def register_routes(router):
             raise Forbidden(f"The role '{role}' may not use {manifest.name}.")
         client = f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
         ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
-        handed_over = False
-
-        def release_unless_handed_over() -> None:
-            if not handed_over:
-                ticket.release()
 
         def run(cancel, emit):
             result = answer_question(
@@ -57,17 +52,14 @@ def register_routes(router):
             )
             emit(sse("done", result.as_dict()))
 
+        answer_events, release_unless_handed_over = stream_in_turn(ticket, run)
+
         async def events():
-            nonlocal handed_over
             try:
-                await ticket.turn()
-                handed_over = True
-                async for event in push_from_thread(run, on_done=ticket.release):
+                async for event in answer_events:
                     yield event
             except EdgekitError as exc:
                 yield sse("error", exc.as_dict())
-            finally:
-                release_unless_handed_over()
 
         return StreamingResponse(
             events(),

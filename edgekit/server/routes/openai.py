@@ -45,7 +45,7 @@ def register_routes(router):
     from edgekit.errors import BadInput, EdgekitError
     from edgekit.kit import Kit
     from edgekit.server.deps import get_kit, v1_client
-    from edgekit.server.streaming import stream_from_thread, watch_disconnect
+    from edgekit.server.streaming import stream_in_turn, watch_disconnect
     from edgekit.server.uploads import read_upload
 
     @asynccontextmanager
@@ -147,27 +147,25 @@ def register_routes(router):
             }
             return f"data: {json.dumps(payload)}\n\n"
 
-        handed_over = False  # once the model's thread runs, it releases the ticket when the model is free
+        def run(cancel: threading.Event, emit) -> None:
+            for piece in tokens(cancel):
+                emit(piece)
 
-        def release_unless_handed_over() -> None:
-            if not handed_over:
-                ticket.release()
+        pieces, release_unless_handed_over = stream_in_turn(
+            ticket,
+            run,
+            wrap=lambda piece: chunk({"content": piece}, piece, None),
+            opening=chunk({"role": "assistant", "content": ""}, None, None) if kind == "chat" else None,
+        )
 
         async def events():
-            nonlocal handed_over
             try:
-                await ticket.turn()
-                if kind == "chat":
-                    yield chunk({"role": "assistant", "content": ""}, None, None)
-                handed_over = True
-                async for piece in stream_from_thread(tokens, on_done=ticket.release):
-                    yield chunk({"content": piece}, piece, None)
+                async for event in pieces:
+                    yield event
             except EdgekitError as exc:  # after the first byte, an error can only travel inside the stream
                 yield f"data: {json.dumps({'error': {**exc.as_dict(), 'type': 'server_error'}})}\n\n"
                 yield "data: [DONE]\n\n"
                 return
-            finally:
-                release_unless_handed_over()
             yield chunk({}, "", finish_reason())
             if body.stream_options and body.stream_options.get("include_usage"):
                 payload = {
