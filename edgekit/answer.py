@@ -1,7 +1,7 @@
 """Answering a question with the local chat model, shared by the CLI and the server.
 
-This is the plain path: the question goes to the chat model and the answer streams back, and the exchange is
-recorded. The grounded pipeline (guards, retrieval, citations) grows here when apps arrive.
+This is the plain path: guards, then the chat model, the answer streaming back, and the exchange recorded.
+An app's question takes the grounded path (retrieval and citations) in edgekit/grounded.py.
 """
 
 from __future__ import annotations

@@ -135,19 +135,16 @@ def answer_question(
     return result
 
 
-def _chat_speaks(kit: Kit, lang: str | None, question: str) -> bool:
-    """Whether the chat model's catalog entry lists the asker's language. gemma-3-270m writes English only:
-    asked in Swahili or French it answers in broken words or says the opposite of the passage, so those
-    questions get the passages themselves, which exist in the asker's language where the pack has them."""
-    from edgekit.knowledge.language import guess_language
-
+def _chat_speaks(kit: Kit, lang: str | None) -> bool:
+    """Whether the chat model's catalog entry lists the asker's language (already given or guessed by
+    answer_question). gemma-3-270m writes English only: asked in Swahili or French it answers in broken words or
+    says the opposite of the passage, so those questions get the passages themselves."""
     spec = kit.catalog.find(kit.settings.chat_model)
-    language = (lang or guess_language(question) or "en").split("-")[0]
-    return spec is None or language in spec.languages
+    return spec is None or (lang or "en").split("-")[0] in spec.languages
 
 
 def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
-    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang, question):
+    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang):
         text = extractive_answer(passages, lang, question)  # switched off to save power, or a language it cannot write
         on_text(text)
         return text, EXTRACTIVE_MODEL

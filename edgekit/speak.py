@@ -1,4 +1,4 @@
-"""Speaking text aloud, shared by the CLI and (later) the server: text in, WAV bytes out.
+"""Speaking text aloud, shared by the CLI, the server and the bench: text in, WAV bytes out.
 
 English goes to the Piper neural voice when it is installed; without it, and for every other language, the
 espeak-ng program speaks, so a box always has a voice even before its models arrive.
