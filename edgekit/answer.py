@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from edgekit.engines.llm_llamacpp import Generation
 from edgekit.errors import BadInput
+from edgekit.guards import joined, read_guard
 from edgekit.manager import ModelManager
 
 if TYPE_CHECKING:
@@ -60,20 +61,23 @@ def ask(
 ) -> Answer:
     """Ask the chat model; on_text receives the answer as it streams. Records the exchange when db is given.
 
-    `guard` is the plugins' before_answer hook: it sees the question before any model does, and an answer it
-    gives is the answer; no model runs after it and none can change it."""
+    `guard` is the plugins' before_answer hook: it sees the question before any model does. An answer it gives
+    is the answer, or the answer's first words (edgekit/guards.py); no model can change or remove it."""
     question = clean_question(question)
     started = time.perf_counter()
-    guarded = guard(question=question, ctx={"manager": manager}) if guard else None
+    guarded = read_guard(guard(question=question, ctx={"manager": manager}) if guard else None)
     if guarded is not None:
-        on_text(str(guarded))
-        text, model_id, tokens = str(guarded), GUARD_MODEL, 0
+        on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
+    if guarded is not None and guarded.final:
+        text, model_id, tokens = guarded.text, GUARD_MODEL, 0
     else:
         generation = Generation()
         with manager.acquire("chat") as llm:
             for piece in llm.stream_answer(question, max_tokens=max_tokens, seed=seed, generation=generation):
                 on_text(piece)
             text, model_id, tokens = generation.text, llm.spec.id, generation.tokens
+        if guarded is not None:  # the guard's words come first, whatever the model wrote after them
+            text = joined(guarded.text, text)
     result = Answer(
         answer=text.strip(),
         model=model_id,

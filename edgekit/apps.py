@@ -42,6 +42,10 @@ class AppManifest:
     knowledge: tuple[str, ...]
     package_dir: Path = field(compare=False)
     referral: str = "a local expert"  # whom to ask when the documents do not answer
+    migrations: str | None = None  # folder of the app's own Alembic revisions, for its own tables
+
+    def migrations_dir(self) -> Path | None:
+        return self.package_dir / self.migrations if self.migrations else None
 
     def knowledge_dirs(self) -> list[Path]:
         return [self.package_dir / name for name in self.knowledge]
@@ -75,6 +79,8 @@ def load_manifest(package_dir: Path) -> AppManifest:
     unknown_roles = [role for role in data.get("roles", []) if role not in ROLES]
     if unknown_roles:
         problems.append(f"unknown roles {', '.join(unknown_roles)} (roles: {', '.join(ROLES)})")
+    if "migrations" in data and (not isinstance(data["migrations"], str) or not data["migrations"].strip()):
+        problems.append("'migrations' must name the folder of the app's Alembic revisions")
     if not data.get("roles"):
         problems.append("'roles' must name at least one role allowed to use the app")
     if problems:
@@ -90,6 +96,7 @@ def load_manifest(package_dir: Path) -> AppManifest:
         knowledge=tuple(data.get("knowledge", [])),
         package_dir=package_dir,
         referral=str(data.get("referral", "a local expert")),
+        migrations=data.get("migrations"),
     )
 
 

@@ -1,7 +1,8 @@
 """The grounded answer pipeline every app shares: guard -> retrieve -> prompt with the passages -> stream -> cite.
 
 A small model that makes things up is expected, not trusted, so:
-- an app's guard (before_answer) sees the question first; its answer is final and no model runs after it;
+- an app's guard (before_answer) sees the question first; its answer is final and no model runs after it, or
+  it is the answer's first words and the grounded answer follows (edgekit/guards.py);
 - the model answers only from passages of the app's own knowledge, and the answer carries them as citations;
 - when nothing relevant is found the box says so plainly and names whom to ask, instead of inventing;
 - when the chat model cannot run (not installed, busy, too big, switched off to save power) the answer is
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from edgekit.answer import GUARD_MODEL, clean_question, record_exchange
 from edgekit.engines.llm_llamacpp import Generation
 from edgekit.errors import EdgekitError, MemoryBusy, ModelNotInstalled, ModelTooLarge
+from edgekit.guards import joined, read_guard
 from edgekit.kit import Kit
 
 EXTRACTIVE_MODEL = "extractive"  # the `model` of an answer made of the passages themselves
@@ -59,6 +61,7 @@ class GroundedAnswer:
     citations: list[Citation] = field(default_factory=list)
     model: str = ""
     latency_ms: int = 0
+    guard: dict | None = None  # what an app's guard found (the health app's triage), for clients to show first
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -116,10 +119,14 @@ def answer_question(
     lang = lang or guess_language(question)  # the reply speaks the asker's language even when it was not given
     started = time.perf_counter()
     result = GroundedAnswer(app=app_id, question=question, answer="")
-    guarded = kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})
+    guarded = read_guard(
+        kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})
+    )
     if guarded is not None:
-        result.answer, result.model = str(guarded), GUARD_MODEL
-        on_text(result.answer)
+        result.guard = guarded.data
+        on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
+    if guarded is not None and guarded.final:
+        result.answer, result.model = guarded.text, GUARD_MODEL
     else:
         passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
         result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
@@ -129,6 +136,8 @@ def answer_question(
             on_text(text)
         else:
             result.answer, result.model = _generate(kit, question, passages, lang, max_tokens, seed, on_text)
+        if guarded is not None:  # the guard's words come first, whatever was written after them
+            result.answer = joined(guarded.text, result.answer)
     result.latency_ms = round((time.perf_counter() - started) * 1000)
     if record:
         _record(kit, result)

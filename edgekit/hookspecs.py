@@ -32,7 +32,8 @@ def register_knowledge(register):
 
 @hookspec(firstresult=True)
 def before_answer(question, ctx):
-    """Look at a question before any model does. Return an answer to stop there (a guard); None to pass."""
+    """Look at a question before any model does. Return None to pass; an answer (text) to stop there; or
+    edgekit.guards.GuardAnswer(text, final=False) for words the answer must begin with, whatever follows."""
 
 
 @hookspec

@@ -47,11 +47,16 @@ class Kit:
 
     @cached_property
     def db(self) -> DbEngine:
-        """The database, migrated to the newest schema on first use."""
+        """The database, migrated to the newest schema on first use: the core's tables, then each loaded app's."""
         from edgekit.store import create_db_engine, migrate  # SQLAlchemy is slow to import: only when needed
+        from edgekit.store.app_schema import migrate_app
 
         engine = create_db_engine(self.settings)
         migrate(engine)
+        for app_id, record in sorted(self.plugins.apps.items()):
+            revisions = record.manifest.migrations_dir() if record.status == "loaded" and record.manifest else None
+            if revisions is not None:
+                migrate_app(engine, app_id, revisions)
         return engine
 
     @cached_property

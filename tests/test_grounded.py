@@ -79,6 +79,37 @@ def test_the_guard_answers_first_and_no_model_runs(agri_kit):
     assert result.answer.startswith("This is an emergency.")
 
 
+class LeadingGuard:
+    """A guard whose words must open the answer, with the grounded answer after them (as health triage does)."""
+
+    from edgekit.hookspecs import hookimpl
+
+    @hookimpl
+    def before_answer(self, question, ctx):
+        from edgekit.guards import GuardAnswer
+
+        if "maize" in question and ctx.get("app") == "agri":
+            return GuardAnswer("FIRST: check the store for rats.", final=False, data={"level": "urgent"})
+        return None
+
+
+def test_a_leading_guard_opens_the_answer_and_the_grounded_answer_follows(agri_kit):
+    guard = LeadingGuard()
+    agri_kit.plugins.manager.register(guard)
+    pieces = []
+    try:
+        result = answer_question(
+            agri_kit, "agri", "How do I store maize after harvest?", lang="en", on_text=pieces.append
+        )
+    finally:
+        agri_kit.plugins.manager.unregister(guard)
+    assert result.answer.startswith("FIRST: check the store for rats.\n\n")
+    assert len(result.answer) > len("FIRST: check the store for rats.") + 20, "the grounded answer follows"
+    assert result.citations and result.model != "guard"
+    assert result.guard == {"level": "urgent"}
+    assert "".join(pieces).startswith("FIRST: check the store for rats.\n\n"), "streamed first, too"
+
+
 def test_an_unknown_app(agri_kit):
     from edgekit.errors import EdgekitError
 

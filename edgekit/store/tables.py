@@ -148,6 +148,13 @@ class KnowledgeChunk(SQLModel, table=True):
     embedding: bytes | None = None  # float32, unit length; None until the embedding model has seen it
 
 
+# The core's own tables. Apps add theirs to the same metadata but migrate them themselves (store/app_schema.py).
+CORE_TABLES = frozenset(SQLModel.metadata.tables)
+
+
 def compared_by_alembic(_object, name, type_, _reflected, _compare_to) -> bool:
-    """Alembic's include_object: everything but the FTS5 table and its shadow tables."""
-    return not (type_ == "table" and name and name.startswith(KNOWLEDGE_FTS))
+    """Alembic's include_object for the core: its own tables, but not the FTS5 table and its shadow tables."""
+    table = name if type_ == "table" else getattr(getattr(_object, "table", None), "name", None)
+    if table is None:
+        return True
+    return table in CORE_TABLES and not table.startswith(KNOWLEDGE_FTS)
