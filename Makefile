@@ -20,8 +20,8 @@ test: $(VENV)/.test-deps models database
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check edgekit tests benchmarks
-	$(BIN)/ruff format --check edgekit tests benchmarks
+	$(BIN)/ruff check edgekit tests benchmarks apps
+	$(BIN)/ruff format --check edgekit tests benchmarks apps
 
 setup: $(VENV)/.installed
 

@@ -30,6 +30,7 @@ def version_table(app_id: str) -> str:
 def _config(engine: Engine, app_id: str, revisions: Path) -> Config:
     config = Config()
     config.set_main_option("script_location", ENVIRONMENT)
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(revisions))
     config.attributes["engine"] = engine
     config.attributes["version_table"] = version_table(app_id)

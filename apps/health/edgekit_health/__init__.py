@@ -1,4 +1,10 @@
-"""Health: an edgekit app. Its hooks are the whole contract with the box (see edgekit/hookspecs.py)."""
+"""Mother and baby health, for community health workers: danger-sign triage, the WHO antenatal visit schedule,
+and a registry of the women they visit, with referrals and an export for the district.
+
+Triage is deterministic (edgekit_health/triage/) and runs first, as this app's before_answer guard: when a
+question describes an emergency, the answer opens with the referral instruction, and whatever the model or the
+documents say comes after it. Only health workers and admins reach this app (manifest.toml).
+"""
 
 from edgekit.hookspecs import hookimpl
 
@@ -7,29 +13,28 @@ APP_ID = "health"
 
 @hookimpl
 def register_routes(router):
-    @router.get(f"/apps/{APP_ID}/api/hello")
-    def hello() -> dict:
-        return {"app": APP_ID, "message": "Hello from Health."}
+    from edgekit_health.routes import build_router
+
+    router.include_router(build_router())
 
 
 @hookimpl
 def register_commands(cli):
-    import typer
+    from edgekit_health.commands import health_cli
 
-    commands = typer.Typer(help="Health: the app's own commands.", no_args_is_help=True)
-
-    @commands.command("about")
-    def about():
-        """Say what this app is."""
-        typer.echo("Health: an edgekit app.")
-
-    cli.add_typer(commands, name=APP_ID)
+    cli.add_typer(health_cli, name=APP_ID)
 
 
 @hookimpl
 def before_answer(question, ctx):
-    """A guard: return an answer to stop here (a safety rule no model may overrule), or None to let the box
-    answer from this app's knowledge. Questions for other apps are not ours to answer."""
+    """An emergency or urgent danger sign in the question: the answer begins with the referral, and the
+    triage travels with it. A routine question goes to the documents."""
     if ctx.get("app") != APP_ID:
         return None
-    return None
+    from edgekit.guards import GuardAnswer
+    from edgekit_health.triage import triage
+
+    result = triage(question, ctx.get("lang"))
+    if result.level == "routine":
+        return None
+    return GuardAnswer(result.advice, final=False, data={"triage": result.as_dict()})

@@ -1,0 +1,133 @@
+"""The health app's API under /apps/health/api: triage, the registry, the due list, referrals and the export.
+
+Only health workers and admins get in (the manifest's roles); a health worker sees the women she visits. Each
+call reads or writes through the Registry, which writes the audit log in the same transaction.
+"""
+
+# No `from __future__ import annotations`: FastAPI must see the request models defined inside the hook.
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from edgekit import audit
+from edgekit.server.deps import get_kit, require_roles
+from edgekit.store import session_for
+from edgekit_health.export import csv_text
+from edgekit_health.registry import ROLES, Actor, Registry
+
+PREFIX = "/apps/health/api"
+
+
+class TriageBody(BaseModel):
+    text: str = Field(default="", max_length=2000)
+    lang: str | None = Field(default=None, max_length=12)
+    systolic: int | None = Field(default=None, ge=50, le=300)
+    diastolic: int | None = Field(default=None, ge=30, le=200)
+    temperature_c: float | None = Field(default=None, ge=30, le=45)
+
+
+class WomanBody(BaseModel):
+    village: str = Field(min_length=1, max_length=100)
+    lmp: date | None = None
+    edd: date | None = None
+    code: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32)
+    health_worker: str | None = Field(default=None, max_length=64)
+
+
+class WomanChanges(BaseModel):
+    village: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=32)
+    status: str | None = Field(default=None, max_length=16)
+    delivered_on: date | None = None
+    health_worker: str | None = Field(default=None, max_length=64)
+
+
+class VisitBody(BaseModel):
+    visit_date: date | None = None
+    systolic: int | None = None
+    diastolic: int | None = None
+    weight_kg: float | None = None
+    temperature_c: float | None = None
+    signs: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=2000)
+    lang: str | None = Field(default=None, max_length=12)
+
+
+class ReferralChange(BaseModel):
+    status: str = Field(max_length=16)
+    facility: str | None = Field(default=None, max_length=100)
+
+
+def actor(user=Depends(require_roles(*ROLES))) -> Actor:
+    return Actor(user.name, user.role)
+
+
+def registry(request: Request) -> Registry:
+    return Registry(get_kit(request).db)
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix=PREFIX, tags=["health"])
+
+    @router.post("/triage")
+    def triage_text(body: TriageBody, request: Request, who: Actor = Depends(actor)) -> dict:
+        from edgekit_health.triage import triage
+
+        result = triage(
+            body.text, body.lang, systolic=body.systolic, diastolic=body.diastolic, temperature_c=body.temperature_c
+        )
+        # Who asked and what level came out, not the words: they may describe a woman by name.
+        with session_for(get_kit(request).db) as session:
+            audit.record(session, who.name, "health.triage", "", f"level={result.level}")
+            session.commit()
+        return result.as_dict()
+
+    @router.get("/women")
+    def list_women(request: Request, health_worker: str | None = None, who: Actor = Depends(actor)) -> list[dict]:
+        return registry(request).women(who, health_worker)
+
+    @router.post("/women", status_code=201)
+    def add_woman(body: WomanBody, request: Request, who: Actor = Depends(actor)) -> dict:
+        return registry(request).add_woman(who, **body.model_dump())
+
+    @router.get("/women/{code}")
+    def show_woman(code: str, request: Request, who: Actor = Depends(actor)) -> dict:
+        return registry(request).woman(who, code)
+
+    @router.patch("/women/{code}")
+    def change_woman(code: str, body: WomanChanges, request: Request, who: Actor = Depends(actor)) -> dict:
+        return registry(request).update_woman(who, code, **body.model_dump(exclude_unset=True))
+
+    @router.post("/women/{code}/visits", status_code=201)
+    def add_visit(code: str, body: VisitBody, request: Request, who: Actor = Depends(actor)) -> dict:
+        return registry(request).add_visit(who, code, **body.model_dump())
+
+    @router.get("/due")
+    def due(request: Request, health_worker: str | None = None, who: Actor = Depends(actor)) -> list[dict]:
+        return registry(request).due(who, health_worker)
+
+    @router.get("/referrals")
+    def referrals(
+        request: Request, status: str | None = Query(default=None, max_length=16), who: Actor = Depends(actor)
+    ) -> list[dict]:
+        return registry(request).referrals(who, status)
+
+    @router.patch("/referrals/{referral_id}")
+    def change_referral(referral_id: int, body: ReferralChange, request: Request, who: Actor = Depends(actor)) -> dict:
+        return registry(request).update_referral(who, referral_id, body.status, body.facility)
+
+    @router.get("/export.csv")
+    def export(request: Request, who: Actor = Depends(actor)) -> StreamingResponse:
+        text = csv_text(registry(request), who)
+        filename = f"health-{date.today().isoformat()}.csv"
+        return StreamingResponse(
+            iter([text]),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        )
+
+    return router
