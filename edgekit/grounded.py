@@ -37,6 +37,14 @@ NOTHING_FOUND = {
     "fr": "Je n'ai pas trouvé la réponse dans les documents {app} de cet appareil, alors je ne devine pas. "
     "Demandez à {whom}.",
 }
+STILL_INDEXING = {
+    "en": "The {app} documents on this box are still being prepared (after a start or an update). "
+    "Please ask again in a minute.",
+    "sw": "Nyaraka za {app} kwenye kifaa hiki bado zinaandaliwa (baada ya kuwasha au kusasisha). "
+    "Tafadhali uliza tena baada ya dakika moja.",
+    "fr": "Les documents {app} de cet appareil sont encore en préparation (après un démarrage ou une mise à jour). "
+    "Reposez la question dans une minute.",
+}
 EXTRACTIVE_LEAD = {
     "en": "From the documents on this box:",
     "sw": "Kutoka kwenye nyaraka za kifaa hiki:",
@@ -131,7 +139,9 @@ def answer_question(
         passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
         result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
         if not passages:
-            text = NOTHING_FOUND[_language(lang)].format(app=manifest.name, whom=manifest.referral)
+            # While the documents are still being indexed, "not found" would be untrue: say to ask again.
+            messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
+            text = messages[_language(lang)].format(app=manifest.name, whom=manifest.referral)
             result.answer, result.model = text, NO_KNOWLEDGE_MODEL
             on_text(text)
         else:

@@ -5,6 +5,7 @@ The CLI and create_app both build a Kit, so a test can hand either one its own S
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -70,6 +71,11 @@ class Kit:
         from edgekit.scheduler import Scheduler
 
         return Scheduler(self.settings.queue_max_waiting, self.settings.queue_retry_after_s)
+
+    @cached_property
+    def knowledge_indexing(self) -> threading.Event:
+        """Set while the apps' documents are being indexed (the server serves meanwhile)."""
+        return threading.Event()
 
     def prepare_database(self) -> None:
         """Open and migrate the database now, so a broken data directory fails at start, loudly."""

@@ -143,7 +143,7 @@ def test_edgekit_ask_app_json(agri_kit, installed_models_dir):
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"app", "question", "answer", "citations", "model", "latency_ms"}
+    assert set(body) == {"app", "question", "answer", "citations", "model", "latency_ms", "guard"}
     assert body["app"] == "agri" and body["citations"]
     assert set(body["citations"][0]) == {"title", "source", "url", "snippet", "score"}
     assert "storage" in body["citations"][0]["title"].lower() or "maize" in body["citations"][0]["title"].lower()

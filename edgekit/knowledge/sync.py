@@ -2,12 +2,16 @@
 kept indexed under the app's id. Incremental: only new or changed documents are read.
 
 The server checks at start whether anything changed (hashing files, no model), and if so indexes in a child
-process: the embedding model and what it allocates leave with the child, so a box idles at its smallest.
+process: the embedding model and what it allocates leave with the child, so a box idles at its smallest. It
+serves while the child works (on a Pi, indexing after an update takes minutes, and triage, records and the pages
+must not wait for it); kit.knowledge_indexing says so, and a question nothing indexed yet answers is told to come
+back in a minute rather than that the documents do not say.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -72,11 +76,30 @@ def _sync_in_this_process(settings: Settings) -> None:
         kit.close()
 
 
-def sync_in_child(settings: Settings) -> int:
-    """Index in a fresh interpreter and wait for it; returns its exit code (0: done)."""
-    child = multiprocessing.get_context("spawn").Process(
-        target=_sync_in_this_process, args=(settings,), name="edgekit-knowledge-sync"
-    )
-    child.start()
-    child.join()
-    return child.exitcode
+class BackgroundSync:
+    """The indexing child, started and watched from a thread; kit.knowledge_indexing is set while it runs."""
+
+    def __init__(self, kit: Kit):
+        self.kit = kit
+        self.child = multiprocessing.get_context("spawn").Process(
+            target=_sync_in_this_process, args=(kit.settings,), name="edgekit-knowledge-sync"
+        )
+        self.watcher = threading.Thread(target=self._watch, name="edgekit-knowledge-watch", daemon=True)
+
+    def start(self) -> BackgroundSync:
+        self.kit.knowledge_indexing.set()
+        self.child.start()
+        self.watcher.start()
+        return self
+
+    def _watch(self) -> None:
+        self.child.join()
+        self.kit.knowledge_indexing.clear()
+
+    def stop(self, timeout_s: float = 10) -> None:
+        """At shutdown: a child still indexing is stopped; its open transaction rolls back and the next start
+        indexes again (needs_sync sees what is missing)."""
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join(timeout_s)
+        self.watcher.join(timeout_s)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from edgekit import __version__
 from edgekit.kit import Kit
-from edgekit.knowledge.sync import needs_sync, sync_in_child
+from edgekit.knowledge.sync import BackgroundSync, needs_sync
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.limits import BodyLimit
 from edgekit.settings import Settings
@@ -22,13 +22,15 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         kit.prepare_database()
-        if needs_sync(kit):  # the apps' documents, indexed before the first question
-            await asyncio.to_thread(sync_in_child, kit.settings)
+        # The apps' documents are indexed in a child while the box already serves (see knowledge/sync.py).
+        indexing = BackgroundSync(kit).start() if needs_sync(kit) else None
         stop_reaper = kit.manager.start_reaper()
         kit.plugins.call_each("startup", ctx=kit)
         yield
         kit.plugins.call_each("shutdown", ctx=kit)
         stop_reaper.set()
+        if indexing is not None:
+            await asyncio.to_thread(indexing.stop)
         kit.close()
 
     # No Swagger or ReDoc pages: they load their scripts from a CDN, which a box must never ask a phone to do.

@@ -25,6 +25,7 @@ def health(kit: Kit) -> dict:
         "models_loaded": kit.manager.loaded_ids(),
         "apps": [record.as_dict() for record in kit.plugins.apps.values()],
         "apps_failed": [{"name": f.name, "reason": f.reason} for f in kit.plugins.failed],
+        "knowledge": "indexing" if kit.knowledge_indexing.is_set() else "ready",
     }
 
 
