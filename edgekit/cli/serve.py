@@ -8,6 +8,7 @@ import psutil
 import typer
 
 from edgekit.hookspecs import hookimpl
+from edgekit.runlock import hold_run_lock
 
 
 def reachable_addresses(host: str, port: int) -> list[str]:
@@ -36,9 +37,11 @@ def serve_command(
     port = port or kit.settings.port
     app = create_app(kit=kit)
     kit.prepare_database()  # before saying we are up
-    for address in reachable_addresses(host, port):
-        typer.secho(f"edgekit is serving on {address}", fg="green")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # Held while serving: `edgekit restore` refuses to swap the database under a running server.
+    with hold_run_lock(kit.settings.home, "serve"):
+        for address in reachable_addresses(host, port):
+            typer.secho(f"edgekit is serving on {address}", fg="green")
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 
 @hookimpl
