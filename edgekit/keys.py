@@ -185,7 +185,7 @@ def trusted_key_files(home: Path) -> list[TrustedKeyFile]:
     if not directory.is_dir():
         return []
     found = []
-    for path in sorted(directory.glob(f"*{PUBLIC_SUFFIX}")):
+    for path in sorted(directory.glob(f"*{PUBLIC_SUFFIX}"), key=lambda p: p.name.removesuffix(PUBLIC_SUFFIX)):
         name = path.name.removesuffix(PUBLIC_SUFFIX)
         try:
             key = parse_public_key(path.read_text(encoding="utf-8"), str(path))

@@ -29,11 +29,15 @@ class DirectorySwap:
         staged.rename(target)
 
     def rollback(self) -> None:
+        """Undo every rename done so far, each on its own: one that fails does not stop the others."""
         for target, staged, old in reversed(self._done):
-            if target.exists() and not staged.exists():
-                target.rename(staged)  # back to staging, which its owner cleans up
-            if old is not None:
-                old.rename(target)
+            try:
+                if target.exists() and not staged.exists():
+                    target.rename(staged)  # back to staging, which its owner cleans up
+                if old is not None:
+                    old.rename(target)
+            except OSError:
+                continue  # the old copy stays at .old-<name>, found by hand if the disk itself is failing
         self._done.clear()
 
     def commit(self) -> None:

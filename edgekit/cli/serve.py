@@ -35,10 +35,11 @@ def serve_command(
     kit = ctx.obj
     host = host or kit.settings.host
     port = port or kit.settings.port
-    app = create_app(kit=kit)
-    kit.prepare_database()  # before saying we are up
-    # Held while serving: `edgekit restore` refuses to swap the database under a running server.
+    # Held while serving (taken before the database is opened or migrated): `edgekit restore` refuses to swap the
+    # database under a running server, and a server does not start half way through a restore.
     with hold_run_lock(kit.settings.home, "serve"):
+        app = create_app(kit=kit)
+        kit.prepare_database()  # before saying we are up
         for address in reachable_addresses(host, port):
             typer.secho(f"edgekit is serving on {address}", fg="green")
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from edgekit.catalog import ENTRY_FILE, ModelSpec, parse_spec
-from edgekit.errors import CatalogError, EdgekitError
+from edgekit.catalog import ENTRY_FILE
+from edgekit.errors import EdgekitError
 from edgekit.installer import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport
@@ -114,37 +114,13 @@ def _parts(manifest: Manifest, kind: str) -> list[PackPart]:
     return [part for part in manifest.parts if part.type == kind]
 
 
-def _model_spec(staging: Path, manifest: Manifest, part: PackPart) -> tuple[ModelSpec, dict[str, str]]:
-    """The model's entry from the pack, which must list exactly the pack's files of that model, with the same
-    sha256 wherever it gives one."""
-    prefix = part.dir + "/"
-    listed = {f.path.removeprefix(prefix): f for f in manifest.files_of(part)}
-    if ENTRY_FILE not in listed:
-        raise PackError(f"Model '{part.id}' in the pack has no {ENTRY_FILE}. Refused.", code="pack_invalid")
-    try:
-        spec = parse_spec((staging / prefix / ENTRY_FILE).read_text(encoding="utf-8"), f"{prefix}{ENTRY_FILE}")
-    except (CatalogError, UnicodeDecodeError) as exc:
-        raise PackError(f"Model '{part.id}' in the pack: {exc}. Refused.", code="pack_invalid") from exc
-    if spec.id != part.id:
-        raise PackError(f"The pack's model '{part.id}' says it is '{spec.id}'. Refused.", code="pack_invalid")
-    wanted = {ENTRY_FILE} | {f.path for f in spec.files}
-    if set(listed) != wanted:
-        odd = sorted(set(listed) ^ wanted)
-        raise PackError(f"Model '{part.id}' in the pack: its files and its entry differ ({', '.join(odd)}). Refused.")
-    for f in spec.files:
-        if f.sha256 is not None and f.sha256 != listed[f.path].sha256:
-            raise PackError(f"Model '{part.id}': {f.path} is not the file its entry names. Refused.")
-    return spec, {f.path: listed[f.path].sha256 for f in spec.files}
-
-
 def _install(kit: Kit, checked: CheckedPack, staging: Path) -> None:
     manifest = checked.manifest
-    models = [(part, *_model_spec(staging, manifest, part)) for part in _parts(manifest, "model")]
     store = kit.models
     same_disk = _existing_dir(store.models_dir).stat().st_dev == staging.stat().st_dev
     with ExitStack() as stack:
         staged_models = []
-        for part, spec, digests in models:
+        for part, spec, digests in checked.models:
             # The bytes are on this disk already (moved, not copied) unless the models live on another one.
             needed_mb = 1 if same_disk else spec.size_mb + 20
             model_staging = stack.enter_context(store.staged(spec, needed_mb=needed_mb))

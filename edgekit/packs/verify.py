@@ -2,22 +2,24 @@
 
 The order matters. Entries are checked from the headers alone (unsafe paths and links refuse the pack before any
 content is read); then the signature, against the keys this box trusts; then the listing (no file the manifest
-does not name, none missing, each the size it claims); and last each file's sha256, read once, as it is copied
-into staging (or only hashed, for `packs verify`).
+does not name, none missing, each the size it claims) and each model's entry; and last each file's sha256, read
+once, as it is copied into staging (or only hashed, for `packs verify`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from edgekit import checksums
+from edgekit.catalog import ENTRY_FILE, ModelSpec, parse_spec
+from edgekit.errors import CatalogError
 from edgekit.installer import StartTask, no_progress
 from edgekit.keys import PublicKey
 from edgekit.packs import PackError
-from edgekit.packs.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, SIGNATURE_FILE, Manifest, parse_manifest
+from edgekit.packs.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, SIGNATURE_FILE, Manifest, PackPart, parse_manifest
 from edgekit.packs.sign import verify_manifest
 from edgekit.packs.source import Entry, PackSource, open_pack, regular_files
 
@@ -26,11 +28,13 @@ MAX_SIGNATURE_BYTES = 1024
 
 @dataclass
 class CheckedPack:
-    """A pack whose entries, signature and listing are good; its contents are not read yet."""
+    """A pack whose entries, signature, listing and model entries are good; the rest of its contents are not read
+    yet. models: each model part with its entry and the digests its files must have."""
 
     source: PackSource
     manifest: Manifest
     signer: PublicKey
+    models: list[tuple[PackPart, ModelSpec, dict[str, str]]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -80,7 +84,36 @@ def check_pack(source: PackSource, home: Path) -> CheckedPack:
     for path, f in listed.items():
         if content[path].size != f.size:
             raise _tampered(f"{path} is {content[path].size} bytes, its manifest says {f.size}")
-    return CheckedPack(source, manifest, signer)
+    models = [_model_entry(source, manifest, part) for part in manifest.parts if part.type == "model"]
+    return CheckedPack(source, manifest, signer, models)
+
+
+def _model_entry(source: PackSource, manifest: Manifest, part: PackPart) -> tuple[PackPart, ModelSpec, dict[str, str]]:
+    """A model's entry (model.toml, checked against its sha256 first), which must list exactly the pack's files of
+    that model, with the same sha256 wherever it gives one: a pack never installs a model that would not verify."""
+    prefix = part.dir + "/"
+    listed = {f.path.removeprefix(prefix): f for f in manifest.files_of(part)}
+    if ENTRY_FILE not in listed:
+        raise PackError(f"Model '{part.id}' in the pack has no {ENTRY_FILE}. Refused, nothing installed.")
+    entry = listed[ENTRY_FILE]
+    with source.open(entry.path) as stream:
+        data = stream.read(MAX_MANIFEST_BYTES)
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise _tampered(f"{entry.path} does not match its sha256 in the manifest")
+    try:
+        spec = parse_spec(data.decode("utf-8"), entry.path)
+    except (CatalogError, UnicodeDecodeError) as exc:
+        raise PackError(f"Model '{part.id}' in the pack: {exc} Refused, nothing installed.") from exc
+    if spec.id != part.id:
+        raise PackError(f"The pack's model '{part.id}' says it is '{spec.id}'. Refused, nothing installed.")
+    wanted = {ENTRY_FILE} | {f.path for f in spec.files}
+    if set(listed) != wanted:
+        odd = ", ".join(sorted(set(listed) ^ wanted))
+        raise PackError(f"Model '{part.id}': its files and its entry differ ({odd}). Refused, nothing installed.")
+    for f in spec.files:
+        if f.sha256 is not None and f.sha256 != listed[f.path].sha256:
+            raise PackError(f"Model '{part.id}': {f.path} is not the file its entry names. Refused, nothing installed.")
+    return part, spec, {f.path: listed[f.path].sha256 for f in spec.files}
 
 
 def copy_verified(checked: CheckedPack, dest: Path | None, progress: StartTask = no_progress) -> None:
