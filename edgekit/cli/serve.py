@@ -28,6 +28,9 @@ def serve_command(
     port: int = typer.Option(None, "--port", help="Port (default: settings, 8080)."),
 ):
     """Serve the box's web page and API."""
+    # Held until the command ends, taken before the database is opened: `edgekit restore` refuses to swap the
+    # database under a running server, and a server does not start half way through a restore.
+    ctx.with_resource(hold_run_lock(ctx.obj.settings.home, "serve"))
     import uvicorn  # the web stack is imported by the one command that needs it
 
     from edgekit.server import create_app
@@ -35,14 +38,11 @@ def serve_command(
     kit = ctx.obj
     host = host or kit.settings.host
     port = port or kit.settings.port
-    # Held while serving (taken before the database is opened or migrated): `edgekit restore` refuses to swap the
-    # database under a running server, and a server does not start half way through a restore.
-    with hold_run_lock(kit.settings.home, "serve"):
-        app = create_app(kit=kit)
-        kit.prepare_database()  # before saying we are up
-        for address in reachable_addresses(host, port):
-            typer.secho(f"edgekit is serving on {address}", fg="green")
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    app = create_app(kit=kit)
+    kit.prepare_database()  # before saying we are up
+    for address in reachable_addresses(host, port):
+        typer.secho(f"edgekit is serving on {address}", fg="green")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 
 @hookimpl
