@@ -46,4 +46,3 @@ def hold_run_lock(home: Path, holder: str) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # closing drops the flock
-
