@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer
 
 from edgekit.cli.output import print_json
@@ -77,14 +76,23 @@ def _print_result(result, dry_run: bool) -> None:
 
 
 def _ask(label: str, check, default: str | None = None, *, secret: bool = False) -> str:
+    if secret:  # click would hide the reason a hidden answer was refused: say it, then ask again
+        while True:
+            value = typer.prompt(label, hide_input=True, confirmation_prompt=True)
+            try:
+                check(value)
+                return value
+            except fields.Problem as problem:
+                typer.echo(f"Error: {label} {problem}", err=True)
+
     def value_proc(value: str) -> str:
         try:
             check(value)
         except fields.Problem as problem:
-            raise click.BadParameter(f"{label} {problem}") from None
+            raise typer.BadParameter(f"{label} {problem}") from None
         return value
 
-    return typer.prompt(label, default=default, value_proc=value_proc, hide_input=secret, confirmation_prompt=secret)
+    return typer.prompt(label, default=default, value_proc=value_proc)
 
 
 def _system_timezone() -> str:
