@@ -84,6 +84,7 @@ def test_a_usb_stick_is_mounted_read_only_and_its_packs_imported(tmp_path, setti
     service = unit_options(root / IMPORT_UNIT)
     assert service["Unit"]["BindsTo"] == ["dev-%i.device"]
     run = service["Service"]
+    assert run["ExecCondition"] == ["+/bin/sh -c '! /usr/bin/findmnt --source /dev/%I >/dev/null'"]
     assert "+/usr/bin/mount -o ro,nosuid,nodev,noexec /dev/%I /run/edgekit/usb/%I" in run["ExecStartPre"]
     assert run["ExecStart"] == [f"{Path(os.sys.executable).parent / 'edgekit'} packs import /run/edgekit/usb/%I"]
     assert "+-/usr/bin/umount /run/edgekit/usb/%I" in run["ExecStopPost"]
