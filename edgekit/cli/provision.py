@@ -9,7 +9,7 @@ import typer
 from edgekit.cli.output import print_json
 from edgekit.errors import EdgekitError
 from edgekit.hookspecs import hookimpl
-from edgekit.provision import config as fields
+from edgekit.provision import values as fields
 
 VERBS = {"written": "wrote", "unchanged": "same ", "removed": "removed"}
 DRY_VERBS = {"written": "would write", "unchanged": "same       ", "removed": "would remove"}
@@ -49,12 +49,12 @@ def provision_command(
             }
         )
     else:
-        _print_result(result, dry_run)
+        _print_result(result, dry_run, activating=activate_now)
     if activate_now:
         activate(result.next_steps, lambda line: typer.echo(line, err=as_json))
 
 
-def _print_result(result, dry_run: bool) -> None:
+def _print_result(result, dry_run: bool, activating: bool) -> None:
     verbs = DRY_VERBS if dry_run else VERBS
     for change in [c for c in result.changes if c.status != "absent"]:
         typer.echo(f"{verbs[change.status]}  {change.path}")
@@ -67,6 +67,8 @@ def _print_result(result, dry_run: bool) -> None:
         typer.secho(f"password (shown only this once; write it down now): {result.password}", fg="green", bold=True)
     else:
         typer.echo(f"admin account '{result.admin}' exists already: its password is unchanged")
+    if activating:
+        return
     typer.echo("To start it all now, run these (or provision again with --activate):")
     for step in result.next_steps:
         typer.echo("  sudo " + " ".join(step))

@@ -16,7 +16,8 @@ from string import Template
 from xml.sax.saxutils import escape
 
 from edgekit.device import DEVICE_FILE
-from edgekit.provision.config import SAFE_PATH, SiteConfig, SiteConfigError
+from edgekit.provision.config import SiteConfig, SiteConfigError
+from edgekit.provision.values import SAFE_PATH
 from edgekit.settings import Settings
 
 # What the web server, Python and onnxruntime need beside the models, inside the service's MemoryMax.
