@@ -26,6 +26,7 @@ SYSLOG_PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, lo
 
 # uvicorn files its ordinary start and stop lines under "uvicorn.error": a technician would read that as a fault.
 PLAIN_NAMES = {"uvicorn.error": "uvicorn"}
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 class PlainNames(logging.Filter):
@@ -49,6 +50,10 @@ def configure_server_logging(settings: Settings, stream=None) -> logging.Handler
         root.removeHandler(handler)
         handler.close()
     root.setLevel(logging.INFO)
+    for name in UVICORN_LOGGERS:  # whatever configured them before, their lines reach the handlers below
+        uvicorn = logging.getLogger(name)
+        uvicorn.handlers.clear()
+        uvicorn.propagate = True
     console = logging.StreamHandler(stream or sys.stderr)
     under_journal = bool(os.environ.get("JOURNAL_STREAM"))
     console.setFormatter(JournalFormatter("%(name)s: %(message)s") if under_journal else logging.Formatter(FILE_FORMAT))

@@ -4,19 +4,24 @@ import logging
 import pytest
 
 from edgekit.log_reader import read_log_file
-from edgekit.service_log import LOG_FILE, configure_server_logging
+from edgekit.service_log import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
 from edgekit.settings import Settings
 
 
 @pytest.fixture
 def restore_root_logger():
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    """Configuring the server's logging changes process-wide loggers: put them back for the other tests."""
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in UVICORN_LOGGERS)]
+    saved = [(log, list(log.handlers), log.level, log.propagate) for log in loggers]
+    logging.getLogger("uvicorn.error").setLevel(logging.INFO)  # as uvicorn.run(log_level="info") sets it
     yield
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-        handler.close()
-    root.setLevel(level)
+    for log, handlers, level, propagate in saved:
+        for handler in [h for h in log.handlers if h not in handlers]:
+            log.removeHandler(handler)
+            handler.close()
+        log.handlers[:] = handlers
+        log.setLevel(level)
+        log.propagate = propagate
 
 
 def test_the_server_logs_to_a_file_that_rotates(tmp_path, restore_root_logger, monkeypatch):
