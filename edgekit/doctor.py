@@ -111,10 +111,13 @@ def check_database(kit: Kit) -> Check:
 
 
 def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
+    from edgekit.doctor_host import host_checks  # it builds on Check, defined above
+
     steps: list[Callable[[], list[Check] | Check]] = [
         check_python,
         lambda: check_data_dir(kit.settings.home),
         check_memory,
+        lambda: host_checks(kit.settings),
         lambda: check_models(kit, progress),
         lambda: check_database(kit),
     ]

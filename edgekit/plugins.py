@@ -40,6 +40,8 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.users",
     "edgekit.cli.apps",
     "edgekit.cli.knowledge",
+    "edgekit.cli.provision",
+    "edgekit.cli.logs",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.openai",
     "edgekit.server.routes.apps",

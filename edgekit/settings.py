@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
 def default_home() -> Path:
@@ -37,6 +37,21 @@ def bundled_catalog_dir() -> Path:
     package_dir = Path(__file__).resolve().parent
     in_wheel = package_dir / "catalog_data"
     return in_wheel if in_wheel.is_dir() else package_dir.parent / "models"
+
+
+class DeviceFileSource(PydanticBaseSettingsSource):
+    """The [site] table of $EDGEKIT_HOME/device.toml, written by `edgekit provision`.
+
+    It comes after flags and the environment, so the data directory it is read from is the one they chose."""
+
+    def get_field_value(self, field, field_name):  # required by the base class; __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        from edgekit.device import site_settings
+
+        home = self.current_state.get("home") or default_home()
+        return site_settings(Path(home))
 
 
 class Settings(BaseSettings):
@@ -71,6 +86,27 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=8000, ge=100, description="Longest text a request may send.")
     max_upload_mb: float = Field(default=10, gt=0, description="Largest audio or image upload.")
     load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
+    # The site, from device.toml (edgekit provision); unset on a box that was never provisioned.
+    site_name: str | None = Field(default=None, description="The site's name, e.g. Kilifi Community Clinic.")
+    site_id: str | None = Field(default=None, description="The site's short id, e.g. ke-kilifi-001.")
+    region: str | None = Field(default=None, description="Where the site is, in words.")
+    languages: list[str] = Field(default_factory=lambda: ["en", "sw", "fr"], description="Languages offered.")
+    timezone: str | None = Field(default=None, description="The site's time zone, e.g. Africa/Nairobi.")
+    log_file_kb: int = Field(default=1024, ge=16, description="Size of the server's log file before it rotates.")
+    # Where hardware facts are read; tests point these at fake trees.
+    sysfs_root: Path = Field(default=Path("/sys"), description="The sysfs tree (temperature, power, throttling).")
+    procfs_root: Path = Field(default=Path("/proc"), description="The proc tree (disk writes, uptime).")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, DeviceFileSource(settings_cls), dotenv_settings, file_secret_settings
 
     @property
     def models_dir(self) -> Path:

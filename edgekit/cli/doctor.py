@@ -13,7 +13,8 @@ MARKS = {"ok": ("ok  ", "green"), "warn": ("warn", "yellow"), "fail": ("FAIL", "
 
 
 def doctor_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Check Python, disk, memory, models (sha256) and the database. Exit 1 if anything fails."""
+    """Check Python, disk, memory, the site, clock, temperature, SD-card writes, power, models (sha256) and the
+    database. Exit 1 if anything fails; each failure comes with the command that fixes it."""
     with progress_bars(enabled=not as_json) as progress:
         checks = run_checks(ctx.obj, progress)
     healthy = all(c.status != "fail" for c in checks)

@@ -34,15 +34,18 @@ def serve_command(
     import uvicorn  # the web stack is imported by the one command that needs it
 
     from edgekit.server import create_app
+    from edgekit.service_log import configure_server_logging
 
     kit = ctx.obj
     host = host or kit.settings.host
     port = port or kit.settings.port
     app = create_app(kit=kit)
     kit.prepare_database()  # before saying we are up
+    configure_server_logging(kit.settings)
     for address in reachable_addresses(host, port):
         typer.secho(f"edgekit is serving on {address}", fg="green")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # log_config=None: uvicorn's loggers reach the handlers above (journal and file) instead of its own.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, log_config=None)
 
 
 @hookimpl

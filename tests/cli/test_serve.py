@@ -56,6 +56,9 @@ def test_serve_answers_healthz_and_the_root_page(served, home):
     process.terminate()
     output = process.communicate(timeout=10)[0]
     assert f"edgekit is serving on http://127.0.0.1:{url.rsplit(':', 1)[1]}" in output
+    # The server's own log survives a power cut that empties a journal kept in RAM: `edgekit logs` reads it.
+    log_file = (home / "logs" / "edgekit.log").read_text()
+    assert "INFO uvicorn: Application startup complete." in log_file
 
 
 def test_serve_with_an_unusable_data_directory_fails_clearly(tmp_path):

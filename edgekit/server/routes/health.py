@@ -18,9 +18,17 @@ def health(kit: Kit) -> dict:
             entry = {"id": model_id, "task": None, "status": "invalid", "error": exc.code}
         if entry:
             models.append(entry)
+    settings = kit.settings
     return {
         "status": "ok",
         "version": __version__,
+        "site": {
+            "name": settings.site_name,
+            "id": settings.site_id,
+            "region": settings.region,
+            "languages": settings.languages,
+            "timezone": settings.timezone,
+        },
         "models": models,
         "models_loaded": kit.manager.loaded_ids(),
         "apps": [record.as_dict() for record in kit.plugins.apps.values()],
