@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edgekit.errors import EdgekitError
-from edgekit.provision.trusted_keys import TrustedKey
+from edgekit.keys import PublicKey
 from edgekit.provision.values import (
     BACKENDS,
     COUNTRY,
@@ -74,7 +74,7 @@ class SiteConfig:
     apps: tuple[str, ...]
     hotspot: Hotspot
     admin: str
-    trusted_keys: tuple[TrustedKey, ...] = ()
+    trusted_keys: tuple[PublicKey, ...] = ()
     hostname: str = "edgekit"
     port: int = 80
     memory_max_mb: int = 1536

@@ -16,6 +16,7 @@ from string import Template
 from xml.sax.saxutils import escape
 
 from edgekit.device import DEVICE_FILE
+from edgekit.keys import PUBLIC_SUFFIX, trusted_dir
 from edgekit.provision.config import SiteConfig, SiteConfigError
 from edgekit.provision.values import SAFE_PATH
 from edgekit.settings import Settings
@@ -97,7 +98,9 @@ def render(config: SiteConfig, settings: Settings, root: Path) -> list[PlannedFi
         planned.append(PlannedFile(target, text.encode(), output.mode))
     planned.append(PlannedFile(root / "etc/localtime", link_to=str(ZONEINFO / config.timezone)))
     for key in config.trusted_keys:
-        planned.append(PlannedFile(settings.home / key.relative_path(), key.line().encode(), 0o644))
+        planned.append(
+            PlannedFile(trusted_dir(settings.home) / f"{key.name}{PUBLIC_SUFFIX}", key.line().encode(), 0o644)
+        )
     return planned
 
 

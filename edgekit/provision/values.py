@@ -13,7 +13,7 @@ import zoneinfo
 from pathlib import Path
 
 from edgekit.auth import NAME_PATTERN
-from edgekit.provision.trusted_keys import TrustedKey, parse_key_line
+from edgekit.keys import KeyProblem, PublicKey, parse_public_key
 
 LANGUAGES = ("en", "sw", "fr")
 BACKENDS = ("networkmanager", "hostapd")
@@ -153,15 +153,17 @@ def executable(value: object) -> Path:
     return Path(value)
 
 
-def key_lines(value: object) -> tuple[TrustedKey, ...]:
+def key_lines(value: object) -> tuple[PublicKey, ...]:
     if not isinstance(value, list):
         raise Problem("must be a list of lines 'ed25519 <base64 key> <name>'")
     keys = []
     for line in value:
+        if not isinstance(line, str):
+            raise Problem("a trusted key must be a line of text")
         try:
-            keys.append(parse_key_line(line))
-        except ValueError as exc:
-            raise Problem(str(exc), unsafe="\n" in str(line)) from None
+            keys.append(parse_public_key(line, f"trusted key '{line.strip()[:40]}'"))
+        except KeyProblem as exc:
+            raise Problem(exc.message.rstrip("."), unsafe="\n" in line.strip()) from None
     names = [k.name for k in keys]
     if len(set(names)) != len(names):
         raise Problem("two keys have the same name")

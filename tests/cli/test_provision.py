@@ -85,10 +85,10 @@ def test_an_app_that_is_not_installed_is_refused_before_writing(edgekit, home, r
 def test_apps_not_named_are_switched_off_and_back_on(edgekit, home, root, tmp_path):
     config = write_site(tmp_path / "s.toml", site(apps__enabled=[]))
     assert "app agri: off" in edgekit("provision", "--config", str(config), "--root", str(root)).stdout
-    assert json.loads((home / "apps.json").read_text())["disabled"] == ["agri"]
+    assert json.loads((home / "apps.json").read_text())["disabled"] == ["agri", "health"]
     from edgekit.apps import disabled_apps
 
-    assert disabled_apps(home) == {"agri"}  # what the server and the CLI read when they start
+    assert disabled_apps(home) == {"agri", "health"}  # what the server and the CLI read when they start
     write_site(config, site())
     assert "app agri: on" in edgekit("provision", "--config", str(config), "--root", str(root)).stdout
     assert json.loads((home / "apps.json").read_text())["disabled"] == []

@@ -19,7 +19,7 @@ SITE = {
         "languages": ["en", "sw"],
         "timezone": "Africa/Nairobi",
     },
-    "apps": {"enabled": ["agri"]},
+    "apps": {"enabled": ["agri", "health"]},
     "hotspot": {"ssid": "Kilifi Clinic AI", "passphrase": PASSPHRASE},
     "admin": {"name": "amina"},
 }
