@@ -42,8 +42,24 @@ def registry(kit):
 
 
 @pytest.fixture(scope="session")
+def health_kit(installed_models_dir, tmp_path_factory):
+    """The app's pack indexed the way the box does it (the manifest's folder, found by the Kit under the app's id)
+    into a fresh home, with the real installed models. Only this app's folder: the tests stay fast."""
+    from edgekit.knowledge.packs import add_pack
+    from edgekit.knowledge.sync import app_knowledge_folders, pack_name
+
+    kit = Kit(
+        Settings(home=tmp_path_factory.mktemp("health-home"), models_dir_override=installed_models_dir, threads=2)
+    )
+    [folder] = [folder for app_id, folder in app_knowledge_folders(kit) if app_id == "health"]
+    add_pack(kit, folder, app="health", name=pack_name("health", folder))
+    yield kit
+    kit.close()
+
+
+@pytest.fixture(scope="session")
 def installed_models_dir() -> Path:
     models_dir = Path(Settings().models_dir)
-    if not (models_dir / "gemma3-270m-q4km" / "model.toml").is_file():
+    if not all((models_dir / model / "model.toml").is_file() for model in ("gemma3-270m-q4km", "minilm-int8")):
         pytest.fail(f"The default models are not installed in {models_dir}: run `make test`.")
     return models_dir

@@ -7,7 +7,6 @@ Run the figure alone with: .venv/bin/pytest apps/health/tests/test_knowledge.py 
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path, PurePosixPath
 
@@ -15,12 +14,9 @@ import edgekit_health as app
 import pytest
 
 from edgekit.apps import manifest_of
-from edgekit.kit import Kit
 from edgekit.knowledge import retrieve
 from edgekit.knowledge.documents import KNOWN_FIELDS, Document, parse_document
-from edgekit.knowledge.packs import add_pack, list_packs
-from edgekit.knowledge.sync import app_knowledge_folders, pack_name
-from edgekit.settings import Settings
+from edgekit.knowledge.packs import list_packs
 
 KNOWLEDGE_DIR = manifest_of(app).knowledge_dirs()[0]
 DOCUMENTS = sorted(KNOWLEDGE_DIR.glob("*.md"))
@@ -123,22 +119,6 @@ def test_no_question_is_asked_twice_and_each_expects_a_real_document():
     stems = {stem(path.name) for path in DOCUMENTS}
     assert len({(q["lang"], q["text"]) for q in QUESTIONS}) == len(QUESTIONS)
     assert {q["expected"] for q in QUESTIONS} <= stems
-
-
-@pytest.fixture(scope="module")
-def health_kit(tmp_path_factory):
-    """The pack indexed the way the box does it (the manifest's folder, found by the Kit under the app's id) into a
-    fresh home, with the real installed embedding model. Only this app's folder: the test stays fast."""
-    models_dir = Path(os.environ.get("EDGEKIT_MODELS_DIR") or Settings().models_dir)
-    if not (models_dir / EMBED_MODEL / "model.toml").is_file():
-        pytest.fail(f"The embedding model is not built in {models_dir}: run `make test` first.")
-    home = tmp_path_factory.mktemp("health-knowledge-home")
-    kit = Kit(Settings(home=home, models_dir_override=models_dir, threads=2))
-    folders = [folder for app_id, folder in app_knowledge_folders(kit) if app_id == "health"]
-    assert [folder.resolve() for folder in folders] == [KNOWLEDGE_DIR.resolve()]
-    add_pack(kit, folders[0], app="health", name=pack_name("health", folders[0]))
-    yield kit
-    kit.close()
 
 
 def test_every_passage_is_embedded(health_kit):
