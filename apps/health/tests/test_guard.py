@@ -3,11 +3,11 @@ an emergency answer opens with the referral instruction, whatever the model or t
 
 from __future__ import annotations
 
-import pytest
-
 import edgekit_health as app
-from edgekit.grounded import answer_question
+import pytest
 from edgekit_health.triage import referral_text
+
+from edgekit.grounded import answer_question
 
 
 @pytest.mark.parametrize(
