@@ -187,13 +187,15 @@ NUMBER_WORDS = {
 }  # fmt: skip
 COUNT = r"\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 WEEKS = re.compile(
-    rf"\b(?P<a>\d{{1,2}})\s*(?:weeks?|wks?|wk|semaines?|sem|sa)\b|\b(?:wiki|week|ga)\s*(?:ya\s+)?(?P<b>\d{{1,2}})\b|"
-    rf"\b(?P<c>\d{{2}})\s*/\s*40\b"
+    r"\b(?P<a>\d{1,2})\s*(?:weeks?|wks?|wk|semaines?|sem|sa)\b|\b(?:wiki|week|ga)\s*(?:ya\s+)?(?P<b>\d{1,2})\b|"
+    r"\b(?P<c>\d{2})\s*/\s*40\b"
 )
 MONTHS = re.compile(rf"\b(?P<a>{COUNT})\s*(?:months?|mois)\b|\b(?:miezi|mwezi)\s*(?:wa\s+|ya\s+)?(?P<b>{COUNT})\b")
 # "2 weeks ago", "a baby 3 months old", "for two months", "tangu wiki 2" are times, not the pregnancy.
 NOT_GESTATION_AFTER = re.compile(r"\s*(?:old|ago|iliyopita|zilizopita|uliopita|back|since|de vie|d'age)")
-NOT_GESTATION_BEFORE = re.compile(r"(?:\bfor|\bsince|depuis|il y a|tangu|kwa|baada ya|after|in)\s*(?:the\s+)?(?:last\s+)?$")
+NOT_GESTATION_BEFORE = re.compile(
+    r"(?:\bfor|\bsince|depuis|il y a|tangu|kwa|baada ya|after|in)\s*(?:the\s+)?(?:last\s+)?$"
+)
 
 
 def _count(word: str) -> int:

@@ -78,7 +78,7 @@ def _alternative(text: str, source: str) -> Alternative:
 def compile_pattern(source: str) -> Pattern:
     elements: list[Element] = []
     # Apostrophes and hyphens split words in the text, so they split them in patterns too.
-    for raw in fold(source).replace("'", " ").replace("’", " ").replace("-", " ").split():
+    for raw in fold(source).replace("'", " ").replace("\u2019", " ").replace("-", " ").split():
         if raw == GAP:
             elements.append(Gap())
             continue

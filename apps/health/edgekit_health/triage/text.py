@@ -20,8 +20,9 @@ from edgekit.knowledge.language import fold
 
 # Words, with an apostrophe inside allowed so that contractions and elisions can be taken apart below.
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-CLAUSE_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\n]|\s-\s|\s–\s")
+# Typographic apostrophes (right and left quote, grave, acute, modifier letter) as phones type them.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
+CLAUSE_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\n]|\s[-\u2013\u2014]\s")
 # A comma or point between two digits is a decimal mark (38,5 or 38.5), not a break.
 DECIMAL = re.compile(r"\d[.,]\d")
 
