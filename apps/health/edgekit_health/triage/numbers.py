@@ -37,7 +37,8 @@ class BloodPressure:
     def evidence(self) -> str:
         reading = f"{self.systolic or '?'}/{self.diastolic or '?'}"
         evidence = f"BP {reading}"
-        return evidence if self.written in ("", evidence) else f"{evidence} ({self.written})"
+        # Quote the note only where it wrote the reading differently ("TA 16/11", "150 over 100").
+        return evidence if self.written in ("", evidence, reading) else f"{evidence} ({self.written})"
 
 
 @dataclass(frozen=True)
