@@ -39,6 +39,7 @@ class Rule:
     replaces: frozenset[str] = frozenset()
     requires: tuple[frozenset[str], ...] = ()  # a combination: one code from each group
     preterm: bool = False
+    not_for_baby: bool = False
 
     @property
     def rank(self) -> int:
@@ -128,6 +129,7 @@ def _rule(raw: dict) -> Rule:
         replaces=frozenset(raw.get("replaces", [])),
         requires=tuple(frozenset(group) for group in raw.get("requires", [])),
         preterm=bool(raw.get("preterm", False)),
+        not_for_baby=bool(raw.get("not_for_baby", False)),
     )
 
 

@@ -135,4 +135,10 @@ def negated(words: list[Word], start: int, end: int, languages: dict[str, Langua
         last += 1
     if last >= end and last - end <= 1 and last not in taken:
         return any(words[last].text in lw.negation_after for lw in languages.values())
+    # A checklist answer: "bleeding: none", "headache - no", "bleeding? no." The answer is a clause of one word.
+    answer = last + 1
+    if last == end - 1 and answer < len(words) and words[answer].clause != words[last].clause:
+        alone = answer + 1 == len(words) or words[answer + 1].clause != words[answer].clause
+        if alone and answer not in taken:
+            return any(words[answer].text in lw.negation_after for lw in languages.values())
     return False
