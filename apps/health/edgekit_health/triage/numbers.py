@@ -157,7 +157,7 @@ RATE_WORDS = (
 OTHER_MEASURE = r"pulse|heart|hr|bp|temp\w*|pouls|mapigo|presha|ta|tension|joto|homa|fever|fievre"
 RATE_BEFORE = re.compile(rf"\b(?:{RATE_WORDS})\b(?:[\s,]+(?!(?:{OTHER_MEASURE})\b)\w+){{0,2}}[\s,]*[:=]?\s*$")
 RATE = re.compile(
-    r"(?<![\d/.,])(?P<v>\d{2,3})(?![\d/]|[.,]\d)\s*(?P<after>breaths?|respirations?|resp|/\s*min|/\s*mn|"
+    r"(?<![\d/.,])(?P<v>\d{2,3})(?!\d|\s*/\s*\d|[.,]\d)\s*(?P<after>breaths?|respirations?|resp|/\s*min|/\s*mn|"
     r"(?:times\s+)?(?:per|a|an|each|every|in\s+a|par|kwa)\s+(?:min(?:ute)?|mn|dakika))?"
 )
 
