@@ -143,8 +143,10 @@ def _pattern_findings(text: str, words: list[Word], who: list[str | None], rules
         if negated(words, start, end, rules.language_words, taken - set(range(start, end))):
             continue
         subject = who[start]
-        if (rule.applies_to == "newborn" and subject == "mother") or (rule.not_for_baby and subject == "baby"):
-            continue  # "she feels cold" is not a newborn danger sign, "the baby cries a lot" is no depression
+        if rule.applies_to == "newborn" and (subject == "mother" or (rule.baby_named and subject != "baby")):
+            continue  # "she feels cold", "cold season": not a newborn danger sign
+        if rule.not_for_baby and subject == "baby":
+            continue  # "the baby cries a lot" is no sign of depression
         code = rule.newborn if (rule.newborn and subject == "baby") else rule.code
         evidence = text[words[start].start : words[end - 1].end]
         found.append(Finding(code, evidence, (start, end), words[start].start))

@@ -36,7 +36,7 @@ class Alternative:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: cheap to hash in slot_matches' cache
 class Slot:
     alternatives: tuple[Alternative, ...]
     optional: bool = False
@@ -140,9 +140,14 @@ class Vocabulary:
     def __init__(self, words: set[str], prefixes: set[str]):
         self.words = frozenset(words)
         self.prefixes = frozenset(prefixes)
+        self._known: dict[str, bool] = {}
 
     def knows(self, word: str) -> bool:
-        return word in self.words or any(word[:n] in self.prefixes for n in range(1, len(word) + 1))
+        known = self._known.get(word)
+        if known is None:
+            known = word in self.words or any(word[:n] in self.prefixes for n in range(1, len(word) + 1))
+            self._known[word] = known
+        return known
 
 
 def alternative_matches(word: str, alt: Alternative, vocabulary: Vocabulary) -> bool:
@@ -155,7 +160,9 @@ def alternative_matches(word: str, alt: Alternative, vocabulary: Vocabulary) -> 
     return alt.value in word
 
 
+@lru_cache(maxsize=262144)
 def slot_matches(word: str, slot: Slot, vocabulary: Vocabulary) -> bool:
+    # Cached: a note repeats its words and every rule's patterns are tried at every word.
     return any(alternative_matches(word, alt, vocabulary) for alt in slot.alternatives)
 
 

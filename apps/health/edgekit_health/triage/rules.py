@@ -40,6 +40,7 @@ class Rule:
     requires: tuple[frozenset[str], ...] = ()  # a combination: one code from each group
     preterm: bool = False
     not_for_baby: bool = False
+    baby_named: bool = False
 
     @property
     def rank(self) -> int:
@@ -130,6 +131,7 @@ def _rule(raw: dict) -> Rule:
         requires=tuple(frozenset(group) for group in raw.get("requires", [])),
         preterm=bool(raw.get("preterm", False)),
         not_for_baby=bool(raw.get("not_for_baby", False)),
+        baby_named=bool(raw.get("baby_named", False)),
     )
 
 
