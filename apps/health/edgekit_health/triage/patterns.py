@@ -24,6 +24,7 @@ from edgekit.knowledge.language import fold
 
 GAP = ".."
 MAX_GAP = 3
+KNOWN_CACHE_SIZE = 50_000
 
 
 class PatternError(ValueError):
@@ -146,6 +147,8 @@ class Vocabulary:
         known = self._known.get(word)
         if known is None:
             known = word in self.words or any(word[:n] in self.prefixes for n in range(1, len(word) + 1))
+            if len(self._known) >= KNOWN_CACHE_SIZE:
+                self._known.clear()  # a server reads notes for months: keep the memo small
             self._known[word] = known
         return known
 
