@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,14 +68,21 @@ def test_guests_and_students_are_refused_every_health_route(kit, client, who, st
 
 def test_register_visit_refer_and_export_over_http(kit, client):
     amina = bearer(kit, "amina")
+    edd = date.today() + timedelta(weeks=12)  # she is 28 weeks along today
     created = client.post(
-        "/apps/health/api/women", json={"village": "Kibera", "edd": "2026-10-08", "code": "API-1"}, headers=amina
+        "/apps/health/api/women", json={"village": "Kibera", "edd": edd.isoformat(), "code": "API-1"}, headers=amina
     )
     assert created.status_code == 201, created.text
-    assert created.json()["lmp"] == "2026-01-01" and len(created.json()["schedule"]) == 8
+    assert created.json()["lmp"] == (edd - timedelta(days=280)).isoformat() and len(created.json()["schedule"]) == 8
+    assert created.json()["gestational_age"] == "28w0d"
     visit = client.post(
         "/apps/health/api/women/API-1/visits",
-        json={"visit_date": "2026-05-20", "systolic": 145, "diastolic": 92, "signs": "swollen face and hands"},
+        json={
+            "visit_date": (date.today() - timedelta(days=3)).isoformat(),
+            "systolic": 145,
+            "diastolic": 92,
+            "signs": "swollen face and hands",
+        },
         headers=amina,
     )
     assert visit.status_code == 201, visit.text

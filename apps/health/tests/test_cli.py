@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -49,7 +50,17 @@ def test_dates_from_an_lmp(edgekit):
 
 def test_register_visit_due_referral_and_export(edgekit, kit, tmp_path):
     added = edgekit(
-        "health", "women", "add", "--village", "Kibera", "--lmp", "2026-01-01", "--code", "CLI-1", "--as", "amina"
+        "health",
+        "women",
+        "add",
+        "--village",
+        "Kibera",
+        "--lmp",
+        str(date.today() - timedelta(weeks=30)),
+        "--code",
+        "CLI-1",
+        "--as",
+        "amina",
     )
     assert added.exit_code == 0, added.output
     visit = edgekit("health", "visit", "CLI-1", "--bp", "170/112", "--signs", "headache", "--as", "amina", "--json")

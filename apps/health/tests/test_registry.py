@@ -88,7 +88,7 @@ def test_every_read_and_write_is_in_the_audit_log(kit, registry):
     ]
     with Session(kit.db) as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "health.visit.create")).one()
-    assert entry.created_at is not None and "level=routine" in entry.detail
+    assert entry.at is not None and "level=routine" in entry.detail
 
 
 def test_a_visit_with_an_emergency_sign_opens_a_referral_in_the_same_write(kit, registry):
