@@ -34,7 +34,7 @@ class ReadableDocument:
 
 
 def blocks_of(markdown: str) -> list[Block]:
-    """Headings (#), list items (- or *), and paragraphs of joined lines; ** and __ emphasis dropped."""
+    """Headings (#), list items (- or *), and paragraphs of joined lines; ** emphasis dropped."""
     blocks: list[Block] = []
     paragraph: list[str] = []
 
@@ -44,7 +44,7 @@ def blocks_of(markdown: str) -> list[Block]:
             paragraph.clear()
 
     for raw in markdown.splitlines():
-        line = raw.strip().replace("**", "").replace("__", "")
+        line = raw.strip().replace("**", "")
         if not line:
             flush()
         elif line.startswith("#"):

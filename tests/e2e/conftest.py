@@ -106,7 +106,11 @@ def open_page(browser, server):
     contexts = []
 
     def open_(path: str = "/", *, js: bool = True):
-        context = browser.new_context(viewport=PHONE, java_script_enabled=js, permissions=["microphone"])
+        # bypass_csp: the escaping tests must prove escaping, not that the page's CSP would stop a script anyway
+        # (and Playwright's wait_for_function evaluates strings, which the CSP forbids).
+        context = browser.new_context(
+            viewport=PHONE, java_script_enabled=js, permissions=["microphone"], bypass_csp=True
+        )
         context.set_default_timeout(60_000)
         contexts.append(context)
         page = context.new_page()

@@ -2,7 +2,7 @@
 its own (its template folder, its strings, a link through register_pages) and a note whose text holds a script tag
 that must reach the page as text."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: FastAPI must see the real Request class, imported in the hook.
 
 import json
 from pathlib import Path
