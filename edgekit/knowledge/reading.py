@@ -73,7 +73,9 @@ def documents_titled(kit: Kit, app_id: str, title: str) -> list[ReadableDocument
                 body = parse_document(Path(pack.path) / document.path).body
             except EdgekitError:  # the file changed or went since it was indexed: show what was indexed
                 chunks = session.exec(
-                    select(KnowledgeChunk).where(KnowledgeChunk.document_id == document.id).order_by(KnowledgeChunk.ordinal)
+                    select(KnowledgeChunk)
+                    .where(KnowledgeChunk.document_id == document.id)
+                    .order_by(KnowledgeChunk.ordinal)
                 )
                 body = "\n\n".join(chunk.text for chunk in chunks)
             blocks = blocks_of(body)

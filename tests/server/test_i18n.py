@@ -36,7 +36,9 @@ def test_every_key_is_in_all_three_languages_with_the_same_placeholders(folder):
     found = catalogs(folder)
     english = found["en"]
     for lang, messages in found.items():
-        assert set(messages) == set(english), f"{lang}: missing {set(english) - set(messages)}, extra {set(messages) - set(english)}"
+        assert set(messages) == set(english), (
+            f"{lang}: missing {set(english) - set(messages)}, extra {set(messages) - set(english)}"
+        )
         for key, text in messages.items():
             assert text.strip(), f"{lang} {key} is empty"
             assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(english[key])), f"{lang} {key}"

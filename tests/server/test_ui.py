@@ -157,7 +157,9 @@ def test_a_wrong_pin_is_said_in_the_chosen_language(client):
 def test_signing_in_only_returns_to_this_box(client, target):
     token = page_token(client, "/login")
     response = client.post(
-        "/login", data={"name": "pupil", "pin": PINS["pupil"], "next": target, "csrf_token": token}, follow_redirects=False
+        "/login",
+        data={"name": "pupil", "pin": PINS["pupil"], "next": target, "csrf_token": token},
+        follow_redirects=False,
     )
     assert response.headers["location"] == "/"
 

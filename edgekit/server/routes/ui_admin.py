@@ -77,9 +77,7 @@ def register_routes(router):
         )
 
     @router.post("/admin/apps/{app_id}")
-    def switch_app(
-        app_id: str, enabled: int = Form(...), kit: Kit = Depends(get_kit), admin=Depends(admin_only)
-    ):
+    def switch_app(app_id: str, enabled: int = Form(...), kit: Kit = Depends(get_kit), admin=Depends(admin_only)):
         from edgekit import audit
         from edgekit.store import session_for
 

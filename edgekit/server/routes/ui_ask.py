@@ -52,11 +52,11 @@ def register_routes(router):
         model_id = speech_model_for(kit.manager, lang)
         return await in_turn(kit, model_id, client_key(request, user), lambda: transcribe(kit.manager, data, lang))
 
-    def app_page(request: Request, app_id: str, manifest, context: dict, status: int = 200):
-        role = context.get("role_of_user", "guest")
+    def app_page(request: Request, app_id: str, manifest, user, context: dict, status: int = 200):
+        """The ask page (or the app's own app.html), with its links for this user's role and the answer, if any."""
         values = {
             "app": manifest,
-            "links": pages_of(request).app_links(app_id, role),
+            "links": pages_of(request).app_links(app_id, user.role if user else "guest"),
             "question": "",
             "result": None,
             "error": None,
@@ -67,7 +67,7 @@ def register_routes(router):
     @router.get("/apps/{app_id}")
     def app_home(app_id: str, request: Request):
         manifest, user = require_app_access(request, app_id)
-        return app_page(request, app_id, manifest, {"role_of_user": user.role if user else "guest"})
+        return app_page(request, app_id, manifest, user, {})
 
     @router.post("/apps/{app_id}/ask")
     async def ask_form(
@@ -79,23 +79,22 @@ def register_routes(router):
     ):
         """The answer page, rendered on the box: what a phone without JavaScript (or with it broken) gets."""
         manifest, user = require_app_access(request, app_id)
-        role = user.role if user else "guest"
         question = question.strip()
         heard = None
         if not question and audio is not None and audio.filename:
             heard = await transcribe_upload(kit, request, user, audio, choose_language(request))
             question = heard.text.strip()
         if not question:
-            context = {"role_of_user": role, "error": "audio_silent" if heard else "empty_question"}
-            return app_page(request, app_id, manifest, context, status=400)
+            context = {"error": "audio_silent" if heard else "empty_question"}
+            return app_page(request, app_id, manifest, user, context, status=400)
         result = await in_turn(
             kit,
             kit.manager.model_for("chat"),
             client_key(request, user),
             lambda: answer_question(kit, app_id, question, user_id=user.id if user else None),
         )
-        context = {"role_of_user": role, "question": question, "result": result, "heard": heard is not None}
-        return app_page(request, app_id, manifest, context)
+        context = {"question": question, "result": result, "heard": heard is not None}
+        return app_page(request, app_id, manifest, user, context)
 
     @router.post("/apps/{app_id}/api/transcribe")
     async def transcribe_voice(
@@ -145,8 +144,10 @@ def register_routes(router):
         """A cited document, whole, as it is on the box: the citation's title names it within the app."""
         from edgekit.knowledge.reading import documents_titled
 
-        manifest, user = require_app_access(request, app_id)
+        manifest, _user = require_app_access(request, app_id)
         documents = documents_titled(kit, app_id, title)
         if not documents:
-            raise BadInput(f"No document titled '{title}' in {manifest.name}.", code="unknown_document", http_status=404)
+            raise BadInput(
+                f"No document titled '{title}' in {manifest.name}.", code="unknown_document", http_status=404
+            )
         return render(request, "source.html", {"app": manifest, "documents": documents})
