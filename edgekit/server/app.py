@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from edgekit import __version__
 from edgekit.kit import Kit
 from edgekit.knowledge.sync import needs_sync, sync_in_child
-from edgekit.server.csrf import box_secret, csrf_guard
+from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.limits import BodyLimit
 from edgekit.settings import Settings
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     )
     app.state.kit = kit
     app.state.started_at = time.time()
-    app.state.csrf_secret = box_secret(kit.settings.home)
+    app.state.csrf_secret = None  # the CSRF signing key, read from the data directory on first use
     app.state.pages = None  # made on the first page (edgekit.server.pages), once the apps are known
     app.add_middleware(BodyLimit, max_bytes=int((kit.settings.max_upload_mb + 1) * 1024 * 1024))
 

@@ -38,6 +38,15 @@ class CsrfFailed(EdgekitError):
 
 def box_secret(home: Path) -> bytes:
     """The box's signing key, made once and kept in EDGEKIT_HOME (mode 600), so tokens outlive a restart."""
+    from edgekit.errors import DataDirError
+
+    try:
+        return _read_or_make_secret(home)
+    except OSError as exc:
+        raise DataDirError.unwritable(home, exc.strerror or str(exc)) from exc
+
+
+def _read_or_make_secret(home: Path) -> bytes:
     path = home / SECRET_FILE
     try:
         secret = path.read_bytes()
@@ -75,12 +84,21 @@ def _session_part(request: Request) -> str:
     return hashlib.sha256(session.encode()).hexdigest() if session else ""
 
 
+def _secret(request: Request) -> bytes:
+    """Read (or made) on first use, not when the app is built: a broken data directory is reported by the
+    database's own check at start, with its fix."""
+    state = request.app.state
+    if getattr(state, "csrf_secret", None) is None:
+        state.csrf_secret = box_secret(state.kit.settings.home)
+    return state.csrf_secret
+
+
 def token_for(secret: bytes, nonce: str, session_part: str) -> str:
     return hmac.new(secret, f"{nonce}|{session_part}".encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token(request: Request) -> str:
-    return token_for(request.app.state.csrf_secret, browser_nonce(request), _session_part(request))
+    return token_for(_secret(request), browser_nonce(request), _session_part(request))
 
 
 def set_nonce_cookie(request: Request, response) -> None:
@@ -113,7 +131,7 @@ async def csrf_guard(request: Request) -> None:
         value = (await request.form()).get(CSRF_FIELD)  # parsed once: FastAPI and the route reuse it
         sent = value if isinstance(value, str) else None
     nonce = request.cookies.get(CSRF_COOKIE)
-    expected = token_for(request.app.state.csrf_secret, nonce, _session_part(request)) if nonce else None
+    expected = token_for(_secret(request), nonce, _session_part(request)) if nonce else None
     if not sent or expected is None or not hmac.compare_digest(sent, expected):
         raise CsrfFailed(
             "This form has expired or did not come from this box's page. Go back, reload the page and try again."

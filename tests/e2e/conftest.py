@@ -1,5 +1,7 @@
 """The browser tests: Debian's chromium driven by Playwright against the real server on loopback, with the real
-models, the agri app and a staff-room app built here. One browser and one server for the whole session.
+models, the agri app and a staff-room app built here. One browser and one server for all of tests/e2e: package
+scope, because Playwright's sync API holds an event loop in the main thread until it stops, and later tests call
+asyncio.run() there.
 
 Never `playwright install` (it downloads a browser): chromium comes from Debian (.ci/run installs it).
 Screenshots and page weights are written under test-artifacts/ (git-ignored).
@@ -40,7 +42,7 @@ CHROMIUM_ARGS = [
 PEOPLE = {"tech": ("admin", "2468"), "mwalimu": ("teacher", "1357"), "pupil": ("student", "8642")}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def voice_question_wav(tmp_path_factory) -> Path:
     """The spoken question (espeak-ng), then a second of silence: what the fake microphone hears."""
     if shutil.which("espeak-ng") is None:
@@ -57,7 +59,7 @@ def voice_question_wav(tmp_path_factory) -> Path:
     return padded
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def e2e_kit(installed_models_dir, embed_models_dir, tmp_path_factory) -> Kit:
     from edgekit.knowledge.sync import sync_app_knowledge
 
@@ -79,13 +81,13 @@ def e2e_kit(installed_models_dir, embed_models_dir, tmp_path_factory) -> Kit:
     kit.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(e2e_kit) -> str:
     with live_server(e2e_kit) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(voice_question_wav):
     from playwright.sync_api import sync_playwright
 

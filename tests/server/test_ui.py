@@ -267,3 +267,12 @@ def test_scripts_get_json_errors_and_browsers_get_pages(client):
     api = client.post("/apps/nope/api/ask", json={"question": "x"})
     assert api.status_code == 404 and api.json()["error"]["code"] == "unknown_app"
     assert client.get("/no/such/page").json() == {"detail": "Not Found"}
+
+
+def test_the_signing_key_is_private_and_outlives_a_restart(client, kit):
+    token = page_token(client, "/apps/echo")
+    key = kit.settings.home / "ui_secret"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    with TestClient(create_app(kit=kit), cookies=dict(client.cookies)) as restarted:
+        answered = restarted.post("/apps/echo/ask", data={"question": "Still here?", "csrf_token": token}, headers=HTML)
+    assert answered.status_code == 200 and "You asked: Still here?" in answered.text
