@@ -123,6 +123,17 @@ class Accounts:
             audit.record(session, actor, "user_disabled", user.name)
             session.commit()
 
+    def enable_user(self, name: str, actor: str = "cli") -> None:
+        """Unlock an account: undo a disable and end a lockout after wrong PINs (its old tokens stay revoked)."""
+        with Session(self.db) as session:
+            user = self.get_user(session, name)
+            user.disabled = False
+            user.failed_logins = 0
+            user.locked_until = None
+            session.add(user)
+            audit.record(session, actor, "user_enabled", user.name)
+            session.commit()
+
     # --- sign-in -----------------------------------------------------------------------------------
     def authenticate(self, name: str, secret: str) -> User:
         """The user, if the secret is right and the account is usable; LoginFailed otherwise.

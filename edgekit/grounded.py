@@ -118,7 +118,10 @@ def answer_question(
     seed: int | None = None,
     on_text: Callable[[str], None] = lambda _text: None,
     record: bool = True,
+    user_id: int | None = None,
 ) -> GroundedAnswer:
+    """Answer `question` from app `app_id`'s knowledge. `user_id` is who asked, when someone is signed in: the
+    exchange is kept under their name for their past conversations (a guest's is kept under no one's)."""
     from edgekit.knowledge import retrieve
     from edgekit.knowledge.language import guess_language
 
@@ -150,7 +153,7 @@ def answer_question(
             result.answer = joined(guarded.text, result.answer)
     result.latency_ms = round((time.perf_counter() - started) * 1000)
     if record:
-        _record(kit, result)
+        _record(kit, result, user_id)
     return result
 
 
@@ -216,7 +219,7 @@ def require_app(kit: Kit, app_id: str):
     return record.manifest
 
 
-def _record(kit: Kit, result: GroundedAnswer) -> None:
+def _record(kit: Kit, result: GroundedAnswer, user_id: int | None) -> None:
     record_exchange(
         kit.db,
         question=result.question,
@@ -224,4 +227,5 @@ def _record(kit: Kit, result: GroundedAnswer) -> None:
         model=result.model,
         app=result.app,
         latency_ms=result.latency_ms,
+        user_id=user_id,
     )

@@ -25,6 +25,14 @@ def register_routes(router):
 
 
 @hookspec
+def register_pages(register):
+    """Offer links to an app's own web pages: call register(app_id, path, label_key, roles=None) for each. The
+    links show on the app's page for users whose role is in `roles` (None: everyone who may use the app).
+    label_key is a string of the app's i18n catalog (i18n/<lang>.json beside its manifest), without the app-id
+    prefix. The pages themselves are routes (register_routes) rendered with edgekit.server.pages.render."""
+
+
+@hookspec
 def register_knowledge(register):
     """Offer knowledge packs: call register(app_id, folder) for each folder of Markdown documents. Folders named
     in an app's manifest are registered for it already."""

@@ -23,7 +23,10 @@ DEFAULT_PLUGINS = (
     "edgekit.engines.stt_fasterwhisper",
     "edgekit.engines.embed_onnx",
     "edgekit.server.routes.health",
-    "edgekit.server.routes.home",
+    "edgekit.server.routes.ui",
+    "edgekit.server.routes.ui_ask",
+    "edgekit.server.routes.ui_history",
+    "edgekit.server.routes.ui_admin",
     "edgekit.cli.models",
     "edgekit.cli.ask",
     "edgekit.cli.speak",
@@ -104,6 +107,27 @@ class PluginHost:
                         impl.plugin_name, "failed", reason, self.apps[impl.plugin_name].manifest
                     )
 
+    def add_app(self, plugin: object, manifest) -> None:
+        """Register an app whose manifest is already read (the entry-point path, and tests that build an app)."""
+        self.manager.register(plugin, name=manifest.id)
+        self.apps[manifest.id] = AppRecord(manifest.id, "loaded", manifest=manifest)
+
+    def switch_app(self, app_id: str, enabled: bool) -> bool:
+        """Switch an app on or off in this running process (a technician's choice, also kept by apps.set_enabled).
+        True when the change applies at once; False when an app switched off at start must wait for a restart,
+        because its code was never loaded."""
+        record = self.apps[app_id]
+        if not enabled:
+            if record.status == "loaded":
+                self.apps[app_id] = AppRecord(app_id, "disabled", "switched off by a technician", record.manifest)
+            return True
+        if record.status == "loaded":
+            return True
+        if record.status == "disabled" and record.manifest is not None and self.manager.get_plugin(app_id):
+            self.apps[app_id] = AppRecord(app_id, "loaded", manifest=record.manifest)
+            return True
+        return False
+
     def engines(self) -> dict[str, type]:
         found: dict[str, type] = {}
 
@@ -144,8 +168,11 @@ def _register_entry_point(host: PluginHost, entry_point: importlib.metadata.Entr
             raise ValueError(f"the manifest id '{manifest.id}' is not the entry-point name '{name}'")
         if manifest is not None and not manifest.compatible():
             raise ValueError(f"it needs edgekit {manifest.edgekit}, this box runs another version")
-        host.manager.register(plugin, name=name)
-        host.apps[name] = AppRecord(name, "loaded", manifest=manifest)
+        if manifest is None:
+            host.manager.register(plugin, name=name)
+            host.apps[name] = AppRecord(name, "loaded")
+        else:
+            host.add_app(plugin, manifest)
     except Exception as exc:  # noqa: BLE001  (an app's bug must never take the box down)
         reason = f"{type(exc).__name__}: {exc}"
         host.failed.append(FailedPlugin(name, reason))

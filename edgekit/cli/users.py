@@ -1,4 +1,4 @@
-"""edgekit users add | list | disable | token"""
+"""edgekit users add | list | disable | enable | token"""
 
 from __future__ import annotations
 
@@ -63,6 +63,13 @@ def disable(ctx: typer.Context, name: str = typer.Argument(...)):
     """Disable an account: its sessions end and its API tokens stop working."""
     _accounts(ctx).disable_user(name)
     typer.echo(f"disabled {name}")
+
+
+@users_cli.command("enable")
+def enable(ctx: typer.Context, name: str = typer.Argument(...)):
+    """Unlock an account that was disabled or locked after wrong PINs."""
+    _accounts(ctx).enable_user(name)
+    typer.echo(f"enabled {name}")
 
 
 @users_cli.command("token")

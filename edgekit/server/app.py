@@ -4,13 +4,15 @@ included, so an app adds pages exactly as the core does."""
 from __future__ import annotations
 
 import asyncio
+import time
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from edgekit import __version__
 from edgekit.kit import Kit
 from edgekit.knowledge.sync import BackgroundSync, needs_sync
+from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.limits import BodyLimit
 from edgekit.settings import Settings
@@ -44,11 +46,15 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
         telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.kit = kit
+    app.state.started_at = time.time()
+    app.state.csrf_secret = None  # the CSRF signing key, read from the data directory on first use
+    app.state.pages = None  # made on the first page (edgekit.server.pages), once the apps are known
     app.add_middleware(BodyLimit, max_bytes=int((kit.settings.max_upload_mb + 1) * 1024 * 1024))
 
     install_error_handlers(app)
 
-    router = APIRouter()
+    # Every route, the apps' included, refuses a forged browser request before it runs (edgekit.server.csrf).
+    router = APIRouter(dependencies=[Depends(csrf_guard)])
     kit.plugins.call_each("register_routes", router=router)
     app.include_router(router)
     return app

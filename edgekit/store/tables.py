@@ -20,6 +20,8 @@ class ExchangeBase(SQLModel):
     app: str | None = Field(default=None, max_length=64, index=True)
     tokens: int = 0
     latency_ms: int = 0
+    # Who asked, when someone was signed in (their past conversations); None for a guest, whose questions no one sees.
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
 
 
 class Exchange(ExchangeBase, table=True):

@@ -51,7 +51,7 @@ def test_serve_answers_healthz_and_the_root_page(served, home):
     health = httpx.get(url + "/healthz").json()
     assert health["status"] == "ok"
     assert CHAT_MODEL in [m["id"] for m in health["models"]]
-    assert "is up" in httpx.get(url + "/").text
+    assert 'href="/apps/agri"' in httpx.get(url + "/").text  # the home page lists the apps a guest may use
     assert (home / "edgekit.db").exists()
     process.terminate()
     output = process.communicate(timeout=10)[0]

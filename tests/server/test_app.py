@@ -1,3 +1,5 @@
+import re
+
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
@@ -20,20 +22,25 @@ def test_healthz_reports_version_and_installed_models(settings):
     assert settings.db_path.exists(), "the database is prepared when the server starts"
 
 
-def test_root_page_says_the_box_is_up_with_no_outside_assets(settings):
+def test_root_page_lists_the_apps_with_no_outside_assets(settings):
     with TestClient(create_app(settings)) as client:
         response = client.get("/")
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
-    assert "edgekit" in response.text and "is up" in response.text
-    assert CHAT_MODEL in response.text
+    assert 'href="/apps/agri"' in response.text and "Farm advice" in response.text
     assert "http://" not in response.text and "https://" not in response.text
     assert 'name="viewport"' in response.text
+    addresses = re.findall(r'(?:src|href|action)="([^"]*)"', response.text)
+    assert addresses and all(a.startswith(("/", "#", "data:")) for a in addresses), addresses
 
 
-def test_root_page_with_nothing_installed_says_how_to_install(bare_settings):
-    with TestClient(create_app(bare_settings)) as client:
-        response = client.get("/")
+def test_device_status_with_nothing_installed_says_how_to_install(bare_settings):
+    kit = Kit(bare_settings)
+    kit.accounts.add_user("tech", "admin", pin="2468")
+    token = kit.accounts.create_token("tech")
+    with TestClient(create_app(kit=kit)) as client:
+        response = client.get("/admin", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
     assert "edgekit models pull --defaults" in response.text
 
 

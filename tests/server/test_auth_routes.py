@@ -38,7 +38,11 @@ def test_login_sets_a_safe_cookie_and_me_knows_the_user(client):
     assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert client.get("/auth/me").json()["name"] == "amina"
     assert client.get("/test/health-records").json() == {"seen_by": "amina"}
-    client.post("/auth/logout")
+    forged = client.post("/auth/logout")  # what another site's page could make the browser send
+    assert forged.status_code == 403 and forged.json()["error"]["code"] == "csrf_failed"
+    assert client.get("/auth/me").status_code == 200
+    token = client.get("/auth/csrf").json()["csrf_token"]
+    assert client.post("/auth/logout", headers={"X-CSRF-Token": token}).status_code == 200
     assert client.get("/auth/me").status_code == 401
 
 

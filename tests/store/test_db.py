@@ -82,3 +82,39 @@ def test_migrations_match_the_tables(bare_settings):
             MigrationContext.configure(connection, opts={"include_object": compared_by_alembic}), SQLModel.metadata
         )
     assert differences == []
+
+
+def test_migration_0004_keeps_past_exchanges_and_adds_who_asked(bare_settings):
+    from alembic import command
+
+    from edgekit.store.db import _alembic_config
+
+    engine = create_db_engine(bare_settings)
+    command.upgrade(_alembic_config(engine), "0003")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO exchange (question, answer, model, app, tokens, latency_ms, created_at) "
+            "VALUES ('before 0004', 'a', 'm', 'agri', 1, 2, '2026-11-01 10:00:00')"
+        )
+    assert migrate(engine) == "0004"
+    with session_for(engine) as session:
+        kept = session.exec(select(Exchange)).one()
+        assert (kept.question, kept.app, kept.user_id) == ("before 0004", "agri", None)
+        user_id = connection_user(session)
+        session.add(Exchange(question="after", answer="a", model="m", user_id=user_id))
+        session.commit()
+        assert session.exec(select(Exchange).where(Exchange.user_id == user_id)).one().question == "after"
+    with engine.begin() as connection, pytest.raises(Exception, match="FOREIGN KEY"):
+        connection.exec_driver_sql(
+            "INSERT INTO exchange (question, answer, model, tokens, latency_ms, created_at, user_id) "
+            "VALUES ('q', 'a', 'm', 0, 0, '2026-11-01', 999)"
+        )
+
+
+def connection_user(session) -> int:
+    from edgekit.store.tables import User
+
+    user = User(name="amina", role="health_worker", secret_hash="x", secret_kind="pin")
+    session.add(user)
+    session.commit()
+    return user.id

@@ -2,7 +2,8 @@
 
 Events: `token` (a piece of the answer as it is written), then `done` (the whole answer with its citations, the
 shape `edgekit ask APP --json` prints), or `error` (a stable code and a message). Who may ask is the app's
-manifest's `roles`; someone not signed in counts as a guest.
+manifest's `roles`; someone not signed in counts as a guest. A browser signed in by its cookie sends the page's
+CSRF token in the X-CSRF-Token header (edgekit.server.csrf); API clients with a bearer token need none.
 """
 
 # No `from __future__ import annotations`: FastAPI must see the request model defined inside the hook.
@@ -23,11 +24,10 @@ def register_routes(router):
     from pydantic import BaseModel, Field
     from starlette.background import BackgroundTask
 
-    from edgekit.auth import Forbidden, NotAuthenticated
     from edgekit.errors import EdgekitError
-    from edgekit.grounded import answer_question, require_app
+    from edgekit.grounded import answer_question
     from edgekit.kit import Kit
-    from edgekit.server.deps import current_user, get_kit
+    from edgekit.server.deps import get_kit, require_app_access
     from edgekit.server.streaming import stream_in_turn
 
     class AskBody(BaseModel):
@@ -36,19 +36,18 @@ def register_routes(router):
 
     @router.post("/apps/{app_id}/api/ask")
     async def ask_app(app_id: str, body: AskBody, request: Request, kit: Kit = Depends(get_kit)):
-        manifest = require_app(kit, app_id)
-        user = current_user(request)
-        role = user.role if user else "guest"
-        if role not in manifest.roles:
-            if user is None:
-                raise NotAuthenticated(f"Sign in to use {manifest.name}.")
-            raise Forbidden(f"The role '{role}' may not use {manifest.name}.")
+        _manifest, user = require_app_access(request, app_id)
         client = f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
         ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
 
         def run(cancel, emit):
             result = answer_question(
-                kit, app_id, body.question, lang=body.lang, on_text=lambda piece: emit(sse("token", {"text": piece}))
+                kit,
+                app_id,
+                body.question,
+                lang=body.lang,
+                on_text=lambda piece: emit(sse("token", {"text": piece})),
+                user_id=user.id if user else None,  # a signed-in person's past conversations; a guest's: no one's
             )
             emit(sse("done", result.as_dict()))
 

@@ -1,5 +1,6 @@
 """Sign in and out. A browser gets an HttpOnly, SameSite=Strict session cookie; a wrong PIN answers slowly, and
-more slowly each time, until the account locks for a while."""
+more slowly each time, until the account locks for a while. Once signed in by cookie, a browser's POSTs carry the
+CSRF token from GET /auth/csrf (or from the page) in the X-CSRF-Token header."""
 
 # No `from __future__ import annotations`: FastAPI must see the real Request/Response classes imported below.
 
@@ -41,6 +42,15 @@ def register_routes(router):
             kit.accounts.close_session(cookie)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return {"signed_out": True}
+
+    @router.get("/auth/csrf")
+    def csrf(request: Request, response: Response) -> dict:
+        """The token a browser script signed in by cookie sends as X-CSRF-Token on POST (edgekit.server.csrf)."""
+        from edgekit.server.csrf import csrf_token, set_nonce_cookie
+
+        token = csrf_token(request)
+        set_nonce_cookie(request, response)
+        return {"csrf_token": token}
 
     @router.get("/auth/me")
     def me(request: Request) -> dict:
