@@ -39,7 +39,12 @@ CHROMIUM_ARGS = [
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
 ]
-PEOPLE = {"tech": ("admin", "2468"), "mwalimu": ("teacher", "1357"), "pupil": ("student", "8642")}
+PEOPLE = {
+    "tech": ("admin", "2468"),
+    "mwalimu": ("teacher", "1357"),
+    "pupil": ("student", "8642"),
+    "amina": ("health_worker", "4826"),
+}
 
 
 @pytest.fixture(scope="package")

@@ -166,6 +166,9 @@ PAGES = [
     ("history", "/history", "mwalimu"),
     ("admin-status", "/admin", "tech"),
     ("admin-users", "/admin/users", "tech"),
+    ("health-triage", "/apps/health/triage", "amina"),
+    ("health-mothers", "/apps/health/mothers", "amina"),
+    ("health-referrals", "/apps/health/referrals", "amina"),
 ]
 
 

@@ -25,10 +25,18 @@ def catalogs(folder: Path) -> dict[str, dict[str, str]]:
     return {lang: json.loads((folder / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
 
 
-def app_catalog_folders() -> list[Path]:
+def app_folders() -> list[Path]:
     import edgekit_agri
+    import edgekit_health
 
-    return [Path(edgekit_agri.__file__).parent / "i18n"]
+    return [Path(edgekit_agri.__file__).parent, Path(edgekit_health.__file__).parent]
+
+
+def app_catalog_folders() -> list[Path]:
+    return [folder / "i18n" for folder in app_folders()]
+
+
+APP_TEMPLATES = sorted(path for folder in app_folders() for path in (folder / "templates").rglob("*.html"))
 
 
 @pytest.mark.parametrize("folder", [CORE_CATALOGS, *app_catalog_folders()], ids=lambda f: f.parent.name)
@@ -44,9 +52,17 @@ def test_every_key_is_in_all_three_languages_with_the_same_placeholders(folder):
             assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(english[key])), f"{lang} {key}"
 
 
-def test_swahili_and_french_are_translations_not_copies():
-    found = catalogs(CORE_CATALOGS)
-    for lang, allowed in (("sw", SAME_EVERYWHERE), ("fr", SAME_EVERYWHERE | SAME_IN_FRENCH)):
+# The same words in apps' catalogs: units, and words French spells as English does.
+APP_SAME_EVERYWHERE = {"weight_value", "temperature_value"}
+APP_SAME_IN_FRENCH = {"village", "date", "description", "name"}
+
+
+@pytest.mark.parametrize("folder", [CORE_CATALOGS, *app_catalog_folders()], ids=lambda f: f.parent.name)
+def test_swahili_and_french_are_translations_not_copies(folder):
+    found = catalogs(folder)
+    same = SAME_EVERYWHERE if folder == CORE_CATALOGS else APP_SAME_EVERYWHERE
+    same_in_french = SAME_IN_FRENCH if folder == CORE_CATALOGS else APP_SAME_IN_FRENCH
+    for lang, allowed in (("sw", same), ("fr", same | same_in_french)):
         copied = {key for key, text in found[lang].items() if text == found["en"][key]}
         assert copied <= allowed, f"{lang} repeats the English of {sorted(copied - allowed)}"
 
@@ -98,7 +114,8 @@ class VisibleText(HTMLParser):
         if tag in ("script", "style"):
             self.skipping += 1
         for name, value in attrs:
-            if value and (name in self.SHOWN_ATTRIBUTES or (name == "value" and ("type", "submit") in attrs)):
+            shown_value = name == "value" and tag == "input" and ("type", "submit") in attrs
+            if value and (name in self.SHOWN_ATTRIBUTES or shown_value):
                 self.found.append(value)
 
     def handle_endtag(self, tag):
@@ -117,7 +134,9 @@ def words_outside_t(template: str) -> list[str]:
     return [text for text in parser.found if re.search(r"[^\W\d_]", text)]
 
 
-@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+@pytest.mark.parametrize(
+    "path", [*sorted(TEMPLATES.rglob("*.html")), *APP_TEMPLATES], ids=lambda p: f"{p.parent.parent.name}/{p.name}"
+)
 def test_every_visible_string_in_templates_goes_through_t(path):
     assert words_outside_t(path.read_text(encoding="utf-8")) == []
 

@@ -13,9 +13,19 @@ APP_ID = "health"
 
 @hookimpl
 def register_routes(router):
+    from edgekit_health.pages import add_pages
     from edgekit_health.routes import build_router
 
     router.include_router(build_router())
+    add_pages(router)
+
+
+@hookimpl
+def register_pages(register):
+    from edgekit_health.pages import PAGES
+
+    for path, label in PAGES:
+        register(APP_ID, path, label, roles=["health_worker", "admin"])
 
 
 @hookimpl

@@ -72,6 +72,13 @@ class Registry:
         self.engine = engine
         self.today = today  # the box's local date; tests set their own
 
+    def note_triage(self, actor: Actor, level: str) -> None:
+        """Triage outside a visit: who asked and the level, not the words (they may describe a woman by name)."""
+        _require_role(actor)
+        with Session(self.engine) as session:
+            audit.record(session, actor.name, "health.triage", "", f"level={level}")
+            session.commit()
+
     # --- women -------------------------------------------------------------------------------------------
 
     def add_woman(

@@ -12,9 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from edgekit import audit
 from edgekit.server.deps import get_kit, require_roles
-from edgekit.store import session_for
 from edgekit_health.export import csv_text
 from edgekit_health.registry import ROLES, Actor, Registry
 
@@ -80,10 +78,7 @@ def build_router() -> APIRouter:
         result = triage(
             body.text, body.lang, systolic=body.systolic, diastolic=body.diastolic, temperature_c=body.temperature_c
         )
-        # Who asked and what level came out, not the words: they may describe a woman by name.
-        with session_for(get_kit(request).db) as session:
-            audit.record(session, who.name, "health.triage", "", f"level={result.level}")
-            session.commit()
+        registry(request).note_triage(who, result.level)
         return result.as_dict()
 
     @router.get("/women")
