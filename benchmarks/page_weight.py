@@ -22,7 +22,7 @@ from edgekit.kit import Kit
 from edgekit.settings import Settings
 
 BUDGET = 200 * 1024
-PEOPLE = {"mwalimu": ("teacher", "1357"), "tech": ("admin", "2468")}
+PEOPLE = {"mwalimu": ("teacher", "1357"), "tech": ("admin", "2468"), "amina": ("health_worker", "4826")}
 PAGES = [
     ("home", "/", None),
     ("app (ask page)", "/apps/agri", None),
@@ -33,6 +33,9 @@ PAGES = [
     ("device status", "/admin", "tech"),
     ("apps on/off", "/admin/apps", "tech"),
     ("people", "/admin/users", "tech"),
+    ("health: danger signs", "/apps/health/triage", "amina"),
+    ("health: mothers", "/apps/health/mothers", "amina"),
+    ("health: referrals", "/apps/health/referrals", "amina"),
 ]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
