@@ -11,6 +11,7 @@ A small model that makes things up is expected, not trusted, so:
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -19,8 +20,10 @@ from dataclasses import asdict, dataclass, field
 from edgekit.answer import GUARD_MODEL, clean_question, record_exchange
 from edgekit.engines.llm_llamacpp import Generation
 from edgekit.errors import EdgekitError, MemoryBusy, ModelNotInstalled, ModelTooLarge
-from edgekit.guards import joined, read_guard
+from edgekit.guards import GuardAnswer, joined, read_guard
 from edgekit.kit import Kit
+
+log = logging.getLogger("edgekit.grounded")
 
 EXTRACTIVE_MODEL = "extractive"  # the `model` of an answer made of the passages themselves
 NO_KNOWLEDGE_MODEL = "none"
@@ -44,6 +47,11 @@ STILL_INDEXING = {
     "Tafadhali uliza tena baada ya dakika moja.",
     "fr": "Les documents {app} de cet appareil sont encore en préparation (après un démarrage ou une mise à jour). "
     "Reposez la question dans une minute.",
+}
+BUSY_AFTER_GUARD = {
+    "en": "The box is busy with other questions, so the rest of the answer was not written. Ask again later.",
+    "sw": "Kifaa kina maswali mengine mengi, kwa hiyo jibu lililobaki halikuandikwa. Uliza tena baadaye.",
+    "fr": "L'appareil traite d'autres questions, la suite de la réponse n'a pas été écrite. Reposez-la plus tard.",
 }
 EXTRACTIVE_LEAD = {
     "en": "From the documents on this box:",
@@ -108,6 +116,33 @@ def extractive_answer(passages: list, lang: str | None, question: str = "") -> s
     return "\n".join(lines)
 
 
+@dataclass
+class Screened:
+    """A question cleaned, its language settled, and what the app's guard said of it: all cheap and without a
+    model, so the server does it before the question waits for the chat model. A referral never queues."""
+
+    question: str
+    lang: str | None
+    guarded: GuardAnswer | None
+
+
+def screen_question(kit: Kit, app_id: str, question: str, lang: str | None = None) -> Screened:
+    from edgekit.knowledge.language import guess_language
+
+    require_app(kit, app_id)
+    question = clean_question(question)
+    lang = lang or guess_language(question)  # the reply speaks the asker's language even when it was not given
+    guarded = read_guard(
+        kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})
+    )
+    return Screened(question, lang, guarded)
+
+
+def guard_lead(guarded: GuardAnswer) -> str:
+    """What a phone is sent first: the guard's whole answer, or its opening words and a paragraph break."""
+    return guarded.text if guarded.final else guarded.text.strip() + "\n\n"
+
+
 def answer_question(
     kit: Kit,
     app_id: str,
@@ -119,42 +154,68 @@ def answer_question(
     on_text: Callable[[str], None] = lambda _text: None,
     record: bool = True,
     user_id: int | None = None,
+    screened: Screened | None = None,
 ) -> GroundedAnswer:
     """Answer `question` from app `app_id`'s knowledge. `user_id` is who asked, when someone is signed in: the
-    exchange is kept under their name for their past conversations (a guest's is kept under no one's)."""
+    exchange is kept under their name for their past conversations (a guest's is kept under no one's).
+    `screened`: screen_question's result when the caller has run it already and sent the guard's lead itself
+    (the server does, before the question waits its turn); on_text then gets only what follows the lead."""
     from edgekit.knowledge import retrieve
-    from edgekit.knowledge.language import guess_language
 
     manifest = require_app(kit, app_id)
-    question = clean_question(question)
-    lang = lang or guess_language(question)  # the reply speaks the asker's language even when it was not given
+    lead_sent = screened is not None
+    screened = screened or screen_question(kit, app_id, question, lang)
+    question, lang, guarded = screened.question, screened.lang, screened.guarded
     started = time.perf_counter()
     result = GroundedAnswer(app=app_id, question=question, answer="")
-    guarded = read_guard(
-        kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})
-    )
     if guarded is not None:
         result.guard = guarded.data
-        on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
+        if not lead_sent:
+            on_text(guard_lead(guarded))
     if guarded is not None and guarded.final:
         result.answer, result.model = guarded.text, GUARD_MODEL
     else:
-        passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
-        result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
-        if not passages:
-            # While the documents are still being indexed, "not found" would be untrue: say to ask again.
-            messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
-            text = messages[_language(lang)].format(app=manifest.name, whom=manifest.referral)
-            result.answer, result.model = text, NO_KNOWLEDGE_MODEL
-            on_text(text)
-        else:
-            result.answer, result.model = _generate(kit, question, passages, lang, max_tokens, seed, on_text)
+        try:
+            passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
+            result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
+            if not passages:
+                # While the documents are still being indexed, "not found" would be untrue: say to ask again.
+                messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
+                text = messages[_language(lang)].format(app=manifest.name, whom=manifest.referral)
+                result.answer, result.model = text, NO_KNOWLEDGE_MODEL
+                on_text(text)
+            else:
+                result.answer, result.model = _generate(kit, question, passages, lang, max_tokens, seed, on_text)
+        except Exception:
+            if guarded is None:
+                raise
+            # The guard's words were given; whatever failed after them must not take them back.
+            log.exception("answering after the %s guard failed; the guard's words stand alone", app_id)
+            result.citations, result.answer, result.model = [], "", GUARD_MODEL
         if guarded is not None:  # the guard's words come first, whatever was written after them
             result.answer = joined(guarded.text, result.answer)
     result.latency_ms = round((time.perf_counter() - started) * 1000)
     if record:
-        _record(kit, result, user_id)
+        try:
+            _record(kit, result, user_id)
+        except Exception:
+            if guarded is None:
+                raise
+            log.exception("keeping an exchange of the %s app failed; the answer is still given", app_id)
     return result
+
+
+def busy_with_guard(app_id: str, screened: Screened, lang: str | None) -> GroundedAnswer:
+    """The chat model's queue is full, but the guard spoke: its words go out with a note that the rest must
+    wait, instead of an error that would hide them."""
+    note = "" if screened.guarded.final else BUSY_AFTER_GUARD[_language(screened.lang or lang)]
+    return GroundedAnswer(
+        app=app_id,
+        question=screened.question,
+        answer=joined(screened.guarded.text, note),
+        model=GUARD_MODEL,
+        guard=screened.guarded.data,
+    )
 
 
 def _chat_speaks(kit: Kit, lang: str | None) -> bool:

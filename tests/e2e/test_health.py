@@ -59,6 +59,8 @@ def test_asking_the_health_app_puts_the_referral_before_the_answer(open_page, se
     page.click("#send")
     page.wait_for_selector("#read-form:not([hidden])")
     assert page.inner_text("#answer-text").startswith("Refer now")
+    assert page.inner_text("#status") == "Safety advice: act on it now."
+    assert "guarded" in page.get_attribute("#answer", "class")
     screenshot(page, "health-ask")
 
 

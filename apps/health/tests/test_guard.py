@@ -8,6 +8,7 @@ import pytest
 from edgekit_health.triage import referral_text
 
 from edgekit.grounded import answer_question
+from edgekit.kit import Kit
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,53 @@ def test_a_routine_question_is_answered_from_the_documents_without_a_referral(he
 
 def test_the_guard_answers_only_for_its_own_app():
     assert app.before_answer(question="She is bleeding heavily", ctx={"app": "agri", "lang": "en"}) is None
+
+
+def test_whatever_fails_after_the_guard_the_referral_stands(health_kit, monkeypatch):
+    import edgekit.knowledge
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the index is damaged")
+
+    monkeypatch.setattr(edgekit.knowledge, "retrieve", broken)
+    result = answer_question(health_kit, "health", "She is bleeding heavily", lang="en", record=False)
+    assert result.answer.startswith(referral_text("emergency", "en")) and result.model == "guard"
+    with pytest.raises(RuntimeError):  # without a guard's words there is nothing to stand: the error is reported
+        answer_question(health_kit, "health", "When is the next antenatal visit?", lang="en", record=False)
+
+
+def busy(kit, monkeypatch):
+    """The chat model's queue is full: every new question is refused its place."""
+    from edgekit.scheduler import QueueFull
+
+    queue = kit.scheduler.queue(kit.manager.model_for("chat"))
+
+    def full(_client):
+        raise QueueFull(queue.model_id, 5)
+
+    monkeypatch.setattr(queue, "enter", full)
+
+
+def test_a_full_queue_does_not_hide_a_referral_from_the_app_api(kit, monkeypatch):
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from edgekit.server import create_app
+
+    app_kit = Kit(kit.settings)
+    busy(app_kit, monkeypatch)
+    token = kit.accounts.create_token("amina")
+    with TestClient(create_app(kit=app_kit)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        asked = client.post(
+            "/apps/health/api/ask", json={"question": "Baby is not breathing", "lang": "sw"}, headers=headers
+        )
+        assert asked.status_code == 200
+        events = [block for block in asked.text.split("\n\n") if block]
+        assert events[0].startswith("event: token") and referral_text("emergency", "sw") in events[0]
+        done = json.loads(events[-1].split("data: ", 1)[1])
+        assert done["answer"].startswith(referral_text("emergency", "sw")) and "Uliza tena baadaye" in done["answer"]
+        assert done["guard"]["triage"]["level"] == "emergency"
+        routine = client.post("/apps/health/api/ask", json={"question": "When is the next visit?"}, headers=headers)
+        assert routine.status_code == 429 and routine.json()["error"]["code"] == "queue_full"

@@ -180,3 +180,16 @@ def test_a_visit_with_nothing_of_concern_is_simply_saved(client):
     )
     assert main_text(saved.text).startswith("The visit is saved.")
     assert "level-" not in saved.text.split("<h1>")[0], "no level shown when nothing was checked"
+
+
+def test_without_javascript_an_emergency_question_shows_the_referral_as_safety_advice(client):
+    sign_in(client, "amina")
+    page = client.post(
+        "/apps/health/ask",
+        data={"question": "The baby is not breathing", "csrf_token": token(client, "/apps/health")},
+        headers=HTML,
+    )
+    assert page.status_code == 200
+    assert 'class="answer guarded"' in page.text and "Safety advice: act on it now." in page.text
+    answer = re.search(r'<div id="answer-text"[^>]*>(.*?)</div>', page.text, re.S).group(1)
+    assert answer.startswith("Refer now")

@@ -12,6 +12,8 @@ import json
 
 from edgekit.hookspecs import hookimpl
 
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
 
 def sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
@@ -25,8 +27,9 @@ def register_routes(router):
     from starlette.background import BackgroundTask
 
     from edgekit.errors import EdgekitError
-    from edgekit.grounded import answer_question
+    from edgekit.grounded import answer_question, busy_with_guard, guard_lead, screen_question
     from edgekit.kit import Kit
+    from edgekit.scheduler import QueueFull
     from edgekit.server.deps import get_kit, require_app_access
     from edgekit.server.streaming import stream_in_turn
 
@@ -38,7 +41,17 @@ def register_routes(router):
     async def ask_app(app_id: str, body: AskBody, request: Request, kit: Kit = Depends(get_kit)):
         _manifest, user = require_app_access(request, app_id)
         client = f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
-        ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
+        # The guard runs before the question queues for the chat model: a referral is sent at once, and a
+        # full queue cannot hide it.
+        screened = screen_question(kit, app_id, body.question, body.lang)
+        lead = [sse("token", {"text": guard_lead(screened.guarded)})] if screened.guarded else []
+        try:
+            ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
+        except QueueFull:
+            if screened.guarded is None:
+                raise
+            done = sse("done", busy_with_guard(app_id, screened, body.lang).as_dict())
+            return StreamingResponse(iter([*lead, done]), media_type="text/event-stream", headers=SSE_HEADERS)
 
         def run(cancel, emit):
             result = answer_question(
@@ -48,12 +61,15 @@ def register_routes(router):
                 lang=body.lang,
                 on_text=lambda piece: emit(sse("token", {"text": piece})),
                 user_id=user.id if user else None,  # a signed-in person's past conversations; a guest's: no one's
+                screened=screened,
             )
             emit(sse("done", result.as_dict()))
 
         answer_events, release_unless_handed_over = stream_in_turn(ticket, run)
 
         async def events():
+            for event in lead:
+                yield event
             try:
                 async for event in answer_events:
                     yield event
@@ -63,6 +79,6 @@ def register_routes(router):
         return StreamingResponse(
             events(),
             media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            headers=SSE_HEADERS,
             background=BackgroundTask(release_unless_handed_over),
         )

@@ -27,9 +27,10 @@ def register_routes(router):
     from fastapi.responses import Response
 
     from edgekit.errors import BadInput
-    from edgekit.grounded import answer_question
+    from edgekit.grounded import answer_question, busy_with_guard, screen_question
     from edgekit.kit import Kit
     from edgekit.knowledge.language import guess_language
+    from edgekit.scheduler import QueueFull
     from edgekit.server.deps import get_kit, require_app_access
     from edgekit.server.i18n import choose_language
     from edgekit.server.pages import pages_of, render
@@ -87,12 +88,18 @@ def register_routes(router):
         if not question:
             context = {"error": "audio_silent" if heard else "empty_question"}
             return app_page(request, app_id, manifest, user, context, status=400)
-        result = await in_turn(
-            kit,
-            kit.manager.model_for("chat"),
-            client_key(request, user),
-            lambda: answer_question(kit, app_id, question, user_id=user.id if user else None),
-        )
+        screened = screen_question(kit, app_id, question)
+        try:
+            result = await in_turn(
+                kit,
+                kit.manager.model_for("chat"),
+                client_key(request, user),
+                lambda: answer_question(kit, app_id, question, user_id=user.id if user else None, screened=screened),
+            )
+        except QueueFull:
+            if screened.guarded is None:
+                raise
+            result = busy_with_guard(app_id, screened, None)  # a referral is never hidden by a full queue
         context = {"question": question, "result": result, "heard": heard is not None}
         return app_page(request, app_id, manifest, user, context)
 

@@ -120,7 +120,9 @@
           answerText.textContent = streamed;
         } else if (name === "done") {
           answerText.textContent = data.answer;
-          var kind = ["extractive", "guard", "none"].indexOf(data.model) >= 0 ? data.model : "model";
+          // An app's safety rule spoke first (data.guard): that, not the model, is what the reader must see.
+          var kind = data.guard ? "guard" : (["extractive", "guard", "none"].indexOf(data.model) >= 0 ? data.model : "model");
+          answerBox.classList.toggle("guarded", !!data.guard);
           note = t("answer.by." + kind);
           statusLine.textContent = note;
           showSources(data.citations || []);
