@@ -57,7 +57,10 @@ class Kit:
         for app_id, record in sorted(self.plugins.apps.items()):
             revisions = record.manifest.migrations_dir() if record.status == "loaded" and record.manifest else None
             if revisions is not None:
-                migrate_app(engine, app_id, revisions)
+                try:
+                    migrate_app(engine, app_id, revisions)
+                except Exception as exc:  # noqa: BLE001  (one app's schema must not stop the box)
+                    self.plugins.mark_failed(app_id, f"its tables could not be migrated: {type(exc).__name__}: {exc}")
         return engine
 
     @cached_property

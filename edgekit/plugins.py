@@ -107,6 +107,12 @@ class PluginHost:
                         impl.plugin_name, "failed", reason, self.apps[impl.plugin_name].manifest
                     )
 
+    def mark_failed(self, app_id: str, reason: str) -> None:
+        """An app the box cannot serve after all (its tables could not be migrated): reported, the rest go on."""
+        self.failed.append(FailedPlugin(app_id, reason))
+        manifest = self.apps[app_id].manifest if app_id in self.apps else None
+        self.apps[app_id] = AppRecord(app_id, "failed", reason, manifest)
+
     def add_app(self, plugin: object, manifest) -> None:
         """Register an app whose manifest is already read (the entry-point path, and tests that build an app)."""
         self.manager.register(plugin, name=manifest.id)

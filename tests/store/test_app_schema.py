@@ -61,3 +61,23 @@ def test_the_database_still_opens_when_an_app_is_gone(bare_settings, tmp_path):
     again = create_db_engine(bare_settings)
     assert migrate(again) is not None  # the core does not know the app's revisions, and need not
     assert app_revision(again, "gone") == "gone_0001" and "gone_thing" in inspect(again).get_table_names()
+
+
+def test_an_app_whose_tables_cannot_be_migrated_is_marked_failed_and_the_box_serves_on(installed_models_dir, tmp_path):
+    from sqlalchemy import text
+
+    from edgekit.kit import Kit
+    from edgekit.settings import Settings
+
+    settings = Settings(home=tmp_path / "home", models_dir_override=installed_models_dir)
+    kit = Kit(settings)
+    kit.prepare_database()
+    with kit.db.begin() as connection:  # as if restored from a box with a newer health app
+        connection.execute(text(f"UPDATE {version_table('health')} SET version_num = 'health_9999'"))
+    kit.close()
+    again = Kit(settings)
+    again.prepare_database()
+    record = again.plugins.apps["health"]
+    assert record.status == "failed" and "could not be migrated" in record.reason
+    assert again.plugins.apps["agri"].status == "loaded"
+    again.close()

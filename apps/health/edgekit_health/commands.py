@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -303,7 +304,10 @@ def export(
     text = csv_text(_registry(ctx), _actor(ctx, as_user))
     temporary = out.with_name(out.name + ".part")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        # Health records: readable by the technician who made the file, not by every account on the laptop.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
         temporary.replace(out)  # a half-written export is never left under the real name
     except OSError as exc:
         raise EdgekitError(f"Cannot write {out}: {exc.strerror or exc}.", code="export_failed") from exc

@@ -23,6 +23,6 @@ def csv_text(registry: Registry, who: Actor) -> str:
 
 def _spreadsheet_safe(value):
     """A village typed as '=HYPERLINK(...)' must not run as a formula when the district opens the file."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -5,6 +5,7 @@ a reload never records a visit twice. Every read and write goes through the Regi
 
 # No `from __future__ import annotations`: FastAPI must see the real Request class, imported in the hook.
 
+import math
 from datetime import date
 
 from edgekit.errors import EdgekitError
@@ -23,8 +24,11 @@ def _number(value: str, kind=int):
     if not value:
         return None
     try:
-        return kind(float(value)) if kind is int else kind(value)
-    except ValueError:
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return int(number) if kind is int else kind(number)
+    except (ValueError, OverflowError):
         raise EdgekitError(f"'{value}' is not a number.", code="bad_number", http_status=422) from None
 
 

@@ -138,7 +138,10 @@ class Registry:
         with Session(self.engine) as session:
             woman = self._find(session, actor, code)
             if "village" in changes and changes["village"] is not None:
-                woman.village = " ".join(changes["village"].split()) or woman.village
+                village = " ".join(changes["village"].split())
+                if not 1 <= len(village) <= 100:
+                    raise BadRecord("The village is required (up to 100 characters).")
+                woman.village = village
             if "phone" in changes:
                 woman.phone = _clean_phone(changes["phone"])
             if changes.get("delivered_on") is not None:
@@ -149,6 +152,8 @@ class Registry:
             if changes.get("status") is not None:
                 if changes["status"] not in WOMAN_STATUSES:
                     raise BadRecord(f"Status must be one of {', '.join(WOMAN_STATUSES)}.")
+                if changes["status"] == "delivered" and woman.delivered_on is None:
+                    raise BadRecord("Give the date of the birth (delivered_on): her postnatal visits count from it.")
                 woman.status = changes["status"]
             if changes.get("health_worker") is not None:
                 if not actor.sees_everyone:

@@ -126,10 +126,14 @@ def antenatal_contacts(lmp: date, visits: list[date], today: date) -> list[Conta
 
 
 def postnatal_contacts(birth: date, visits: list[date], today: date) -> list[Contact]:
+    """Windows follow on from each other, as the antenatal ones do: a visit on day 2 counts for the day-3
+    contact, one on day 20 for the six-week contact."""
     contacts = []
+    previous_end = birth
     for number, (label, due_day, last_day) in enumerate(PNC_CONTACTS, start=1):
         due, end = birth + timedelta(days=due_day), birth + timedelta(days=last_day)
-        start = due if number > 1 else birth
+        start = previous_end + timedelta(days=1) if number > 1 else birth
+        previous_end = end
         status, seen = _status(due, start, end, sorted(visits), today)
         contacts.append(Contact(number, label, due, start, end, status, seen))
     return contacts

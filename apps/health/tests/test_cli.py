@@ -76,6 +76,7 @@ def test_register_visit_due_referral_and_export(edgekit, kit, tmp_path):
     out = tmp_path / "district.csv"
     exported = edgekit("health", "export", "--out", str(out))
     assert exported.exit_code == 0 and "wrote 1 rows" in exported.stdout
+    assert out.stat().st_mode & 0o777 == 0o600, "health records: the technician's eyes only"
     assert next(csv.DictReader(out.open()))["systolic"] == "170"
 
 

@@ -121,6 +121,13 @@ def test_a_bad_visit_is_explained_and_nothing_is_stored(client, kit):
         headers=HTML,
     )
     assert bad.status_code == 422 and "Write numbers only" in bad.text and 'value="abc"' in bad.text
+    for odd in ("inf", "1e999", "nan"):
+        refused = client.post(
+            "/apps/health/mothers/PG-2/visits",
+            data={"systolic": odd, "diastolic": "80", "csrf_token": token(client, "/apps/health/mothers/PG-2")},
+            headers=HTML,
+        )
+        assert refused.status_code == 422, odd
     assert "No visits recorded yet." in bad.text
 
 

@@ -209,3 +209,12 @@ def test_an_acknowledged_write_survives_the_process_being_killed(kit, tmp_path):
         process.wait(timeout=10)
     with Session(kit.db) as session:
         assert session.exec(select(Woman).where(Woman.code == "PWR-1")).one().village == "Kibera"
+
+
+def test_a_woman_marked_delivered_needs_the_date_of_the_birth(registry):
+    registry.add_woman(AMINA, village="Kibera", lmp=date(2026, 1, 1), code="KB-007")
+    with pytest.raises(BadRecord):
+        registry.update_woman(AMINA, "KB-007", status="delivered")
+    with pytest.raises(BadRecord):
+        registry.update_woman(AMINA, "KB-007", village=" ")
+    assert registry.woman(AMINA, "KB-007")["status"] == "pregnant"

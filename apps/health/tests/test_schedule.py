@@ -108,3 +108,13 @@ def test_postnatal_contacts_after_the_birth():
     assert [c.label for c in contacts] == ["within 24 hours", "day 3", "days 7-14", "week 6"]
     assert [c.status for c in contacts] == ["done", "overdue", "due", "upcoming"]  # day 7 falls within the week
     assert schedule.needs_visit(contacts) == "overdue"
+
+
+def test_postnatal_windows_follow_on_so_every_day_counts_for_a_contact():
+    birth = date(2026, 6, 1)
+    contacts = schedule.postnatal_contacts(
+        birth, [birth + timedelta(days=2), birth + timedelta(days=20)], birth + timedelta(days=60)
+    )
+    assert [c.status for c in contacts] == ["missed", "done", "missed", "done"]
+    for earlier, later in pairwise(contacts):
+        assert later.window_start == earlier.window_end + timedelta(days=1)
