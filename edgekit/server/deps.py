@@ -39,6 +39,11 @@ def current_user(request: Request) -> User | None:
     return user
 
 
+def client_key(request: Request, user: User | None) -> str:
+    """Who is waiting, for fair turns at a model: the person when signed in, else the phone's address."""
+    return f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
+
+
 def v1_client(request: Request) -> str:
     """Who is calling /v1, as the key for fair turns. A token is needed unless the technician opened /v1 to the
     local network (EDGEKIT_OPEN_V1_ACCESS); then anonymous callers are told apart by address."""

@@ -30,7 +30,7 @@ def register_routes(router):
     from edgekit.grounded import answer_question, busy_with_guard, guard_lead, screen_question
     from edgekit.kit import Kit
     from edgekit.scheduler import QueueFull
-    from edgekit.server.deps import get_kit, require_app_access
+    from edgekit.server.deps import client_key, get_kit, require_app_access
     from edgekit.server.streaming import stream_in_turn
 
     class AskBody(BaseModel):
@@ -40,7 +40,7 @@ def register_routes(router):
     @router.post("/apps/{app_id}/api/ask")
     async def ask_app(app_id: str, body: AskBody, request: Request, kit: Kit = Depends(get_kit)):
         _manifest, user = require_app_access(request, app_id)
-        client = f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
+        client = client_key(request, user)
         # The guard runs before the question queues for the chat model: a referral is sent at once, and a
         # full queue cannot hide it.
         screened = screen_question(kit, app_id, body.question, body.lang)

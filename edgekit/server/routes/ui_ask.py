@@ -14,11 +14,6 @@ APP_PAGE = "app.html"
 SPOKEN_LANGUAGES = ("en", "sw", "fr")
 
 
-def client_key(request, user) -> str:
-    """Who is waiting, for fair turns: the person when signed in, else the phone's address."""
-    return f"user:{user.name}" if user else f"address:{request.client.host if request.client else ''}"
-
-
 @hookimpl
 def register_routes(router):
     import asyncio
@@ -31,7 +26,7 @@ def register_routes(router):
     from edgekit.kit import Kit
     from edgekit.knowledge.language import guess_language
     from edgekit.scheduler import QueueFull
-    from edgekit.server.deps import get_kit, require_app_access
+    from edgekit.server.deps import client_key, get_kit, require_app_access
     from edgekit.server.i18n import choose_language
     from edgekit.server.pages import pages_of, render
     from edgekit.server.uploads import read_upload
