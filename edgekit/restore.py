@@ -117,12 +117,17 @@ def restore(settings: Settings, source: Path, progress: StartTask = no_progress)
                 if checksums.sha256_file(target) != entry["sha256"]:
                     raise BackupError(f"{entry['path']} changed while it was copied. Nothing was changed.")
             kept = [DB_FILE + BEFORE] if _keep_current_database(home) else []
-            kept += _swap_config(home, staging, [e["path"] for e in manifest["files"]])
-            with (staging / DB_FILE).open("rb") as stream:
-                os.fsync(stream.fileno())
-            for leftover in ("-wal", "-shm", "-journal"):
-                (home / (DB_FILE + leftover)).unlink(missing_ok=True)
-            os.replace(staging / DB_FILE, home / DB_FILE)
+            placed: list[str] = []
+            try:
+                kept += _swap_config(home, staging, [e["path"] for e in manifest["files"]], placed)
+                with (staging / DB_FILE).open("rb") as stream:
+                    os.fsync(stream.fileno())
+                for leftover in ("-wal", "-shm", "-journal"):
+                    (home / (DB_FILE + leftover)).unlink(missing_ok=True)
+                os.replace(staging / DB_FILE, home / DB_FILE)
+            except BaseException:
+                _put_back(home, placed, kept)  # a failure half way must not leave new settings beside the old database
+                raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     revision = _migrate(settings)
@@ -135,8 +140,9 @@ def restore(settings: Settings, source: Path, progress: StartTask = no_progress)
     )
 
 
-def _swap_config(home: Path, staging: Path, paths: list[str]) -> list[str]:
-    """The configuration files, each renamed into place with the old one kept; the trusted keys as one folder."""
+def _swap_config(home: Path, staging: Path, paths: list[str], placed: list[str]) -> list[str]:
+    """The configuration files, each renamed into place with the old one kept; the trusted keys as one folder.
+    `placed` collects what was put in place, so a failure can take it back (_put_back)."""
     kept = []
     for relative in paths:
         if relative == DB_FILE or relative.startswith(TRUSTED_KEYS + "/"):
@@ -146,6 +152,7 @@ def _swap_config(home: Path, staging: Path, paths: list[str]) -> list[str]:
             shutil.copyfile(current, home / (relative + BEFORE))
             kept.append(relative + BEFORE)
         os.replace(staging / relative, current)
+        placed.append(relative)
     keys = home / TRUSTED_KEYS
     old_keys = home / (TRUSTED_KEYS + BEFORE)
     if keys.is_dir():
@@ -155,7 +162,26 @@ def _swap_config(home: Path, staging: Path, paths: list[str]) -> list[str]:
     (staging / TRUSTED_KEYS).mkdir(parents=True, exist_ok=True)
     with swap_together() as swap:
         swap.put(staging / TRUSTED_KEYS, keys)
+    placed.append(TRUSTED_KEYS)
     return kept
+
+
+def _put_back(home: Path, placed: list[str], kept: list[str]) -> None:
+    """Undo a restore that failed half way: each file put in place goes back to the copy kept of it (or away,
+    when there was none), and so does the database when its copy was kept."""
+    for relative in [*placed, DB_FILE]:
+        current, before = home / relative, home / (relative + BEFORE)
+        if relative + BEFORE not in kept:
+            if relative in placed and current.is_dir():
+                shutil.rmtree(current, ignore_errors=True)
+            elif relative in placed:
+                current.unlink(missing_ok=True)
+            continue
+        if before.is_dir():
+            shutil.rmtree(current, ignore_errors=True)
+            shutil.copytree(before, current)
+        else:
+            shutil.copyfile(before, current)
 
 
 def _migrate(settings: Settings) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 
 import pytest
@@ -184,3 +185,23 @@ def test_a_restore_is_refused_while_the_server_runs(box):
         error = refused(settings, folder, "server_running")
     assert "edgekit serve" in error.message and "Stop the server" in error.message
     restore(settings, folder)  # once it stops
+
+
+def test_a_restore_that_fails_half_way_leaves_the_box_as_it_was(box, monkeypatch):
+    settings, folder = box
+    change_everything(settings)
+    before = state(settings)
+    import edgekit.restore as restoring
+
+    real_replace = os.replace
+
+    def failing_replace(source, target, *args, **kwargs):
+        if str(target).endswith("edgekit.db"):  # the configuration is in place; the database's turn fails
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(restoring.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        restore(settings, folder)
+    monkeypatch.undo()
+    assert state(settings) == before, "settings, keys and database all as they were before the restore"
