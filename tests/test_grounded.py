@@ -235,3 +235,26 @@ def test_each_answer_is_kept_with_its_app(agri_kit):
 def test_the_reply_speaks_the_askers_language_when_it_was_not_given(agri_kit):
     result = answer_question(agri_kit, "agri", "Nitatengenezaje gia ya gari langu?")
     assert result.model == NO_KNOWLEDGE_MODEL and result.answer.startswith("Sikupata jibu")
+
+
+def test_a_guards_whole_answer_needs_no_turn_at_the_chat_model(agri_kit, monkeypatch):
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from edgekit.scheduler import QueueFull
+    from edgekit.server import create_app
+
+    kit = Kit(agri_kit.settings)
+    queue = kit.scheduler.queue(kit.manager.model_for("chat"))
+
+    def full(_client):
+        raise QueueFull(queue.model_id, 5)
+
+    monkeypatch.setattr(queue, "enter", full)  # sixteen farmers are already waiting
+    with TestClient(create_app(kit=kit)) as client:
+        poisoned = client.post("/apps/agri/api/ask", json={"question": "My child swallowed pesticide!", "lang": "en"})
+        done = json.loads([b for b in poisoned.text.split("\n\n") if b][-1].split("data: ", 1)[1])
+        assert done["model"] == "guard" and done["answer"].startswith("This is an emergency.")
+        ordinary = client.post("/apps/agri/api/ask", json={"question": "How do I store maize?", "lang": "en"})
+        assert ordinary.status_code == 429

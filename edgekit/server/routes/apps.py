@@ -21,6 +21,8 @@ def sse(event: str, data: dict) -> str:
 
 @hookimpl
 def register_routes(router):
+    import asyncio
+
     from fastapi import Depends, Request
     from fastapi.responses import StreamingResponse
     from pydantic import BaseModel, Field
@@ -45,6 +47,14 @@ def register_routes(router):
         # full queue cannot hide it.
         screened = screen_question(kit, app_id, body.question, body.lang)
         lead = [sse("token", {"text": guard_lead(screened.guarded)})] if screened.guarded else []
+        user_id = user.id if user else None  # a signed-in person's past conversations; a guest's: no one's
+        if screened.guarded is not None and screened.guarded.final:  # the whole answer: no model, no queue
+            result = await asyncio.to_thread(
+                answer_question, kit, app_id, body.question, lang=body.lang, user_id=user_id, screened=screened
+            )
+            return StreamingResponse(
+                iter([*lead, sse("done", result.as_dict())]), media_type="text/event-stream", headers=SSE_HEADERS
+            )
         try:
             ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
         except QueueFull:
@@ -60,7 +70,7 @@ def register_routes(router):
                 body.question,
                 lang=body.lang,
                 on_text=lambda piece: emit(sse("token", {"text": piece})),
-                user_id=user.id if user else None,  # a signed-in person's past conversations; a guest's: no one's
+                user_id=user_id,
                 screened=screened,
             )
             emit(sse("done", result.as_dict()))
