@@ -21,11 +21,10 @@ from sqlmodel import Session, select, update
 
 from edgekit import audit
 from edgekit.errors import BadInput, EdgekitError
+from edgekit.roles import NAME_PATTERN, ROLES
 from edgekit.settings import Settings
 from edgekit.store.tables import ApiToken, BrowserSession, User, utc_now
 
-ROLES = ("admin", "health_worker", "teacher", "student", "guest")
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
 MIN_PASSWORD = 8
 
