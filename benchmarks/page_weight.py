@@ -78,10 +78,11 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180  # the first start indexes the apps' documents
+        deadline = time.monotonic() + 180  # the server serves at once; the source page needs the documents indexed
         while True:
             try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                health = httpx.get(base + "/healthz", timeout=2)
+                if health.status_code == 200 and health.json().get("knowledge") == "ready":
                     break
             except httpx.HTTPError:
                 pass
