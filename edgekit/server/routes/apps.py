@@ -39,6 +39,11 @@ def register_routes(router):
         question: str = Field(min_length=1, max_length=2000)
         lang: str | None = Field(default=None, max_length=12)
 
+    def answered_now(lead: list[str], result) -> StreamingResponse:
+        """The guard's lead and the whole answer at once: nothing waits for a model."""
+        events = [*lead, sse("done", result.as_dict())]
+        return StreamingResponse(iter(events), media_type="text/event-stream", headers=SSE_HEADERS)
+
     @router.post("/apps/{app_id}/api/ask")
     async def ask_app(app_id: str, body: AskBody, request: Request, kit: Kit = Depends(get_kit)):
         _manifest, user = require_app_access(request, app_id)
@@ -52,16 +57,13 @@ def register_routes(router):
             result = await asyncio.to_thread(
                 answer_question, kit, app_id, body.question, lang=body.lang, user_id=user_id, screened=screened
             )
-            return StreamingResponse(
-                iter([*lead, sse("done", result.as_dict())]), media_type="text/event-stream", headers=SSE_HEADERS
-            )
+            return answered_now(lead, result)
         try:
             ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
         except QueueFull:
             if screened.guarded is None:
                 raise
-            done = sse("done", busy_with_guard(app_id, screened, body.lang).as_dict())
-            return StreamingResponse(iter([*lead, done]), media_type="text/event-stream", headers=SSE_HEADERS)
+            return answered_now(lead, busy_with_guard(app_id, screened, body.lang))
 
         def run(cancel, emit):
             result = answer_question(
