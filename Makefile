@@ -6,12 +6,26 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# llama-cpp-python compiles from source; the multimodal library is not needed. pip caches the built wheel.
-export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+# llama-cpp-python compiles from source. Built *portable*, never for the build machine alone: llama.cpp's default
+# GGML_NATIVE=ON enables every instruction set the builder has (AVX-512, AMX ...), and the result crashes on a CPU
+# that lacks them or only pretends to have them. The flags are chosen per architecture; a CMAKE_ARGS of your own wins.
+#   x86-64: the AVX2 + FMA + F16C + BMI2 baseline (every x86 CPU since 2013-2015; no AVX-512, no AMX)
+#   arm64 : armv8-a with NEON only, which both the Pi 4 (Cortex-A72) and the Pi 5 (Cortex-A76) run
+LLAMA_CPP_VERSION := 0.3.36
+ARCH := $(shell uname -m)
+LLAMA_FLAGS_x86_64 := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_FLAGS_aarch64 := -DGGML_NATIVE=OFF -DGGML_CPU_ARM_ARCH=armv8-a
+CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF $(LLAMA_FLAGS_$(ARCH))
+export CMAKE_ARGS
+# The built wheel is kept under a key of version, architecture and flags: pip's own wheel cache is keyed by the
+# source alone and would hand back a wheel built with other flags. `edgekit packs create --wheel` can carry it.
+WHEEL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/edgekit/wheels
+LLAMA_WHEEL_DIR := $(WHEEL_CACHE)/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(ARCH)-$(shell printf '%s' "$(CMAKE_ARGS)" | sha256sum | cut -c1-12)
 HOST ?= 0.0.0.0
 PORT ?= 8080
 
-.PHONY: run test lint setup models database clean-venv
+.PHONY: run test lint setup models database clean-venv llama-wheel
 
 run: setup models database
 	$(BIN)/edgekit serve --host $(HOST) --port $(PORT)
@@ -34,10 +48,24 @@ $(VENV)/bin/python:
 APPS := $(wildcard apps/*/pyproject.toml)
 
 # Reinstall only when the project's dependencies change. The apps in apps/ are installed beside the core.
-$(VENV)/.installed: pyproject.toml $(APPS) | $(VENV)/bin/python
-	@echo "Installing edgekit (the first time, llama-cpp-python compiles: about 5-10 minutes on 2 cores)"
+$(VENV)/.installed: pyproject.toml $(APPS) Makefile | $(VENV)/bin/python
+	@$(MAKE) --no-print-directory llama-wheel
+	$(BIN)/pip install --progress-bar off --no-deps --no-index --find-links $(LLAMA_WHEEL_DIR) llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(BIN)/pip install --progress-bar off -e . $(foreach app,$(APPS),-e $(dir $(app)))
 	@touch $@
+
+# Build once per flag set; a box with no compiler installs the same wheel from a signed pack instead.
+llama-wheel: | $(VENV)/bin/python
+	@if ls $(LLAMA_WHEEL_DIR)/llama_cpp_python-*.whl >/dev/null 2>&1; then \
+		echo "llama-cpp-python $(LLAMA_CPP_VERSION): using the portable build in $(LLAMA_WHEEL_DIR)"; \
+	else \
+		echo "Building llama-cpp-python $(LLAMA_CPP_VERSION) for $(ARCH) (about 5-10 minutes on 2 cores)"; \
+		echo "  CMAKE_ARGS=$(CMAKE_ARGS)"; \
+		$(BIN)/pip wheel --progress-bar off --no-cache-dir --no-deps -w $(LLAMA_WHEEL_DIR).tmp \
+			llama-cpp-python==$(LLAMA_CPP_VERSION) && \
+		printf '%s\n' "$(CMAKE_ARGS)" > $(LLAMA_WHEEL_DIR).tmp/CMAKE_ARGS && \
+		rm -rf $(LLAMA_WHEEL_DIR) && mv $(LLAMA_WHEEL_DIR).tmp $(LLAMA_WHEEL_DIR); \
+	fi
 
 $(VENV)/.test-deps: $(VENV)/.installed
 	$(BIN)/pip install --progress-bar off -e '.[test]'
