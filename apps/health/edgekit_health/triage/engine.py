@@ -12,12 +12,13 @@ Order of work:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from edgekit.errors import EdgekitError
 from edgekit.knowledge.language import guess_language
 
-from . import numbers
+from . import birth_numbers, numbers
+from .measured import Finding, birth_findings, measured_findings, subjects
 from .patterns import find_all
 from .rules import LANGUAGES, LEVELS, Rule, Rules, load_rules
 from .text import Word, negated, words_of
@@ -61,17 +62,6 @@ class Triage:
         }
 
 
-@dataclass
-class Finding:
-    """One place in the note where a sign was found."""
-
-    code: str
-    evidence: str
-    span: tuple[int, int] | None = None  # word indices; None for measurements and combinations
-    order: int = 0  # where in the note, for a stable order of signs
-    parts: list[str] = field(default_factory=list)
-
-
 def referral_text(level: str, lang: str | None) -> str:
     """The sentence an answer at this level starts with: refer now, the facility today, or the next routine visit."""
     if level not in LEVELS:
@@ -87,38 +77,6 @@ def answer_language(lang: str | None, text: str = "") -> str:
         if short in LANGUAGES:
             return short
     return "en"
-
-
-# --- who a sign is said of ---------------------------------------------------------------------------------------
-
-
-def subjects(words: list[Word], rules: Rules) -> list[str | None]:
-    """For each word, the person last named before it ("baby", "mother") or None. "The baby is not feeding well
-    and has a fever": the fever is the baby's. A baby in the womb is still "baby": only newborn rules care."""
-    baby = frozenset().union(*(language.baby for language in rules.languages.values()))
-    mother = frozenset().union(*(language.mother for language in rules.languages.values()))
-    current: str | None = None
-    result: list[str | None] = []
-    for word in words:
-        if word.text in baby:
-            current = "baby"
-        elif word.text in mother:
-            current = "mother"
-        result.append(current)
-    return result
-
-
-def subject_at(char: int, words: list[Word], who: list[str | None]) -> str | None:
-    last = None
-    for word, subject in zip(words, who, strict=True):
-        if word.start > char:
-            break
-        last = subject
-    return last
-
-
-def note_subjects(who: list[str | None]) -> set[str]:
-    return {subject for subject in who if subject}
 
 
 # --- signs named in words ----------------------------------------------------------------------------------------
@@ -173,68 +131,6 @@ def _without_replaced(found: list[Finding], rules: Rules) -> list[Finding]:
     return [finding for finding in found if not replaced(finding)]
 
 
-# --- signs measured ----------------------------------------------------------------------------------------------
-
-
-def _blood_pressure_findings(readings: list[numbers.BloodPressure], rules: Rules) -> list[Finding]:
-    m = rules.measurements
-    found = []
-    for reading in readings:
-        systolic, diastolic = reading.systolic or 0, reading.diastolic or 0
-        if systolic >= m.severe_systolic or diastolic >= m.severe_diastolic:
-            found.append(Finding("blood_pressure_severe", reading.evidence, order=reading.start))
-        elif systolic >= m.high_systolic or diastolic >= m.high_diastolic:
-            found.append(Finding("blood_pressure_high", reading.evidence, order=reading.start))
-    return found
-
-
-def _temperature_finding(reading: numbers.Temperature, subjects_: set[str | None], rules: Rules) -> list[Finding]:
-    """A temperature read against the thresholds of whoever it may belong to; where that is unclear, each
-    reading is made and the higher level kept."""
-    m = rules.measurements
-    candidates: list[Finding] = []
-    if "baby" in subjects_:
-        if reading.celsius >= m.newborn_fever_c:
-            candidates.append(Finding("newborn_fever", reading.evidence, order=reading.start))
-        elif reading.celsius < m.newborn_cold_c:
-            candidates.append(Finding("newborn_hypothermia", reading.evidence, order=reading.start))
-    if subjects_ - {"baby"} and reading.celsius >= m.fever_c:
-        candidates.append(Finding("fever", reading.evidence, order=reading.start))
-    if not candidates:
-        return []
-    return [max(candidates, key=lambda finding: rules.rules[finding.code].rank)]
-
-
-def _measured_findings(
-    text: str,
-    words: list[Word],
-    who: list[str | None],
-    rules: Rules,
-    systolic: int | None,
-    diastolic: int | None,
-    temperature_c: float | None,
-) -> list[Finding]:
-    readings = numbers.blood_pressures(text)
-    if systolic is not None or diastolic is not None:
-        readings.append(numbers.BloodPressure(systolic, diastolic, len(text), len(text), ""))
-    found = _blood_pressure_findings(readings, rules)
-
-    for reading in numbers.temperatures(text):
-        subject = subject_at(reading.start, words, who)
-        found += _temperature_finding(reading, {subject or "mother"}, rules)
-    if temperature_c is not None:
-        # Beside the note, the reading belongs to whoever the note is about; if it names both, or nobody but a
-        # baby is in it, it is read for each and the higher level kept.
-        named = note_subjects(who) or {"mother"}
-        reading = numbers.Temperature(float(temperature_c), len(text), len(text), "")
-        found += _temperature_finding(reading, named, rules)
-
-    for rate in numbers.breathing_rates(text):
-        if rate.per_minute >= rules.measurements.fast_breathing:
-            found.append(Finding("breathing_difficulty", rate.evidence, order=rate.start))
-    return found
-
-
 # --- combinations ------------------------------------------------------------------------------------------------
 
 
@@ -242,11 +138,12 @@ def _combined(found: list[Finding], text: str, rules: Rules) -> list[Finding]:
     """Add every combination sign whose groups are all met, until nothing more is added."""
     codes = {finding.code for finding in found}
     is_preterm = numbers.preterm(text)
+    is_first_day = birth_numbers.first_day(text)
     added = True
     while added:
         added = False
         for rule in rules.combinations():
-            if rule.code in codes or (rule.preterm and not is_preterm):
+            if rule.code in codes or (rule.preterm and not is_preterm) or (rule.first_day and not is_first_day):
                 continue
             if all(group & codes for group in rule.requires):
                 parts = [f.evidence for f in found if any(f.code in group for group in rule.requires)]
@@ -310,7 +207,8 @@ def triage(
     who = subjects(words, rules)
 
     found = _pattern_findings(text, words, who, rules)
-    found += _measured_findings(text, words, who, rules, systolic, diastolic, temperature_c)
+    found += measured_findings(text, words, who, rules, systolic, diastolic, temperature_c)
+    found += birth_findings(text, found, rules)
     found = _combined(_without_replaced(found, rules), text, rules)
 
     signs = _signs(found, rules, answer_lang)

@@ -39,6 +39,7 @@ class Rule:
     replaces: frozenset[str] = frozenset()
     requires: tuple[frozenset[str], ...] = ()  # a combination: one code from each group
     preterm: bool = False
+    first_day: bool = False  # with requires: only while the note says the baby is in its first day
     not_for_baby: bool = False
     baby_named: bool = False
 
@@ -66,6 +67,12 @@ class Measurements:
     newborn_fever_c: float
     newborn_cold_c: float
     fast_breathing: int
+    fetal_heart_low: int
+    fetal_heart_high: int
+    very_small_g: int
+    low_birth_weight_g: int
+    long_labour_hours: float
+    long_rupture_hours: float
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ def _rule(raw: dict) -> Rule:
         replaces=frozenset(raw.get("replaces", [])),
         requires=tuple(frozenset(group) for group in raw.get("requires", [])),
         preterm=bool(raw.get("preterm", False)),
+        first_day=bool(raw.get("first_day", False)),
         not_for_baby=bool(raw.get("not_for_baby", False)),
         baby_named=bool(raw.get("baby_named", False)),
     )
@@ -162,14 +170,15 @@ def _check_references(rules: dict[str, Rule]) -> None:
         unknown = named - set(rules)
         if unknown:
             raise RulesError(f"rule {rule.code}: names unknown codes {sorted(unknown)}")
-        if rule.preterm and not rule.requires:
-            raise RulesError(f"rule {rule.code}: preterm only qualifies a combination (requires)")
+        if (rule.preterm or rule.first_day) and not rule.requires:
+            raise RulesError(f"rule {rule.code}: preterm and first_day only qualify a combination (requires)")
         if not rule.patterns and not rule.requires and not _found_by_numbers_or_others(rule.code, rules):
             raise RulesError(f"rule {rule.code}: no pattern, combination or measurement can ever find it")
 
 
 MEASURED_CODES = frozenset(
     {"blood_pressure_severe", "blood_pressure_high", "fever", "newborn_fever", "newborn_hypothermia"}
+    | {"fetal_distress", "newborn_very_small", "low_birth_weight", "prolonged_labour", "prolonged_rupture"}
 )
 
 
