@@ -5,8 +5,11 @@ Order of work:
 2. every rule's patterns in every language, so a note that mixes languages is read whole; a sign denied in its
    own clause ("no headache") is dropped, and a more specific sign takes the place of the general one it overlaps
    ("cord is bleeding" is a cord problem, not vaginal bleeding);
-3. measurements in the text and those passed beside it (numbers.py) against the WHO thresholds;
-4. combinations (fever with weakness, high blood pressure with headache, labour before 37 weeks);
+3. measurements in the text and those passed beside it (numbers.py, measured.py) against the WHO thresholds, and
+   the numbers of labour and birth (birth_numbers.py): how long labour or broken waters have lasted, read against
+   the sign written nearest, the baby's heart rate, a newborn's weight;
+4. combinations (fever with weakness, high blood pressure with headache, labour before 37 weeks, yellow skin on
+   a baby's first day, breech in labour);
 5. the highest level wins. Nothing here is learned or scored: the same note always gives the same answer.
 """
 

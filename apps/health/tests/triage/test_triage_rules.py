@@ -58,6 +58,7 @@ def test_a_well_formed_rule_loads():
         (('patterns.en = ["xylophone"]', 'requires = [["no_such_sign"]]'), "unknown codes"),
         (('patterns.en = ["xylophone"]', ""), "can ever find it"),
         (('code = "x_sign"', 'code = "fever"'), "defined twice"),
+        (('patterns.en = ["xylophone"]', 'patterns.en = ["xylophone"]\nfirst_day = true'), "first_day only qualify"),
     ],
 )
 def test_a_broken_rule_is_refused_with_its_reason(change, message):
