@@ -213,6 +213,8 @@ def triage(
     found += measured_findings(text, words, who, rules, systolic, diastolic, temperature_c)
     found += birth_findings(text, found, rules)
     found = _combined(_without_replaced(found, rules), text, rules)
+    # Routine rules are context for combinations (twins, breech, a previous caesarean): alone, no danger sign.
+    found = [finding for finding in found if rules.rules[finding.code].level != "routine"]
 
     signs = _signs(found, rules, answer_lang)
     level = max((rules.rules[sign.code].level for sign in signs), key=LEVELS.index, default="routine")

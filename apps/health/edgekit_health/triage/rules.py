@@ -109,8 +109,8 @@ def _rule(raw: dict) -> Rule:
     code = raw.get("code", "")
     if not code or not code.replace("_", "").isalnum() or code != code.lower():
         raise RulesError(f"rule {code!r}: a code is snake_case")
-    if raw.get("level") not in LEVELS[1:]:
-        raise RulesError(f"rule {code}: level must be urgent or emergency, not {raw.get('level')!r}")
+    if raw.get("level") not in LEVELS:
+        raise RulesError(f"rule {code}: level must be urgent, emergency or routine, not {raw.get('level')!r}")
     if raw.get("applies_to") not in APPLIES_TO:
         raise RulesError(f"rule {code}: applies_to must be one of {', '.join(APPLIES_TO)}")
     source = str(raw.get("source", ""))
@@ -170,6 +170,10 @@ def _check_references(rules: dict[str, Rule]) -> None:
         unknown = named - set(rules)
         if unknown:
             raise RulesError(f"rule {rule.code}: names unknown codes {sorted(unknown)}")
+        if rule.level == "routine" and not any(
+            rule.code in group for other in rules.values() for group in other.requires
+        ):
+            raise RulesError(f"rule {rule.code}: a routine rule is context for a combination, and none requires it")
         if (rule.preterm or rule.first_day) and not rule.requires:
             raise RulesError(f"rule {rule.code}: preterm and first_day only qualify a combination (requires)")
         if not rule.patterns and not rule.requires and not _found_by_numbers_or_others(rule.code, rules):

@@ -58,6 +58,7 @@ def test_a_well_formed_rule_loads():
         (('patterns.en = ["xylophone"]', 'requires = [["no_such_sign"]]'), "unknown codes"),
         (('patterns.en = ["xylophone"]', ""), "can ever find it"),
         (('code = "x_sign"', 'code = "fever"'), "defined twice"),
+        (('level = "urgent"', 'level = "routine"'), "context for a combination"),
         (('patterns.en = ["xylophone"]', 'patterns.en = ["xylophone"]\nfirst_day = true'), "first_day only qualify"),
     ],
 )

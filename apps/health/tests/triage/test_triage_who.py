@@ -58,13 +58,16 @@ ITEMS = [
     ("breech or transverse lie in labour", "malpresentation", E,
      "in labour and the baby is breech", "ana uchungu na mtoto amekaa kitako",
      "en travail, présentation du siège"),
-    ("breech or transverse lie before labour", "abnormal_lie", U,
-     "breech at 38 weeks", "mtoto amelala kwa ubavu, wiki 38", "présentation transverse à 38 SA"),
     ("cord prolapse", "cord_prolapse", E, "the cord is coming out", "kitovu kinatoka nje", "le cordon sort"),
     ("fetal heart rate below 100 or above 180", "fetal_distress", E,
      "FHR 92", "mapigo ya moyo wa mtoto 96", "BCF 190/min"),
     ("fetal heart not heard", "fetal_distress", E,
      "fetal heart not heard", "mapigo ya moyo wa mtoto hayasikiki", "BCF absents"),
+    ("multiple pregnancy in labour", "high_risk_labour", E,
+     "twins, in labour since morning", "ana mimba ya mapacha na ana uchungu", "jumeaux, en travail"),
+    ("previous caesarean in labour", "high_risk_labour", E,
+     "had a caesarean before, now contractions", "alishafanyiwa upasuaji, sasa ana uchungu",
+     "utérus cicatriciel, contractions depuis 2h"),
     ("meconium-stained fluid", "meconium", U, "green water", "maji ya kijani", "liquide vert"),
     ("delivery imminent", "imminent_birth", E, "she wants to push", "anataka kusukuma", "elle a envie de pousser"),
     ("waters broken with fever or foul fluid", "waters_infection", E,
@@ -181,6 +184,24 @@ NEAR_MISSES = [
 def test_near_misses_are_not_read_as_the_danger_sign(text, absent):
     codes = {sign.code for sign in triage(text).signs}
     assert not codes & absent, f"{text!r} gave {sorted(codes & absent)}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "breech at 38 weeks",
+        "mtoto amelala kwa ubavu, wiki 38",
+        "présentation transverse à 38 SA",
+        "twins at 34 weeks, all well",
+        "mimba ya mapacha, anaendelea vizuri",
+        "grossesse gémellaire, pas de plainte",
+        "previous caesarean, 30 weeks, no complaints",
+    ],
+)
+def test_breech_twins_and_a_previous_caesarean_before_labour_are_context_not_danger_signs(text):
+    """WHO plans a hospital birth for them (PCPNC C); only in labour do they call for urgent referral."""
+    result = triage(text)
+    assert result.level == "routine" and not result.signs
 
 
 def test_labour_and_rupture_times_go_to_the_sign_they_are_written_beside():
