@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     catalog_dir: Path = Field(default_factory=bundled_catalog_dir, description="Model catalog TOML files.")
     host: str = "0.0.0.0"
     port: int = 8080
+    https_port: int = Field(
+        default=8443, ge=0, le=65535, description="HTTPS, once `edgekit tls init` made a certificate (0: off)."
+    )
     threads: int = Field(default_factory=default_threads, ge=1)
     chat_model: str = Field(default="gemma3-270m-q4km", description="Catalog id of the chat model.")
     stt_model: str = Field(default="whisper-tiny-en", description="Speech-to-text model for English.")

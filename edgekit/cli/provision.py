@@ -67,6 +67,8 @@ def _print_result(result, dry_run: bool, activating: bool) -> None:
         typer.secho(f"password (shown only this once; write it down now): {result.password}", fg="green", bold=True)
     else:
         typer.echo(f"admin account '{result.admin}' exists already: its password is unchanged")
+    if result.tls_fingerprint:
+        typer.echo(f"HTTPS: phones install the box's CA from http://<box>/secure; sha256 {result.tls_fingerprint}")
     if activating:
         return
     typer.echo("To start it all now, run these (or provision again with --activate):")
