@@ -45,6 +45,7 @@ def provision_command(
                 "files": [{"path": str(c.path), "status": c.status} for c in result.changes if c.status != "absent"],
                 "apps": result.apps,
                 "admin": {"name": result.admin, "created": result.admin_created, "password": result.password},
+                "tls_ca_sha256": result.tls_fingerprint,
                 "next_steps": [" ".join(step) for step in result.next_steps],
             }
         )
