@@ -2,25 +2,28 @@
 
 There is never a default password: the first admin is made with `edgekit users add NAME --role admin`.
 Tokens and session cookies are random and high-entropy, so a fast sha256 of them is what is stored; PINs and
-passwords are short and guessable, so they get argon2 (memory-hard) and a lockout after repeated failures.
+passwords are short and guessable, so they get argon2 (memory-hard) and a throttle on guessing
+(edgekit.login_throttle) that never tells which names have accounts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
-import threading
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache, cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine as DbEngine
-from sqlmodel import Session, select, update
+from sqlmodel import Session, select
 
 from edgekit import audit
 from edgekit.errors import BadInput, EdgekitError
+from edgekit.login_throttle import LoginThrottle
 from edgekit.roles import NAME_PATTERN, ROLES
 from edgekit.settings import Settings
 from edgekit.store.tables import ApiToken, BrowserSession, User, utc_now
@@ -39,6 +42,30 @@ class LoginFailed(EdgekitError):
     def __init__(self, message: str, *, delay_s: float = 0.0, code: str | None = None):
         super().__init__(message, code=code)
         self.delay_s = delay_s  # how long the server waits before answering: guessing gets slow
+
+
+class LoginThrottled(LoginFailed):
+    """Too many tries on this name or from this address: the same answer whether or not the account exists."""
+
+    code = "login_throttled"
+    http_status = 429
+
+    def __init__(self, wait_s: float):
+        self.retry_after_s = max(1, math.ceil(wait_s))
+        super().__init__(f"Wrong name or PIN, or too many tries: wait {self.retry_after_s} s, then try again.")
+
+
+def _verify(stored_hash: str, secret: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """What a name with no account is checked against: the same argon2 work as a real one."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class NotAuthenticated(EdgekitError):
@@ -73,8 +100,6 @@ class Accounts:
 
     db: DbEngine
     settings: Settings
-    _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
-    _locks_guard: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     # --- users -------------------------------------------------------------------------------------
     def add_user(
@@ -131,70 +156,50 @@ class Accounts:
             user.locked_until = None
             session.add(user)
             audit.record(session, actor, "user_enabled", user.name)
+            known_as = user.name
             session.commit()
+        self.throttle.forgive(known_as)  # only this process's: a server elsewhere keeps its (short, capped) waits
 
     # --- sign-in -----------------------------------------------------------------------------------
-    def authenticate(self, name: str, secret: str) -> User:
+    @cached_property
+    def throttle(self) -> LoginThrottle:
+        return LoginThrottle(
+            delay_s=self.settings.login_delay_s,
+            name_wait_max_s=self.settings.login_name_wait_max_s,
+            address_max_failures=self.settings.login_max_failures,
+            address_window_s=self.settings.login_lockout_s,
+        )
+
+    def authenticate(self, name: str, secret: str, address: str | None = None) -> User:
         """The user, if the secret is right and the account is usable; LoginFailed otherwise.
 
-        Tries for one account are checked one at a time: forty parallel guesses must not all read the same
-        failure count, slip under the limit together and never lock the account."""
+        `address` is the client's (None: a caller on the box itself). A name that has no account gets the same
+        work, the same answers and the same waits as one that has, on every try: one argon2 check (against a
+        dummy hash), one database read, and a throttle keyed by the name as typed (edgekit.login_throttle)."""
         name = name.strip().lower()
-        with self._account_lock(name):
-            return self._authenticate(name, secret)
-
-    def _account_lock(self, name: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(name, threading.Lock())
-
-    def _authenticate(self, name: str, secret: str) -> User:
+        dummy = _dummy_hash()  # made before the clock starts mattering: the first try pays for it either way
+        verdict = self.throttle.admit(name, address)
+        if not verdict.allowed:
+            raise LoginThrottled(verdict.wait_s)
         with Session(self.db) as session:
             user = session.exec(select(User).where(User.name == name)).first()
-            if user is None:
-                _hasher.hash(secret)  # same work as a real check: timing does not reveal which names exist
-                raise LoginFailed("Wrong name or PIN.", delay_s=self.settings.login_delay_s)
-            now = utc_now()
-            if user.locked_until and user.locked_until > now:
-                minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-                raise LoginFailed(
-                    f"Too many wrong tries: this account is locked for {minutes} more minutes.", code="account_locked"
-                )
-            if user.disabled:
+            right = _verify(user.secret_hash if user is not None else dummy, secret) and user is not None
+            if not right:
+                return self._failed(session, name, address, verdict.failures)
+            self.throttle.succeeded(name, address)
+            if user.disabled:  # said only to someone who knows the PIN: it reveals nothing to a guesser
                 raise LoginFailed("This account is disabled. Ask the technician.", code="account_disabled")
-            try:
-                _hasher.verify(user.secret_hash, secret)
-            except (VerificationError, InvalidHashError):
-                return self._failed(session, user, now)
-            user.failed_logins = 0
-            user.locked_until = None
-            session.add(user)
-            session.commit()
-            session.refresh(user)
             return user
 
-    def _failed(self, session: Session, user: User, now: datetime) -> User:
-        # Counted in the database itself, so a second server process cannot lose a failure either.
-        session.exec(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-        session.refresh(user)
-        failures = user.failed_logins
-        if failures >= self.settings.login_max_failures:
-            user.locked_until = now + timedelta(seconds=self.settings.login_lockout_s)
-            user.failed_logins = 0
+    def _failed(self, session: Session, name: str, address: str | None, failures: int) -> User:
+        if failures == self.settings.login_max_failures:
+            # Known and unknown names alike, so that the write costs the same time for both.
+            wait = self.throttle.name_wait(failures)
             audit.record(
-                session,
-                user.name,
-                "account_locked",
-                user.name,
-                f"{failures} wrong tries; locked for {self.settings.login_lockout_s:.0f} s",
+                session, address or "local", "login_slowed", name, f"{failures} wrong tries; waits {wait:.0f} s"
             )
-            session.add(user)
             session.commit()
-            raise LoginFailed("Too many wrong tries: this account is locked for a while.", code="account_locked")
-        session.add(user)
-        session.commit()
-        # Each wrong try answers more slowly: 0.5 s, 1 s, 2 s ...
-        delay = min(self.settings.login_delay_s * 2 ** (failures - 1), 8.0)
-        raise LoginFailed("Wrong name or PIN.", delay_s=delay)
+        raise LoginFailed("Wrong name or PIN.", delay_s=self.throttle.answer_delay(failures))
 
     # --- sessions and tokens -----------------------------------------------------------------------
     def open_session(self, user: User) -> str:

@@ -41,11 +41,13 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.backup",
     "edgekit.cli.db",
     "edgekit.cli.users",
+    "edgekit.cli.tls",
     "edgekit.cli.apps",
     "edgekit.cli.knowledge",
     "edgekit.cli.provision",
     "edgekit.cli.logs",
     "edgekit.server.routes.auth",
+    "edgekit.server.routes.https",
     "edgekit.server.routes.openai",
     "edgekit.server.routes.apps",
 )

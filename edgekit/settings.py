@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     catalog_dir: Path = Field(default_factory=bundled_catalog_dir, description="Model catalog TOML files.")
     host: str = "0.0.0.0"
     port: int = 8080
+    https_port: int = Field(
+        default=8443, ge=0, le=65535, description="HTTPS, once `edgekit tls init` made a certificate (0: off)."
+    )
     threads: int = Field(default_factory=default_threads, ge=1)
     chat_model: str = Field(default="gemma3-270m-q4km", description="Catalog id of the chat model.")
     stt_model: str = Field(default="whisper-tiny-en", description="Speech-to-text model for English.")
@@ -76,9 +79,18 @@ class Settings(BaseSettings):
     chat_enabled: bool = Field(default=True, description="Off to save power: apps answer from their documents alone.")
     ram_budget_mb: float = Field(default_factory=default_ram_budget_mb, gt=0, description="RAM for loaded models.")
     keep_alive_s: float = Field(default=300, ge=0, description="Unload a model idle for this long.")
-    login_max_failures: int = Field(default=5, ge=1, description="Wrong tries before an account locks.")
-    login_lockout_s: float = Field(default=900, ge=0, description="How long a locked account stays locked.")
-    login_delay_s: float = Field(default=0.5, ge=0, description="First wait after a wrong try; doubles each time.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Wrong sign-in tries one network address may make within login_lockout_s."
+    )
+    login_lockout_s: float = Field(
+        default=900, ge=0, description="The window for login_max_failures; then that address waits (not the account)."
+    )
+    login_delay_s: float = Field(
+        default=0.5, ge=0, description="First wait after a wrong try on a name; doubles with each wrong try in a row."
+    )
+    login_name_wait_max_s: float = Field(
+        default=300, ge=0, description="Longest wait between network tries on one name, however many addresses."
+    )
     session_ttl_s: float = Field(default=12 * 3600, gt=0, description="How long a browser stays signed in.")
     open_v1_access: bool = Field(default=False, description="Let /v1 clients on the local network in without a token.")
     queue_max_waiting: int = Field(default=16, ge=0, description="Requests that may wait for one model.")

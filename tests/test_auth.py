@@ -1,10 +1,9 @@
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
-from edgekit.auth import Accounts, Forbidden, LoginFailed, NotAuthenticated, require_role, utc_now
+from edgekit.auth import Accounts, Forbidden, LoginFailed, NotAuthenticated, require_role
 from edgekit.errors import BadInput
 from edgekit.kit import Kit
 from edgekit.settings import Settings
@@ -65,28 +64,61 @@ def test_bad_names_roles_and_duplicates(accounts):
     assert caught.value.code == "user_exists"
 
 
-def test_wrong_tries_slow_down_then_lock_and_the_lock_is_logged(accounts):
+PHONE = "192.168.4.23"  # a phone on the box's Wi-Fi
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_tries_slow_down_and_the_slow_down_is_logged(accounts):
+    """A streak of wrong tries makes every answer wait longer; past login_max_failures tries from one address, that
+    address waits (not the account: the right PIN from elsewhere still gets in)."""
     accounts.add_user("amina", "health_worker", pin="4821")
+    accounts.throttle.clock = clock = FakeClock()
     delays = []
-    for _ in range(2):
+    for _ in range(3):
         with pytest.raises(LoginFailed) as caught:
-            accounts.authenticate("amina", "0000")
+            accounts.authenticate("amina", "0000", PHONE)
+        assert caught.value.code == "login_failed"
         delays.append(caught.value.delay_s)
-    assert delays == [0.5, 1.0]
-    with pytest.raises(LoginFailed) as caught:
-        accounts.authenticate("amina", "0000")
-    assert caught.value.code == "account_locked"
-    with pytest.raises(LoginFailed) as caught:  # even the right PIN waits out the lock
-        accounts.authenticate("amina", "4821")
-    assert caught.value.code == "account_locked"
+        clock.now += caught.value.delay_s  # the answer came after this wait
+    assert delays == [0.5, 1.0, 2.0]
+    with pytest.raises(LoginFailed) as caught:  # even the right PIN waits, from that address
+        accounts.authenticate("amina", "4821", PHONE)
+    assert caught.value.code == "login_throttled" and caught.value.http_status == 429
+    assert caught.value.retry_after_s == 600 - 3.0
+    assert accounts.authenticate("amina", "4821", "192.168.4.24").name == "amina"
     with Session(accounts.db) as session:
-        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "account_locked")).all()
-        assert [e.actor for e in entries] == ["amina"]
-        user = session.exec(select(User)).one()
-        user.locked_until = utc_now() - timedelta(seconds=1)  # the while has passed
-        session.add(user)
-        session.commit()
-    assert accounts.authenticate("amina", "4821").name == "amina"
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "login_slowed")).all()
+        assert [(e.actor, e.target) for e in entries] == [(PHONE, "amina")]
+
+
+def test_a_name_without_an_account_answers_like_one_with(accounts):
+    accounts.add_user("amina", "health_worker", pin="4821")
+    accounts.add_user("juma", "teacher", pin="1357")
+    accounts.disable_user("juma")  # disabled or not: a guesser learns nothing either way
+    accounts.throttle.clock = clock = FakeClock()
+    outcomes = {}
+    for name in ("amina", "juma", "nobody"):
+        seen = []
+        for n in range(6):
+            try:
+                accounts.authenticate(name, "0000", f"10.0.{len(outcomes)}.{n}")
+            except LoginFailed as failed:
+                seen.append((type(failed), failed.code, failed.message, failed.delay_s, failed.http_status))
+            seen.append(accounts.throttle.network_wait(name))
+            clock.now += 1.5
+        outcomes[name] = seen
+    assert outcomes["amina"] == outcomes["juma"] == outcomes["nobody"]
+    assert {entry[1] for entry in outcomes["amina"] if isinstance(entry, tuple)} == {"login_failed", "login_throttled"}
+    with Session(accounts.db) as session:
+        targets = [e.target for e in session.exec(select(AuditEntry).where(AuditEntry.action == "login_slowed"))]
+    assert targets == ["amina", "juma", "nobody"]  # the same write for all: its time tells nothing either
 
 
 def test_sessions_and_tokens(accounts):
@@ -131,20 +163,32 @@ def test_require_role():
     assert require_role(student, ("student",)) is student
 
 
-def test_parallel_guesses_cannot_slip_past_the_lockout(home):
+def test_parallel_guesses_cannot_slip_past_the_throttle(home):
     from concurrent.futures import ThreadPoolExecutor
 
-    accounts = Kit(Settings(home=home, login_max_failures=5, login_delay_s=0)).accounts
+    accounts = Kit(Settings(home=home, login_max_failures=5, login_delay_s=0.5)).accounts
     accounts.add_user("amina", "health_worker", pin="4821")
 
     def guess(pin: str) -> str:
         try:
-            accounts.authenticate("amina", pin)
+            accounts.authenticate("amina", pin, PHONE)
             return "signed_in"
         except LoginFailed as failed:
             return failed.code
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         outcomes = list(pool.map(guess, [f"{n:04d}" for n in range(12)]))
-    assert outcomes.count("login_failed") == 4  # the fifth wrong PIN locks the account
-    assert outcomes.count("account_locked") == 8
+    assert outcomes.count("login_failed") == 1  # the name waits 0.5 s after one try: the rest are refused unchecked
+    assert outcomes.count("login_throttled") == 11
+
+
+def test_the_box_itself_always_gets_in(accounts):
+    accounts.add_user("tech", "admin", password="a long password")
+    for n in range(30):
+        with pytest.raises(LoginFailed):
+            accounts.authenticate("tech", "wrong guess", f"192.168.4.{n}")
+    with pytest.raises(LoginFailed) as caught:
+        accounts.authenticate("tech", "a long password", "192.168.4.200")
+    assert caught.value.code == "login_throttled"
+    for console in ("127.0.0.1", "::1", None):
+        assert accounts.authenticate("tech", "a long password", console).name == "tech"

@@ -45,6 +45,7 @@ def provision_command(
                 "files": [{"path": str(c.path), "status": c.status} for c in result.changes if c.status != "absent"],
                 "apps": result.apps,
                 "admin": {"name": result.admin, "created": result.admin_created, "password": result.password},
+                "tls_ca_sha256": result.tls_fingerprint,
                 "next_steps": [" ".join(step) for step in result.next_steps],
             }
         )
@@ -67,6 +68,8 @@ def _print_result(result, dry_run: bool, activating: bool) -> None:
         typer.secho(f"password (shown only this once; write it down now): {result.password}", fg="green", bold=True)
     else:
         typer.echo(f"admin account '{result.admin}' exists already: its password is unchanged")
+    if result.tls_fingerprint:
+        typer.echo(f"HTTPS: phones install the box's CA from http://<box>/secure; sha256 {result.tls_fingerprint}")
     if activating:
         return
     typer.echo("To start it all now, run these (or provision again with --activate):")

@@ -67,7 +67,8 @@ def disable(ctx: typer.Context, name: str = typer.Argument(...)):
 
 @users_cli.command("enable")
 def enable(ctx: typer.Context, name: str = typer.Argument(...)):
-    """Unlock an account that was disabled or locked after wrong PINs."""
+    """Enable an account that was disabled. Waits after wrong PINs live in the server: Unlock on its admin page
+    ends them at once, and they never last longer than EDGEKIT_LOGIN_NAME_WAIT_MAX_S (300 s) anyway."""
     _accounts(ctx).enable_user(name)
     typer.echo(f"enabled {name}")
 

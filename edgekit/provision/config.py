@@ -77,6 +77,7 @@ class SiteConfig:
     trusted_keys: tuple[PublicKey, ...] = ()
     hostname: str = "edgekit"
     port: int = 80
+    https_port: int = 443
     memory_max_mb: int = 1536
     executable: Path | None = None  # the edgekit command the service runs; default: this one
 
@@ -106,6 +107,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
     "server": {
         "hostname": (hostname, False, "edgekit"),
         "port": (integer(1, 65535), False, 80),
+        "https_port": (integer(1, 65535), False, 443),
         "memory_max_mb": (integer(512, 65536), False, 1536),
         "executable": (executable, False, None),
     },
@@ -148,6 +150,7 @@ def parse_site_config(data: dict, source: str = "site.toml") -> SiteConfig:
         trusted_keys=top["trusted_keys"],
         hostname=server["hostname"],
         port=server["port"],
+        https_port=server["https_port"],
         memory_max_mb=server["memory_max_mb"],
         executable=server["executable"],
     )

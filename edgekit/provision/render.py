@@ -131,6 +131,7 @@ def template_values(config: SiteConfig, settings: Settings) -> dict[str, str]:
         # A program under /home needs /home readable; otherwise the service cannot see it at all.
         "protect_home": "read-only" if any(_under_home(p) for p in paths) else "yes",
         "port": str(config.port),
+        "https_port": str(config.https_port),
         "memory_max_mb": str(config.memory_max_mb),
         "ram_budget_mb": str(config.memory_max_mb - SERVICE_OVERHEAD_MB),
         "log_file_kb": str(settings.log_file_kb),

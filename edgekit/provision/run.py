@@ -23,6 +23,7 @@ class ProvisionResult:
     admin_created: bool = False
     password: str | None = field(default=None, repr=False)  # shown once by the command, then gone
     apps: dict[str, bool] = field(default_factory=dict)
+    tls_fingerprint: str | None = None  # the box's CA, for a technician to compare with what a phone shows
     next_steps: list[list[str]] = field(default_factory=list)
 
 
@@ -51,7 +52,18 @@ def provision(kit: Kit, config: SiteConfig, root: Path, *, dry_run: bool = False
     if role is None:
         result.password = create_admin(kit, config.admin)
         result.admin_created = True
+    result.tls_fingerprint = provision_tls(kit, config)
     return result
+
+
+def provision_tls(kit: Kit, config: SiteConfig) -> str:
+    """The box's CA (kept if it exists: phones that installed it keep trusting the box) and a server certificate
+    for its names and hotspot address (made again when those change)."""
+    from edgekit.tls import fingerprint, init_tls
+
+    names = ["edgekit.local", f"{config.hostname}.local", config.hostname, "localhost"]
+    files = init_tls(kit.settings.home, config.id, names, [config.hotspot.ip])
+    return fingerprint(files)
 
 
 def activation_steps(config: SiteConfig) -> list[list[str]]:

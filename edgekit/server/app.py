@@ -14,6 +14,7 @@ from edgekit.kit import Kit
 from edgekit.knowledge.sync import BackgroundSync, needs_sync
 from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
+from edgekit.server.https import HttpsUpgrade
 from edgekit.server.limits import BodyLimit
 from edgekit.settings import Settings
 
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     app.state.started_at = time.time()
     app.state.csrf_secret = None  # the CSRF signing key, read from the data directory on first use
     app.state.pages = None  # made on the first page (edgekit.server.pages), once the apps are known
+    app.state.https_port = None  # set by edgekit serve when it serves HTTPS beside plain HTTP
     app.add_middleware(BodyLimit, max_bytes=int((kit.settings.max_upload_mb + 1) * 1024 * 1024))
+    app.add_middleware(HttpsUpgrade, state=app.state)
 
     install_error_handlers(app)
 

@@ -66,6 +66,32 @@ def test_provisioning_again_changes_nothing(edgekit, home, root, site_toml):
     assert {p: p.lstat().st_mtime_ns for p in root.rglob("*")} == stamps
 
 
+def test_provisioning_makes_the_https_certificates_once_and_keeps_the_ca(edgekit, home, root, tmp_path, site_toml):
+    from cryptography import x509
+
+    from edgekit.tls import tls_files
+
+    first = edgekit("provision", "--config", str(site_toml), "--root", str(root), "--json")
+    assert first.exit_code == 0, first.output
+    files = tls_files(home)
+    assert stat.S_IMODE(files.ca_key.stat().st_mode) == 0o600 and stat.S_IMODE(files.folder.stat().st_mode) == 0o700
+    leaf = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+    sans = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert {"edgekit.local", "localhost"} <= set(sans.get_values_for_type(x509.DNSName))
+    assert "10.42.0.1" in {str(a) for a in sans.get_values_for_type(x509.IPAddress)}  # the hotspot's address
+    unit = (root / "etc/systemd/system/edgekit.service").read_text()
+    assert "EDGEKIT_HTTPS_PORT=443" in unit
+    ca = files.ca_cert.read_bytes()
+    moved = write_site(tmp_path / "moved.toml", site(hotspot__address="192.168.50.1/24"))
+    again = edgekit("provision", "--config", str(moved), "--root", str(root), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["tls_ca_sha256"] == json.loads(first.stdout)["tls_ca_sha256"]
+    assert files.ca_cert.read_bytes() == ca  # phones that installed it keep trusting the box
+    leaf = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+    sans = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "192.168.50.1" in {str(a) for a in sans.get_values_for_type(x509.IPAddress)}
+
+
 def test_a_bad_config_writes_nothing(edgekit, home, root, tmp_path):
     bad = write_site(tmp_path / "bad.toml", site(site__name="Clinic\nExecStartPre=/bin/rm -rf /"))
     result = edgekit("provision", "--config", str(bad), "--root", str(root))

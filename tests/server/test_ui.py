@@ -228,17 +228,18 @@ def test_the_technician_adds_locks_and_unlocks_people(client, kit):
         assert not next(u for u in kit.accounts.list_users() if u.name == "tech").disabled
 
 
-def test_unlocking_ends_a_lockout_after_wrong_pins(kit):
+def test_unlocking_ends_a_wait_after_wrong_pins(kit):
     kit.settings.login_max_failures = 2
+    kit.settings.login_delay_s = 60
     from edgekit.auth import LoginFailed
 
     for _ in range(2):
-        with pytest.raises(LoginFailed):
-            kit.accounts.authenticate("pupil", "0000")
-    with pytest.raises(LoginFailed, match="locked"):
-        kit.accounts.authenticate("pupil", PINS["pupil"])
+        with pytest.raises(LoginFailed, match="Wrong name or PIN"):
+            kit.accounts.authenticate("pupil", "0000", "192.168.4.50")
+    with pytest.raises(LoginFailed, match="too many tries: wait 60 s"):  # her name now waits, from any phone
+        kit.accounts.authenticate("pupil", PINS["pupil"], "192.168.4.51")
     kit.accounts.enable_user("pupil", actor="tech")
-    assert kit.accounts.authenticate("pupil", PINS["pupil"]).name == "pupil"
+    assert kit.accounts.authenticate("pupil", PINS["pupil"], "192.168.4.51").name == "pupil"
 
 
 def test_an_app_switched_off_is_refused_at_once_and_comes_back(client, kit):

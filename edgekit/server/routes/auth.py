@@ -1,6 +1,7 @@
-"""Sign in and out. A browser gets an HttpOnly, SameSite=Strict session cookie; a wrong PIN answers slowly, and
-more slowly each time, until the account locks for a while. Once signed in by cookie, a browser's POSTs carry the
-CSRF token from GET /auth/csrf (or from the page) in the X-CSRF-Token header."""
+"""Sign in and out. A browser gets an HttpOnly, SameSite=Strict session cookie (Secure over HTTPS); a wrong PIN
+answers slowly, and more slowly each time; too many tries on a name or from an address answer 429 with Retry-After,
+the same whether or not the name has an account (edgekit.login_throttle). Once signed in by cookie, a browser's
+POSTs carry the CSRF token from GET /auth/csrf (or from the page) in the X-CSRF-Token header."""
 
 # No `from __future__ import annotations`: FastAPI must see the real Request/Response classes imported below.
 
@@ -26,13 +27,20 @@ def register_routes(router):
     async def login(body: Login, request: Request, response: Response, kit: Kit = Depends(get_kit)) -> dict:
         try:
             # argon2 is deliberately slow: run it off the event loop so other phones are not kept waiting
-            user = await asyncio.to_thread(kit.accounts.authenticate, body.name, body.secret)
+            address = request.client.host if request.client else ""
+            user = await asyncio.to_thread(kit.accounts.authenticate, body.name, body.secret, address)
         except LoginFailed as failed:
             await asyncio.sleep(failed.delay_s)
             raise
         cookie = kit.accounts.open_session(user)
         response.set_cookie(
-            SESSION_COOKIE, cookie, httponly=True, samesite="strict", max_age=int(kit.settings.session_ttl_s), path="/"
+            SESSION_COOKIE,
+            cookie,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",  # never sent back over the plain-HTTP port
+            max_age=int(kit.settings.session_ttl_s),
+            path="/",
         )
         return {"name": user.name, "role": user.role}
 

@@ -78,17 +78,23 @@ def register_routes(router):
     ):
         try:
             # argon2 is deliberately slow: off the event loop, so other phones are not kept waiting
-            user = await asyncio.to_thread(kit.accounts.authenticate, name, pin)
+            address = request.client.host if request.client else ""
+            user = await asyncio.to_thread(kit.accounts.authenticate, name, pin, address)
         except LoginFailed as failed:
             await asyncio.sleep(failed.delay_s)
-            context = {"next": safe_next(next), "error": failed.code, "name": name}
-            return render(request, "login.html", context, status=401)
+            wait = getattr(failed, "retry_after_s", None)
+            context = {"next": safe_next(next), "error": failed.code, "name": name, "wait_s": wait}
+            headers = {"Retry-After": str(wait)} if wait else None
+            response = render(request, "login.html", context, status=failed.http_status)
+            response.headers.update(headers or {})
+            return response
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
             kit.accounts.open_session(user),
             httponly=True,
             samesite="strict",
+            secure=request.url.scheme == "https",  # never sent back over the plain-HTTP port
             max_age=int(kit.settings.session_ttl_s),
             path="/",
         )

@@ -41,15 +41,11 @@ def duration_parts(seconds: int) -> dict:
     return {"days": seconds // 86400, "hours": seconds % 86400 // 3600, "minutes": seconds % 3600 // 60}
 
 
-def user_state(user, now) -> str:
-    from datetime import UTC
-
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=UTC)  # SQLite gives back naive UTC
+def user_state(user, network_wait_s: float) -> str:
+    """Disabled by a technician, made to wait after wrong tries from phones (edgekit.login_throttle), or active."""
     if user.disabled:
         return "disabled"
-    return "locked" if locked_until and locked_until > now else "active"
+    return "locked" if network_wait_s > 0 else "active"
 
 
 @hookimpl
@@ -91,10 +87,8 @@ def register_routes(router):
         return RedirectResponse(f"/admin/apps?changed={'now' if applied else 'restart'}", status_code=303)
 
     def users_page(request: Request, kit: Kit, error: str | None = None, form: dict | None = None, status=200):
-        from edgekit.store.tables import utc_now
-
-        now = utc_now()
-        users = [(user, user_state(user, now)) for user in kit.accounts.list_users()]
+        throttle = kit.accounts.throttle
+        users = [(user, user_state(user, throttle.network_wait(user.name))) for user in kit.accounts.list_users()]
         context = {"users": users, "roles": ROLES, "error": error, "form": form or {"name": "", "role": "student"}}
         return render(request, "admin/users.html", context, status=status)
 
