@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 
 from edgekit.engines.llm_llamacpp import Generation, LlamaCppEngine
+from edgekit.errors import EngineError
 from edgekit.workers.process import WorkerProcess
 
 
@@ -38,6 +39,9 @@ class ChatWorkerEngine(LlamaCppEngine):
 
     def unload(self) -> None:
         self.worker.stop()
+
+    def _require(self):
+        raise EngineError("The chat model runs in a worker process: its llama.cpp object is not in the server.")
 
     def count_tokens(self, text: str) -> int:
         return self.worker.call("count_tokens", text)
