@@ -12,39 +12,12 @@ import threading
 from collections.abc import Iterator
 
 from edgekit.engines.llm_llamacpp import Generation, LlamaCppEngine
-from edgekit.errors import EngineError
-from edgekit.workers.process import WorkerProcess
+from edgekit.workers.proxy import WorkerBacked
 
 
-class ChatWorkerEngine(LlamaCppEngine):
-    real_engine = f"{LlamaCppEngine.__module__}:{LlamaCppEngine.__qualname__}"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.worker = WorkerProcess(self.spec.id)
-
-    @property
-    def loaded(self) -> bool:
-        return self.worker.alive()
-
-    @property
-    def crash_reason(self) -> str | None:
-        return self.worker.dead_reason()
-
-    def resident_mb(self) -> float | None:
-        return self.worker.resident_mb()
-
-    def load(self) -> None:
-        self.worker.start(self.real_engine, self.spec, self.model_dir, self.settings)
-
-    def unload(self) -> None:
-        self.worker.stop()
-
-    def _require(self):
-        raise EngineError("The chat model runs in a worker process: its llama.cpp object is not in the server.")
-
+class ChatWorkerEngine(WorkerBacked, LlamaCppEngine):
     def count_tokens(self, text: str) -> int:
-        return self.worker.call("count_tokens", text)
+        return self._remote("count_tokens", text)
 
     def generate(
         self, prompt: str, *, cancel: threading.Event | None = None, generation: Generation | None = None, **options

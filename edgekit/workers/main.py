@@ -71,7 +71,8 @@ class Worker:
             kind, method, args, kwargs = message
             try:
                 if kind == "call":
-                    send(self.outbox, ("result", getattr(self.engine, method)(*args, **kwargs)))
+                    found = getattr(self.engine, method)  # a method, or a property's value (languages, sample_rate)
+                    send(self.outbox, ("result", found(*args, **kwargs) if callable(found) else found))
                 else:
                     self.stream(method, args, kwargs)
             except Exception as exc:  # noqa: BLE001  (every error goes back to the caller, the worker goes on)

@@ -9,10 +9,10 @@ from edgekit.engines import Engine
 
 
 def proxy_for(engine_class: type[Engine]) -> type[Engine] | None:
-    from edgekit.engines.llm_llamacpp import LlamaCppEngine
+    from edgekit.workers.chat import ChatWorkerEngine
+    from edgekit.workers.engines import EmbedWorkerEngine, SpeechWorkerEngine, VisionWorkerEngine, VoiceWorkerEngine
 
-    if engine_class is LlamaCppEngine:
-        from edgekit.workers.chat import ChatWorkerEngine
-
-        return ChatWorkerEngine
+    for proxy in (ChatWorkerEngine, EmbedWorkerEngine, SpeechWorkerEngine, VoiceWorkerEngine, VisionWorkerEngine):
+        if proxy.real_class() is engine_class:
+            return proxy
     return None
