@@ -43,3 +43,5 @@ class ChatWorkerEngine(WorkerBacked, LlamaCppEngine):
             else:  # "end": the worker's own account of the answer
                 for name, field_value in value.items():
                     setattr(generation, name, field_value)
+        if cancel is not None and cancel.is_set() and generation.finish_reason is None:
+            generation.finish_reason = "cancelled"  # left without waiting for the worker's account

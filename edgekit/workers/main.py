@@ -13,6 +13,7 @@ import faulthandler
 import importlib
 import os
 import queue
+import signal
 import sys
 import threading
 from typing import BinaryIO
@@ -94,6 +95,7 @@ class Worker:
 def main() -> None:
     inbox, outbox = take_channel()
     faulthandler.enable()  # a native crash leaves the Python stack in the log
+    faulthandler.register(signal.SIGUSR1)  # and `kill -USR1 PID` shows where a stuck worker is
     try:
         _load, engine_path, spec, model_dir, settings = receive(inbox)
         engine = load_engine(engine_path, spec, model_dir, settings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from edgekit.workers.protocol import ChannelClosed, decode_error, receive, send
 log = logging.getLogger("edgekit.workers")
 
 CLOSE_WAIT_S = 2.0  # a worker asked to close gets this long before it is killed
+CANCEL_POLL_S = 0.05  # how often a stream waiting for the worker looks at its cancel event
 
 
 def exit_reason(returncode: int | None) -> str:
@@ -46,6 +48,7 @@ class WorkerProcess:
         self.label = label  # the model id, for messages
         self.proc: subprocess.Popen | None = None
         self.crash_reason: str | None = None  # set once, when the worker died under us
+        self._unsettled = False  # a stream was left before its end: its rest is still to be read
 
     @property
     def pid(self) -> int | None:
@@ -54,10 +57,12 @@ class WorkerProcess:
     def start(self, engine_path: str, spec, model_dir: Path, settings) -> None:
         """Start the worker and have it load the engine; the engine's own load errors are raised as they are."""
         self.crash_reason = None
+        self._unsettled = False
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "edgekit.workers.main"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            bufsize=0,  # unbuffered: select() on the pipe then tells the truth about what is left to read
             start_new_session=True,
         )
         self._send(("load", engine_path, spec, model_dir, settings))
@@ -88,6 +93,7 @@ class WorkerProcess:
 
     def call(self, method: str, *args, **kwargs):
         self._require()
+        self._settle()
         self._send(("call", method, args, kwargs))
         reply = self._receive()
         if reply[0] == "error":
@@ -95,38 +101,42 @@ class WorkerProcess:
         return reply[1]
 
     def stream(self, method: str, args: tuple, kwargs: dict, cancel: threading.Event | None) -> Iterator:
-        """Yield ("piece", text) messages, then ("end", fields). Setting `cancel` stops the worker within a
-        token; a consumer that stops early is handled the same way, and the channel is left clean for the next."""
+        """Yield ("piece", text) messages, then ("end", fields). Setting `cancel` (or closing the iterator) sends
+        the worker a cancel and returns at once, within CANCEL_POLL_S, without waiting for the worker's current
+        token: the model is free for the next caller at once, and that caller first reads what is left."""
         self._require()
+        self._settle()
         self._send(("stream", method, args, kwargs))
-        cancelled = False
         finished = False
         try:
             while True:
+                if cancel is not None and cancel.is_set():
+                    return
+                if not self._readable(CANCEL_POLL_S):
+                    continue
                 reply = self._receive()
                 if reply[0] == "error":
                     finished = True
                     raise decode_error(reply[1])
-                yield reply
                 if reply[0] == "end":
                     finished = True
+                yield reply
+                if finished:
                     return
-                if cancel is not None and cancel.is_set() and not cancelled:
-                    cancelled = True
-                    self._send(("cancel",))
         finally:
             if not finished and self.alive():
-                self._drain(cancelled)
+                self._unsettled = True
+                with contextlib.suppress(EngineCrashed):
+                    self._send(("cancel",))
 
-    def _drain(self, cancelled: bool) -> None:
-        """The consumer left mid-stream: stop the worker's generation and read up to its end."""
-        try:
-            if not cancelled:
-                self._send(("cancel",))
-            while self._receive()[0] not in ("end", "error"):
-                pass
-        except EngineCrashed:
-            pass  # noted in crash_reason; nobody is listening for this answer any more
+    def _settle(self) -> None:
+        """Read the rest of a stream its consumer left (up to the worker's end of it) before the next call."""
+        while self._unsettled:
+            if self._receive()[0] in ("end", "error"):
+                self._unsettled = False
+
+    def _readable(self, timeout: float) -> bool:
+        return bool(select.select([self.proc.stdout], [], [], timeout)[0])
 
     def stop(self) -> None:
         """Close the worker (its memory goes back to the system with it), killing it if it does not go."""

@@ -27,7 +27,9 @@ class ChannelClosed(Exception):
 
 def send(stream: BinaryIO, message: tuple) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(HEADER.pack(len(data)) + data)
+    view = memoryview(HEADER.pack(len(data)) + data)
+    while view:  # an unbuffered pipe may take a large frame in parts
+        view = view[stream.write(view) :]
     stream.flush()
 
 
