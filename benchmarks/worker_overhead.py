@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -47,6 +48,17 @@ def timed_answer(kit: Kit, prompt: str, stop: list[str], max_tokens: int, seed: 
     return ttft, decode, len(stamps)
 
 
+def call_us(kit: Kit, calls: int = 300) -> float:
+    """Median time of a tiny call (count one word's tokens): in a worker, one message there and one back."""
+    times = []
+    with kit.manager.acquire("chat") as llm:
+        for _ in range(calls):
+            started = time.perf_counter()
+            llm.count_tokens("maize")
+            times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1e6, 1)
+
+
 def make_kit(home: Path, threads: int, workers: bool) -> Kit:
     return Kit(Settings(home=home, models_dir_override=Settings().models_dir, threads=threads, engine_workers=workers))
 
@@ -63,13 +75,18 @@ def main() -> None:
     _ = in_worker.manager, in_process.manager  # plugins and engines registered: the server as it idles
     memory: dict[str, float | bool | None] = {"server_before_load": rss_mb()}
 
+    started = time.perf_counter()
     with in_worker.manager.acquire("chat") as llm:
         llm.count_tokens("warm")
         worker_pid = llm.worker.pid
+    load_s = {"worker": round(time.perf_counter() - started, 2)}
     memory["worker_loaded"] = rss_mb(worker_pid)
     memory["server_with_worker_loaded"] = rss_mb()
 
+    started = time.perf_counter()
     with in_process.manager.acquire("chat") as llm:
+        llm.count_tokens("warm")
+        load_s["in_process"] = round(time.perf_counter() - started, 2)
         prompts = [llm.question_prompt(q) for q in QUESTIONS]
     memory["server_with_both_loaded"] = rss_mb()
 
@@ -83,6 +100,7 @@ def main() -> None:
             for name in order:
                 rows[name].append(timed_answer(sides[name], prompt, stop, args.max_tokens, seed=1000 * run + i))
     memory["worker_after_answers"] = rss_mb(worker_pid)
+    round_trips = {name: call_us(kit) for name, kit in sides.items()}  # one message each way, a token's cost
 
     in_worker.manager.unload_all()
     memory["worker_alive_after_unload"] = psutil.pid_exists(worker_pid) and psutil.Process(worker_pid).status() != (
@@ -113,11 +131,14 @@ def main() -> None:
             worker["tokens_per_s_median"] / process["tokens_per_s_median"], 3
         ),
         "ttft_ms_worker_minus_in_process": round(worker["ttft_ms_median"] - process["ttft_ms_median"], 1),
+        "load_s": load_s,
+        "load_avg_1m": round(os.getloadavg()[0], 1),
         "memory_mb": memory,
         "in_process_loaded_delta_mb": round(memory["server_with_both_loaded"] - memory["server_with_worker_loaded"], 1),
         "server_kept_after_in_process_unload_mb": round(
-            memory["server_after_in_process_unload"] - memory["server_after_worker_unload"], 1
+            memory["server_after_in_process_unload"] - memory["server_before_load"], 1
         ),
+        "call_round_trip_us_median": round_trips,
     }
     print(json.dumps(report, indent=2))
 
