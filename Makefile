@@ -30,8 +30,9 @@ PORT ?= 8080
 run: setup models database
 	$(BIN)/edgekit serve --host $(HOST) --port $(PORT)
 
+# Through tests/run_suite.py: should pytest itself die of a native crash, it names the test it died in.
 test: $(VENV)/.test-deps models database
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.run_suite $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check edgekit tests benchmarks apps

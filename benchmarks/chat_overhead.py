@@ -58,7 +58,9 @@ def main() -> None:
     args = parser.parse_args()
 
     scratch_home = Path(tempfile.mkdtemp(prefix="edgekit-bench-"))
-    settings = Settings(home=scratch_home, models_dir_override=Settings().models_dir)
+    # In process: both sides share one llama.cpp object. The worker boundary has its own benchmark
+    # (worker_overhead.py).
+    settings = Settings(home=scratch_home, models_dir_override=Settings().models_dir, engine_workers=False)
     kit = Kit(settings)
     with kit.manager.acquire("chat") as engine:  # load once; both sides then use the same weights
         llm = engine._require()

@@ -19,6 +19,7 @@ from edgekit.kit import Kit
 MIN_FREE_MB = 500
 LOW_FREE_MB = 2000
 MIN_RAM_MB = 900
+DAY_S = 24 * 3600
 
 
 @dataclass
@@ -110,6 +111,32 @@ def check_database(kit: Kit) -> Check:
     return Check("database", "fail", f"{kit.settings.db_path}: {status['detail']}", "edgekit db upgrade")
 
 
+def check_engine_crashes(home: Path, now: float | None = None) -> Check:
+    """Worker crashes the server recorded: a model backing off fails, a crash in the last day warns."""
+    import time
+
+    from edgekit.workers.crashes import read_crashes
+
+    now = time.time() if now is None else now
+    crashes = read_crashes(home, now)
+    if not crashes:
+        return Check("engines", "ok", "no engine worker has crashed")
+    worst = max(crashes, key=lambda c: (c["backoff_s"], c["last_at"]))
+    detail = "; ".join(
+        f"{c['id']}: {c['crashes_recent']} recent crashes ({c['crashes_total']} in all), last {c['last_at']} "
+        f"{c['last_reason']}" + (f", loads refused for {c['backoff_s']} s" if c["backoff_s"] else "")
+        for c in crashes
+    )
+    fix = f"edgekit models verify {worst['id']}; the worker's last words are in: edgekit logs --errors"
+    if worst["backoff_s"]:
+        return Check("engines", "fail", detail, fix)
+    from datetime import datetime
+
+    if now - datetime.fromisoformat(worst["last_at"]).timestamp() < DAY_S:
+        return Check("engines", "warn", detail, fix)
+    return Check("engines", "ok", detail)
+
+
 def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
     from edgekit.doctor_host import host_checks  # it builds on Check, defined above
 
@@ -120,6 +147,7 @@ def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
         lambda: host_checks(kit.settings),
         lambda: check_models(kit, progress),
         lambda: check_database(kit),
+        lambda: check_engine_crashes(kit.settings.home),
     ]
     checks: list[Check] = []
     for step in steps:

@@ -105,6 +105,25 @@ class EngineError(EdgekitError):
     http_status = 500
 
 
+class EngineCrashed(EngineError):
+    """The worker process running a model died (a native crash, an abort, the kernel's OOM killer, kill -9).
+    The server and every other model go on; the next request starts a fresh worker."""
+
+    code = "engine_crashed"
+    http_status = 503
+
+
+class EngineBackoff(EngineError):
+    """A model's worker crashed again and again: loads are refused for a while instead of crash-looping."""
+
+    code = "engine_backoff"
+    http_status = 503
+
+    def __init__(self, message: str, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class ModelTooLarge(EdgekitError):
     code = "model_too_large"
     http_status = 507

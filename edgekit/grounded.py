@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 from edgekit.answer import GUARD_MODEL, clean_question, record_exchange
 from edgekit.engines.llm_llamacpp import Generation
-from edgekit.errors import EdgekitError, MemoryBusy, ModelNotInstalled, ModelTooLarge
+from edgekit.errors import EdgekitError, EngineBackoff, MemoryBusy, ModelNotInstalled, ModelTooLarge
 from edgekit.guards import GuardAnswer, joined, read_guard
 from edgekit.kit import Kit
 
@@ -248,7 +248,7 @@ def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple
                 )
             )
             model_id = llm.spec.id
-    except (ModelNotInstalled, MemoryBusy, ModelTooLarge):
+    except (ModelNotInstalled, MemoryBusy, ModelTooLarge, EngineBackoff):  # a model resting after crashes too
         model_id, generation = None, None
     if generation is not None and is_grounded(generation.text, passages):
         text = generation.text.strip()

@@ -6,6 +6,9 @@
   whole budget is refused with a clear error instead of letting the kernel kill the server.
 - A model idle for longer than the keep-alive is unloaded (unload_idle, run by a reaper thread in the server),
   so a box that served one voice question at noon does not hold the speech model all afternoon.
+- Native engines run in worker processes (edgekit/workers): a worker that dies is forgotten, its crash recorded,
+  and the next caller loads a fresh one, unless the model crashed so often that its loads are backing off. The
+  budget counts a worker's real memory (its RSS) when that is more than the estimate.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
-from edgekit.errors import EdgekitError, MemoryBusy, ModelTooLarge
+from edgekit.errors import EdgekitError, EngineCrashed, MemoryBusy, ModelTooLarge
 from edgekit.installer import ModelStore
 from edgekit.settings import Settings
+from edgekit.workers.crashes import CRASHES_FILE, CrashLog
+from edgekit.workers.proxies import proxy_for
 
 TASK_NAMES = {
     "chat": "Chat model",
@@ -38,6 +43,11 @@ class Loaded:
     lock: threading.Lock = field(default_factory=threading.Lock)
     users: int = 0  # callers holding or waiting for this model: never evicted while above zero
 
+    def counted_mb(self) -> float:
+        """The estimate, or what the model's worker really holds when that is more."""
+        resident = self.engine.resident_mb()
+        return self.ram_mb if resident is None else max(self.ram_mb, resident)
+
 
 class ModelManager:
     def __init__(
@@ -54,6 +64,12 @@ class ModelManager:
         self.budget_mb = settings.ram_budget_mb
         self._loaded: dict[str, Loaded] = {}
         self._state = threading.Condition()
+        self.crashes = CrashLog(
+            settings.home / CRASHES_FILE,
+            after=settings.crash_backoff_after,
+            window_s=settings.crash_window_s,
+            backoff_s=settings.crash_backoff_s,
+        )
 
     # --- which model -------------------------------------------------------------------------------
     def model_for(self, task: str) -> str:
@@ -78,15 +94,34 @@ class ModelManager:
     @contextmanager
     def acquire_model(self, model_id: str, what: str = "Model") -> Iterator[Engine]:
         """Hold one model by id (for a caller that must choose, e.g. English or multilingual speech)."""
-        entry = self._pin(model_id, what)
+        while True:
+            entry = self._pin(model_id, what)
+            entry.lock.acquire()
+            if entry.engine.crash_reason is None:
+                break
+            # Its worker died while we waited (or while idle): forget it, and load a fresh one.
+            entry.lock.release()
+            self._unpin(model_id, entry)
         try:
-            with entry.lock:
-                yield entry.engine
+            yield entry.engine
         finally:
-            with self._state:
-                entry.users -= 1
-                entry.last_used = self.clock()
-                self._state.notify_all()
+            entry.lock.release()
+            self._unpin(model_id, entry)
+
+    def _unpin(self, model_id: str, entry: Loaded) -> None:
+        with self._state:
+            entry.users -= 1
+            entry.last_used = self.clock()
+            if entry.engine.crash_reason is not None:
+                self._forget_crashed(model_id, entry)
+            self._state.notify_all()
+
+    def _forget_crashed(self, model_id: str, entry: Loaded) -> None:
+        """Under the state lock: a dead worker leaves the loaded models, once, and its crash is recorded."""
+        if self._loaded.get(model_id) is entry:
+            del self._loaded[model_id]
+            self.crashes.record(model_id, entry.engine.crash_reason or "died")
+            entry.engine.unload()  # reaps the process
 
     def _pin(self, model_id: str, what: str) -> Loaded:
         with self._state:
@@ -102,6 +137,7 @@ class ModelManager:
         a streamed answer can fail with a proper error before its first byte. Returns an engine, not loaded."""
         if model_id in self._loaded:
             return None
+        self.crashes.refuse_if_backing_off(model_id, what)
         spec, directory = self.store.require_verified(model_id, what)
         engine_class = self.engines.get(spec.engine)
         if engine_class is None:
@@ -110,7 +146,8 @@ class ModelManager:
                 f"(engines: {', '.join(sorted(self.engines)) or 'none'}).",
                 code="engine_unavailable",
             )
-        engine = engine_class(spec, directory, self.settings)
+        proxy = proxy_for(engine_class) if self.settings.engine_workers else None
+        engine = (proxy or engine_class)(spec, directory, self.settings)
         need = engine.memory_estimate_mb()
         if need > self.budget_mb:
             raise ModelTooLarge(
@@ -127,7 +164,11 @@ class ModelManager:
         self._make_room(need)
         if model_id in self._loaded:  # another caller loaded it while we waited for room: use that one
             return self._loaded[model_id]
-        engine.load()
+        try:
+            engine.load()
+        except EngineCrashed:
+            self.crashes.record(model_id, engine.crash_reason or "died while loading")
+            raise
         entry = Loaded(engine=engine, ram_mb=need, last_used=self.clock())
         self._loaded[model_id] = entry
         return entry
@@ -155,6 +196,9 @@ class ModelManager:
     def unload_idle(self) -> list[str]:
         """Unload models unused for longer than the keep-alive. Returns the ids unloaded."""
         with self._state:
+            for model_id, entry in list(self._loaded.items()):
+                if entry.users == 0 and entry.engine.crash_reason is not None:
+                    self._forget_crashed(model_id, entry)
             now = self.clock()
             expired = [
                 i for i, e in self._loaded.items() if e.users == 0 and now - e.last_used >= self.settings.keep_alive_s
@@ -181,7 +225,7 @@ class ModelManager:
 
     # --- what is loaded ----------------------------------------------------------------------------
     def used_mb(self) -> float:
-        return sum(e.ram_mb for e in self._loaded.values())
+        return sum(e.counted_mb() for e in self._loaded.values())
 
     def loaded_ids(self) -> list[str]:
         return sorted(self._loaded)
@@ -193,12 +237,22 @@ class ModelManager:
                 {
                     "id": model_id,
                     "task": e.engine.spec.task,
-                    "ram_mb": round(e.ram_mb),
+                    "ram_mb": round(e.counted_mb()),
                     "in_use": e.users > 0,
                     "idle_s": round(now - e.last_used, 1),
                     "unloads_in_s": None
                     if e.users
                     else round(max(0.0, self.settings.keep_alive_s - (now - e.last_used)), 1),
+                    **_worker_fields(e.engine),
                 }
                 for model_id, e in sorted(self._loaded.items())
             ]
+
+
+def _worker_fields(engine: Engine) -> dict:
+    """For a model in a worker process: its pid and what it really holds (absent for engines in the server)."""
+    worker = getattr(engine, "worker", None)
+    if worker is None or worker.pid is None:
+        return {}
+    resident = worker.resident_mb()
+    return {"worker_pid": worker.pid, "rss_mb": None if resident is None else round(resident)}

@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=8000, ge=100, description="Longest text a request may send.")
     max_upload_mb: float = Field(default=10, gt=0, description="Largest audio or image upload.")
     load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
+    engine_workers: bool = Field(default=True, description="Run native engines in worker processes.")
+    crash_backoff_after: int = Field(default=3, ge=1, description="Worker crashes before a model's loads back off.")
+    crash_window_s: float = Field(default=300, gt=0, description="Crashes closer together than this count together.")
+    crash_backoff_s: float = Field(default=30, ge=0, description="First back-off; doubles with each further crash.")
     # The site, from device.toml (edgekit provision); unset on a box that was never provisioned.
     site_name: str | None = Field(default=None, description="The site's name, e.g. Kilifi Community Clinic.")
     site_id: str | None = Field(default=None, description="The site's short id, e.g. ke-kilifi-001.")

@@ -63,8 +63,16 @@ def chat_kit(installed_models_dir, tmp_path_factory) -> Kit:
 
 @pytest.fixture(scope="session")
 def voice_kit(installed_models_dir, tmp_path_factory) -> Kit:
-    """One kit whose Piper voice stays loaded for the whole session."""
-    kit = Kit(Settings(home=tmp_path_factory.mktemp("voice-home"), models_dir_override=installed_models_dir, threads=2))
+    """One kit whose Piper voice stays loaded for the whole session. In the test process, not a worker: the engine's
+    tests look inside it (its onnxruntime session); tests/workers and tests/server cover the voice in a worker."""
+    kit = Kit(
+        Settings(
+            home=tmp_path_factory.mktemp("voice-home"),
+            models_dir_override=installed_models_dir,
+            threads=2,
+            engine_workers=False,
+        )
+    )
     yield kit
     kit.close()
 
@@ -81,7 +89,15 @@ def vision_models_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def vision_kit(vision_models_dir, tmp_path_factory) -> Kit:
-    kit = Kit(Settings(home=tmp_path_factory.mktemp("vision-home"), models_dir_override=vision_models_dir, threads=2))
+    """In the test process, as voice_kit is: the engine's tests look inside its session."""
+    kit = Kit(
+        Settings(
+            home=tmp_path_factory.mktemp("vision-home"),
+            models_dir_override=vision_models_dir,
+            threads=2,
+            engine_workers=False,
+        )
+    )
     yield kit
     kit.close()
 

@@ -182,6 +182,13 @@ def status(
         print_json(body)
         return
     typer.echo(f"RAM budget {body['budget_mb']} MB, {body['used_mb']} MB in use by models")
+    for crash in body.get("crashes", []):
+        resting = f"; loads refused for {crash['backoff_s']} s" if crash["backoff_s"] else ""
+        typer.secho(
+            f"{crash['id']}: worker crashed {crash['crashes_recent']} times recently ({crash['crashes_total']} in "
+            f"all), last {crash['last_at']}: {crash['last_reason']}{resting}",
+            fg="red" if crash["backoff_s"] else "yellow",
+        )
     if not body["loaded"]:
         typer.echo("No model is loaded.")
         return

@@ -30,3 +30,12 @@ class Engine:
 
     def memory_estimate_mb(self) -> float:
         return self.spec.ram_mb
+
+    def resident_mb(self) -> float | None:
+        """Memory the model really holds, where it can be told apart from the server's (a worker's RSS)."""
+        return None
+
+    @property
+    def crash_reason(self) -> str | None:
+        """Why the engine's worker process died, once it has. An engine inside the server never reports one."""
+        return None

@@ -31,6 +31,8 @@ def health(kit: Kit) -> dict:
         },
         "models": models,
         "models_loaded": kit.manager.loaded_ids(),
+        # Workers that died (native crash, OOM kill), and models whose loads back off after crashing repeatedly.
+        "engine_crashes": kit.manager.crashes.status(),
         "apps": [record.as_dict() for record in kit.plugins.apps.values()],
         "apps_failed": [{"name": f.name, "reason": f.reason} for f in kit.plugins.failed],
         "knowledge": "indexing" if kit.knowledge_indexing.is_set() else "ready",
@@ -50,4 +52,9 @@ def register_routes(router):
     @router.get("/api/models/status")
     def models_status(kit: Kit = Depends(get_kit), _user=Depends(require_admin_or_local)) -> dict:
         manager = kit.manager
-        return {"budget_mb": round(manager.budget_mb), "used_mb": round(manager.used_mb()), "loaded": manager.status()}
+        return {
+            "budget_mb": round(manager.budget_mb),
+            "used_mb": round(manager.used_mb()),
+            "loaded": manager.status(),
+            "crashes": manager.crashes.status(),
+        }

@@ -1,0 +1,187 @@
+"""The server's end of one worker process: start it, call it, stream from it, notice when it dies, stop it.
+
+Started with subprocess.Popen (never fork: the server has threads), in a session of its own so a Ctrl-C meant for
+the server does not reach it first. One call at a time: the model manager's per-model lock sees to that. When the
+worker dies, the call in flight raises EngineCrashed with the reason (the signal that killed it); the worker's pid
+is kept for the RAM budget, which counts what the worker really holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import select
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+
+from edgekit.errors import EngineCrashed
+from edgekit.workers.protocol import ChannelClosed, decode_error, receive, send
+
+log = logging.getLogger("edgekit.workers")
+
+CLOSE_WAIT_S = 2.0  # a worker asked to close gets this long before it is killed
+CANCEL_POLL_S = 0.05  # how often a stream waiting for the worker looks at its cancel event
+
+
+def exit_reason(returncode: int | None) -> str:
+    if returncode is None:
+        return "stopped answering"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown signal"
+        if -returncode == signal.SIGKILL:
+            name += ": out of memory, or killed from outside"
+        return f"killed by signal {-returncode} ({name})"
+    return f"exited with status {returncode}"
+
+
+class WorkerProcess:
+    def __init__(self, label: str):
+        self.label = label  # the model id, for messages
+        self.proc: subprocess.Popen | None = None
+        self.crash_reason: str | None = None  # set once, when the worker died under us
+        self._unsettled = False  # a stream was left before its end: its rest is still to be read
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def start(self, engine_path: str, spec, model_dir: Path, settings) -> None:
+        """Start the worker and have it load the engine; the engine's own load errors are raised as they are."""
+        self.crash_reason = None
+        self._unsettled = False
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "edgekit.workers.main"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,  # unbuffered: select() on the pipe then tells the truth about what is left to read
+            start_new_session=True,
+        )
+        self._send(("load", engine_path, spec, model_dir, settings))
+        reply = self._receive()
+        if reply[0] == "error":
+            self.stop()
+            raise decode_error(reply[1])
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.crash_reason is None and self.proc.poll() is None
+
+    def dead_reason(self) -> str | None:
+        """Why the worker died, if it did (also while idle: the OOM killer does not wait for a request)."""
+        if self.crash_reason is None and self.proc is not None and self.proc.poll() is not None:
+            self.crash_reason = exit_reason(self.proc.returncode)
+            log.error("The worker for %s %s", self.label, self.crash_reason)
+        return self.crash_reason
+
+    def resident_mb(self) -> float | None:
+        """The worker's resident memory: what the model really holds, its interpreter included."""
+        proc = self.proc
+        if proc is None:
+            return None
+        try:
+            return psutil.Process(proc.pid).memory_info().rss / 1e6
+        except psutil.Error:
+            return None
+
+    def call(self, method: str, *args, **kwargs):
+        self._require()
+        self._settle()
+        self._send(("call", method, args, kwargs))
+        reply = self._receive()
+        if reply[0] == "error":
+            raise decode_error(reply[1])
+        return reply[1]
+
+    def stream(self, method: str, args: tuple, kwargs: dict, cancel: threading.Event | None) -> Iterator:
+        """Yield ("piece", text) messages, then ("end", fields). Setting `cancel` (or closing the iterator) sends
+        the worker a cancel and returns at once, within CANCEL_POLL_S, without waiting for the worker's current
+        token: the model is free for the next caller at once, and that caller first reads what is left."""
+        self._require()
+        self._settle()
+        self._send(("stream", method, args, kwargs))
+        finished = False
+        try:
+            while True:
+                if cancel is not None and cancel.is_set():
+                    return
+                if not self._readable(CANCEL_POLL_S):
+                    continue
+                reply = self._receive()
+                if reply[0] == "error":
+                    finished = True
+                    raise decode_error(reply[1])
+                if reply[0] == "end":
+                    finished = True
+                yield reply
+                if finished:
+                    return
+        finally:
+            if not finished and self.alive():
+                self._unsettled = True
+                with contextlib.suppress(EngineCrashed):
+                    self._send(("cancel",))
+
+    def _settle(self) -> None:
+        """Read the rest of a stream its consumer left (up to the worker's end of it) before the next call."""
+        while self._unsettled:
+            if self._receive()[0] in ("end", "error"):
+                self._unsettled = False
+
+    def _readable(self, timeout: float) -> bool:
+        return bool(select.select([self.proc.stdout], [], [], timeout)[0])
+
+    def stop(self) -> None:
+        """Close the worker (its memory goes back to the system with it), killing it if it does not go."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            try:
+                send(proc.stdin, ("close",))
+                proc.wait(CLOSE_WAIT_S)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+    # --- the channel, turning a dead worker into EngineCrashed -----------------------------------------
+    def _require(self) -> None:
+        if not self.alive():
+            raise self._crashed()
+
+    def _send(self, message: tuple) -> None:
+        try:
+            send(self.proc.stdin, message)
+        except (OSError, ValueError) as exc:  # a broken pipe: the worker is gone
+            raise self._crashed() from exc
+
+    def _receive(self) -> tuple:
+        try:
+            return receive(self.proc.stdout)
+        except (ChannelClosed, OSError, ValueError) as exc:
+            raise self._crashed() from exc
+
+    def _crashed(self) -> EngineCrashed:
+        if self.crash_reason is None:
+            returncode = None
+            if self.proc is not None:
+                try:
+                    returncode = self.proc.wait(CLOSE_WAIT_S)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()  # its channel is broken: it cannot serve again
+            self.crash_reason = exit_reason(returncode)
+            log.error("The worker for %s %s", self.label, self.crash_reason)
+        return EngineCrashed(
+            f"The {self.label} model's worker process {self.crash_reason}. Nothing else was affected: ask again "
+            f"and a fresh worker starts."
+        )

@@ -1,0 +1,79 @@
+"""The back-off after repeated worker crashes, its record on disk, and what edgekit doctor makes of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from edgekit.doctor import check_engine_crashes
+from edgekit.errors import EngineBackoff
+from edgekit.workers.crashes import CRASHES_FILE, CrashLog, read_crashes
+from edgekit.workers.protocol import decode_error, encode_error
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_crashes_back_off_after_three_and_double_while_they_go_on(tmp_path):
+    clock = Clock()
+    log = CrashLog(tmp_path / CRASHES_FILE, after=3, window_s=300, backoff_s=30, clock=clock)
+    for _ in range(2):
+        log.record("chat", "killed by signal 11 (SIGSEGV)")
+        log.refuse_if_backing_off("chat")  # one or two crashes: the next request just starts a fresh worker
+    log.record("chat", "killed by signal 6 (SIGABRT)")
+    with pytest.raises(EngineBackoff) as caught:
+        log.refuse_if_backing_off("chat", "Chat model")
+    assert caught.value.code == "engine_backoff" and caught.value.retry_after_s == 30
+    assert "crashed 3 times" in caught.value.message and "SIGABRT" in caught.value.message
+    clock.now += 31
+    log.refuse_if_backing_off("chat")  # rested: one more try
+    log.record("chat", "killed by signal 6 (SIGABRT)")
+    with pytest.raises(EngineBackoff) as caught:
+        log.refuse_if_backing_off("chat")
+    assert caught.value.retry_after_s == 60
+    log.refuse_if_backing_off("embed")  # other models are not affected
+
+
+def test_crashes_far_apart_never_back_off(tmp_path):
+    clock = Clock()
+    log = CrashLog(None, after=3, window_s=300, backoff_s=30, clock=clock)
+    for _ in range(5):
+        log.record("chat", "exited with status 70")
+        clock.now += 200
+        log.refuse_if_backing_off("chat")
+    assert log.status()[0]["crashes_total"] == 5 and log.status()[0]["crashes_recent"] == 2
+
+
+def test_doctor_reads_the_record_the_server_wrote(tmp_path):
+    clock = Clock()
+    log = CrashLog(tmp_path / CRASHES_FILE, after=2, window_s=300, backoff_s=100, clock=clock)
+    assert check_engine_crashes(tmp_path, clock.now).status == "ok"
+    log.record("gemma", "killed by signal 9 (SIGKILL: out of memory, or killed from outside)")
+    warned = check_engine_crashes(tmp_path, clock.now + 10)
+    assert warned.status == "warn" and "gemma" in warned.detail and "SIGKILL" in warned.detail
+    log.record("gemma", "killed by signal 11 (SIGSEGV)")
+    failed = check_engine_crashes(tmp_path, clock.now + 10)
+    assert failed.status == "fail" and "loads refused for 90 s" in failed.detail and "SIGSEGV" in failed.detail
+    assert "edgekit models verify gemma" in failed.fix
+    assert check_engine_crashes(tmp_path, clock.now + 2 * 86400).status == "ok"  # old news
+    assert read_crashes(tmp_path, clock.now)[0]["crashes_total"] == 2
+
+
+def test_errors_cross_the_boundary_with_their_class_and_code():
+    from edgekit.errors import BadInput, ChecksumMismatch
+
+    error = decode_error(encode_error(BadInput("too long", code="prompt_too_long", http_status=413)))
+    assert isinstance(error, BadInput) and (error.code, error.http_status, error.message) == (
+        "prompt_too_long",
+        413,
+        "too long",
+    )
+    # A class whose __init__ wants other arguments still comes back as itself.
+    mismatch = ChecksumMismatch("m", "f.gguf", "a" * 64, "b" * 64)
+    assert isinstance(decode_error(encode_error(mismatch)), ChecksumMismatch)
+    other = decode_error(encode_error(MemoryError("no room")))
+    assert other.code == "engine_failed" and "MemoryError: no room" in other.message
