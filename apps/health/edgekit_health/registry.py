@@ -28,6 +28,7 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$")
 PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud and copied by hand
 POSTNATAL_FOLLOW_DAYS = 8 * 7  # after the six-week contact's window closes she leaves the due list
+MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a larger number cannot even be asked for (OverflowError)
 
 
 class BadRecord(EdgekitError):
@@ -259,7 +260,7 @@ class Registry:
         if status not in REFERRAL_STATUSES:
             raise BadRecord(f"Status must be one of {', '.join(REFERRAL_STATUSES)}.")
         with Session(self.engine) as session:
-            referral = session.get(Referral, referral_id)
+            referral = session.get(Referral, referral_id) if 1 <= referral_id <= MAX_ID else None
             woman = session.get(Woman, referral.woman_id) if referral else None
             if referral is None or not _may_see(actor, woman):
                 raise RecordNotFound(f"No referral {referral_id} among the records you may see.")

@@ -121,3 +121,23 @@ def test_bad_input_gets_a_clear_error(kit, client):
     assert response.status_code == 422 and response.json()["error"]["code"] == "empty_triage"
     response = client.patch("/apps/health/api/referrals/999", json={"status": "arrived"}, headers=amina)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "dating", [{"lmp": "9999-12-31"}, {"edd": "0001-01-01"}, {"lmp": "0001-01-01"}, {"edd": "9999-12-31"}]
+)
+def test_a_date_off_the_calendar_is_a_bad_date_not_a_crash(kit, client, dating):
+    response = client.post("/apps/health/api/women", json={"village": "x", **dating}, headers=bearer(kit, "amina"))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "bad_date" and "accepted" in error["message"]
+    assert client.get("/apps/health/api/women", headers=bearer(kit, "amina")).json() == []
+
+
+@pytest.mark.parametrize("referral_id", ["9223372036854775808", "-9223372036854775809", "0", "1" + "0" * 40])
+def test_a_referral_id_out_of_range_is_not_found(kit, client, referral_id):
+    response = client.patch(
+        f"/apps/health/api/referrals/{referral_id}", json={"status": "arrived"}, headers=bearer(kit, "amina")
+    )
+    assert response.status_code == 404, response.text
+    assert response.json()["error"]["code"] == "not_found"
