@@ -59,7 +59,10 @@ class Actor:
 
 
 def new_code() -> str:
-    return "MW-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+    """MW-XXXX-XXXX: eight random characters, 30^8 (about 6.6e11) codes. Registering under a code tells whether
+    it is taken, so the box's own codes must be too many to find by trying (see the README's health section)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"MW-{chars[:4]}-{chars[4:]}"
 
 
 def _in_range(name: str, value, low, high):
@@ -108,6 +111,9 @@ class Registry:
             elif not CODE.match(code):
                 raise BadRecord("A code is 3-32 letters, digits or '-', starting with a letter or digit.")
             elif session.exec(select(Woman).where(Woman.code == code)).first():
+                # The same answer whoever's she is; the try is kept, so trying codes leaves a trail.
+                audit.record(session, actor.name, "health.woman.create_refused", code, "duplicate_code")
+                session.commit()
                 raise BadRecord(f"The code {code} is already used: choose another.", code="duplicate_code")
             woman = Woman(
                 code=code, village=village, phone=phone, lmp=lmp, edd=edd, health_worker=worker, created_by=actor.name
