@@ -219,16 +219,12 @@ def busy_with_guard(app_id: str, screened: Screened, lang: str | None) -> Ground
 
 
 def needs_model_turn(kit: Kit, screened: Screened) -> bool:
-    """Whether answering may take a turn at the chat model. Not for a guard's whole answer, nor for an answer that
-    can only be the passages themselves (the chat model switched off, or a language it does not write): those take
-    no model turn, so they never wait in its queue behind one, nor are refused because it is full."""
+    """Whether answering may take a turn at the chat model. Not for a guard's whole answer, nor with the chat model
+    switched off (the answer is the passages themselves): those take no model turn, so they never wait in its
+    queue behind one, nor are refused because it is full."""
     if screened.guarded is not None and screened.guarded.final:
         return False
-    return _writes_with_model(kit, screened.lang)
-
-
-def _writes_with_model(kit: Kit, lang: str | None) -> bool:
-    return kit.settings.chat_enabled and _chat_speaks(kit, lang)
+    return kit.settings.chat_enabled
 
 
 def _chat_speaks(kit: Kit, lang: str | None) -> bool:
@@ -240,7 +236,7 @@ def _chat_speaks(kit: Kit, lang: str | None) -> bool:
 
 
 def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
-    if not _writes_with_model(kit, lang):
+    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang):
         text = extractive_answer(passages, lang, question)  # switched off to save power, or a language it cannot write
         on_text(text)
         return text, EXTRACTIVE_MODEL
