@@ -71,10 +71,10 @@ def body_problem(exc: StarletteHTTPException) -> EdgekitError | None:
     from starlette.formparsers import MultiPartException
 
     cause = exc.__cause__ or exc.__context__
+    if exc.status_code != 400 or cause is None:  # FastAPI and Starlette wrap a body's failure as a 400
+        return None
     if isinstance(cause, EdgekitError):
         return cause
-    if exc.status_code != 400 or cause is None:
-        return None
     message = str(exc.detail)
     if isinstance(cause, MultiPartException) and "exceeded maximum size" in message:
         return EdgekitError(f"{message} Send large files as uploads.", code="field_too_large", http_status=413)
