@@ -134,6 +134,17 @@ class MemoryBusy(EdgekitError):
     http_status = 503
 
 
+class ChatDisabled(EdgekitError):
+    code = "chat_disabled"
+    http_status = 503
+
+    def __init__(self):
+        super().__init__(
+            "The chat model is switched off on this box (EDGEKIT_CHAT_ENABLED=0, to save power). "
+            "The apps still answer from their documents."
+        )
+
+
 class BadInput(EdgekitError):
     code = "bad_input"
     http_status = 400

@@ -218,6 +218,15 @@ def busy_with_guard(app_id: str, screened: Screened, lang: str | None) -> Ground
     )
 
 
+def needs_model_turn(kit: Kit, screened: Screened) -> bool:
+    """Whether answering may take a turn at the chat model. Not for a guard's whole answer, nor with the chat model
+    switched off (the answer is the passages themselves): those take no model turn, so they never wait in its
+    queue behind one, nor are refused because it is full."""
+    if screened.guarded is not None and screened.guarded.final:
+        return False
+    return kit.settings.chat_enabled
+
+
 def _chat_speaks(kit: Kit, lang: str | None) -> bool:
     """Whether the chat model's catalog entry lists the asker's language (already given or guessed by
     answer_question). gemma-3-270m writes English only: asked in Swahili or French it answers in broken words or

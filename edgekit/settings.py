@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     queue_retry_after_s: int = Field(default=5, ge=1, description="Retry-After sent with a queue_full answer.")
     max_text_chars: int = Field(default=8000, ge=100, description="Longest text a request may send.")
     max_upload_mb: float = Field(default=10, gt=0, description="Largest audio or image upload.")
+    body_timeout_s: float = Field(default=30, gt=0, description="Longest pause in a request body before a 408.")
     load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
     engine_workers: bool = Field(default=True, description="Run native engines in worker processes.")
     crash_backoff_after: int = Field(default=3, ge=1, description="Worker crashes before a model's loads back off.")

@@ -51,7 +51,11 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     app.state.csrf_secret = None  # the CSRF signing key, read from the data directory on first use
     app.state.pages = None  # made on the first page (edgekit.server.pages), once the apps are known
     app.state.https_port = None  # set by edgekit serve when it serves HTTPS beside plain HTTP
-    app.add_middleware(BodyLimit, max_bytes=int((kit.settings.max_upload_mb + 1) * 1024 * 1024))
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=int((kit.settings.max_upload_mb + 1) * 1024 * 1024),
+        timeout_s=kit.settings.body_timeout_s,
+    )
     app.add_middleware(HttpsUpgrade, state=app.state)
 
     install_error_handlers(app)

@@ -55,12 +55,38 @@ def error_page(request: Request, status: int, code: str, headers: dict | None = 
     return response
 
 
+def edgekit_error_response(request: Request, exc: EdgekitError):
+    headers = {}
+    if (retry_after := getattr(exc, "retry_after_s", None)) is not None:
+        headers["Retry-After"] = str(retry_after)
+    if getattr(exc, "close_connection", False):
+        headers["Connection"] = "close"
+    return error_response(request, exc.http_status, exc.code, exc.message, headers or None)
+
+
+def body_problem(exc: StarletteHTTPException) -> EdgekitError | None:
+    """What went wrong reading a request body, when that is what the framework's HTTPException stands for: a body
+    limit of ours (which FastAPI wraps as "There was an error parsing the body"), Starlette's form limits (1 MB a
+    field, 1,000 fields or files) or a malformed body. Each gets a stable code in the documented error shape."""
+    from starlette.formparsers import MultiPartException
+
+    cause = exc.__cause__ or exc.__context__
+    if exc.status_code != 400 or cause is None:  # FastAPI and Starlette wrap a body's failure as a 400
+        return None
+    if isinstance(cause, EdgekitError):
+        return cause
+    message = str(exc.detail)
+    if isinstance(cause, MultiPartException) and "exceeded maximum size" in message:
+        return EdgekitError(f"{message} Send large files as uploads.", code="field_too_large", http_status=413)
+    if isinstance(cause, MultiPartException) and message.startswith("Too many"):
+        return EdgekitError(message, code="too_many_fields", http_status=413)
+    return EdgekitError(f"The request body could not be read: {message}", code="bad_body", http_status=400)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EdgekitError)
     async def edgekit_error(request: Request, exc: EdgekitError):
-        retry_after = getattr(exc, "retry_after_s", None)
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        return error_response(request, exc.http_status, exc.code, exc.message, headers)
+        return edgekit_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -72,6 +98,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if (problem := body_problem(exc)) is not None:
+            return edgekit_error_response(request, problem)
         if wants_page(request):
             return error_page(request, exc.status_code, "not_found" if exc.status_code == 404 else "http_error")
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)

@@ -485,3 +485,27 @@ def test_openai_voice_names_get_the_english_voice(server, voice):
     response = httpx.post(url + "/v1/audio/speech", headers={"Authorization": f"Bearer {token}"}, json=body, timeout=60)
     assert response.status_code == 200
     assert response.headers["x-edgekit-voice"] == "piper-en-us-joe-medium"
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hello"}]}),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hello"}], "stream": True}),
+        ("/v1/completions", {"prompt": "Hello", "stream": True}),
+    ],
+)
+def test_with_the_chat_model_switched_off_v1_says_so_and_loads_nothing(installed_models_dir, tmp_path, path, body):
+    from fastapi.testclient import TestClient
+
+    from edgekit.server import create_app
+
+    kit = make_kit(tmp_path, installed_models_dir, chat_enabled=False)
+    token = kit.accounts.create_token("teacher")
+    with TestClient(create_app(kit=kit)) as http:
+        response = http.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503, response.text[:300]
+    error = response.json()["error"]
+    assert error["code"] == "chat_disabled" and set(error) == {"message", "type", "param", "code"}
+    assert "EDGEKIT_CHAT_ENABLED" in error["message"]
+    assert kit.manager.loaded_ids() == [] and kit.scheduler.queues == {}  # no model loaded, no turn taken

@@ -279,3 +279,20 @@ def test_the_signing_key_is_private_and_outlives_a_restart(client, kit):
     with TestClient(create_app(kit=kit), cookies=dict(client.cookies)) as restarted:
         answered = restarted.post("/apps/echo/ask", data={"question": "Still here?", "csrf_token": token}, headers=HTML)
     assert answered.status_code == 200 and "You asked: Still here?" in answered.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/%00",
+        "/static/edgekit.css%00",
+        "/apps/echo/static/x%00",
+        "/apps/agri/static/x%00",
+        "/static/" + "a" * 5000,  # longer than any file name may be (ENAMETOOLONG)
+        "/static/" + "a/" * 3000,
+    ],
+)
+def test_a_static_path_no_file_can_have_is_not_found_without_signing_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 404, response.text[:200]
+    assert client.get(path, headers=HTML).status_code == 404

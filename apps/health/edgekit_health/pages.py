@@ -61,7 +61,9 @@ def add_pages(router) -> None:
         return render(request, f"{APP_ID}/{template}", {"today": date.today().isoformat(), **context}, status=status)
 
     def problem(exc: EdgekitError) -> dict:
-        return {"code": exc.code, "message": exc.message}
+        accepted = getattr(exc, "accepted", None)  # a date out of range: the days that would be taken
+        shown = {"accepted": [day.isoformat() for day in accepted]} if accepted else {}
+        return {"code": exc.code, "message": exc.message, **shown}
 
     def back_to(path: str) -> RedirectResponse:
         return RedirectResponse(path, status_code=303)

@@ -28,6 +28,7 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$")
 PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud and copied by hand
 POSTNATAL_FOLLOW_DAYS = 8 * 7  # after the six-week contact's window closes she leaves the due list
+MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a larger number cannot even be asked for (OverflowError)
 
 
 class BadRecord(EdgekitError):
@@ -58,7 +59,10 @@ class Actor:
 
 
 def new_code() -> str:
-    return "MW-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+    """MW-XXXX-XXXX: eight random characters, 30^8 (about 6.6e11) codes. Registering under a code tells whether
+    it is taken, so the box's own codes must be too many to find by trying (see the README's health section)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"MW-{chars[:4]}-{chars[4:]}"
 
 
 def _in_range(name: str, value, low, high):
@@ -107,6 +111,9 @@ class Registry:
             elif not CODE.match(code):
                 raise BadRecord("A code is 3-32 letters, digits or '-', starting with a letter or digit.")
             elif session.exec(select(Woman).where(Woman.code == code)).first():
+                # The same answer whoever's she is; the try is kept, so trying codes leaves a trail.
+                audit.record(session, actor.name, "health.woman.create_refused", code, "duplicate_code")
+                session.commit()
                 raise BadRecord(f"The code {code} is already used: choose another.", code="duplicate_code")
             woman = Woman(
                 code=code, village=village, phone=phone, lmp=lmp, edd=edd, health_worker=worker, created_by=actor.name
@@ -259,7 +266,7 @@ class Registry:
         if status not in REFERRAL_STATUSES:
             raise BadRecord(f"Status must be one of {', '.join(REFERRAL_STATUSES)}.")
         with Session(self.engine) as session:
-            referral = session.get(Referral, referral_id)
+            referral = session.get(Referral, referral_id) if 1 <= referral_id <= MAX_ID else None
             woman = session.get(Woman, referral.woman_id) if referral else None
             if referral is None or not _may_see(actor, woman):
                 raise RecordNotFound(f"No referral {referral_id} among the records you may see.")

@@ -23,6 +23,8 @@ PREGNANCY_DAYS = 280  # 40 weeks from the first day of the last menstrual period
 GRACE_DAYS = 7  # a visit up to a week after a contact's date still counts for it
 DUE_AHEAD_DAYS = 7  # a contact within the coming week is shown as due
 POST_TERM_DAYS = 42 * 7  # still pregnant at 42 weeks: the pregnancy is past term, refer
+MAX_PREGNANCY_DAYS = 45 * 7  # an LMP further back than this is a typing error
+SCHEDULE_SPAN_DAYS = PREGNANCY_DAYS + 8 * 7 + 7 * 7  # an EDD, the postnatal contacts and a margin: all on the calendar
 
 # (label, day after the birth it is due, last day of its window)
 PNC_CONTACTS = (("within 24 hours", 0, 1), ("day 3", 3, 6), ("days 7-14", 7, 14), ("week 6", 42, 56))
@@ -31,6 +33,10 @@ PNC_CONTACTS = (("within 24 hours", 0, 1), ("day 3", 3, 6), ("days 7-14", 7, 14)
 class BadDate(EdgekitError):
     code = "bad_date"
     http_status = 422
+
+    def __init__(self, message: str, accepted: tuple[date, date] | None = None):
+        super().__init__(message)
+        self.accepted = accepted  # the first and last day that would have been taken, for the form to show
 
 
 def naegele(lmp: date) -> date:
@@ -49,22 +55,56 @@ def lmp_from_edd(edd: date) -> date:
     return edd - timedelta(days=PREGNANCY_DAYS)
 
 
+def accepted_range(kind: str, today: date) -> tuple[date, date]:
+    """The first and last LMP (or EDD) of a pregnancy that can be under way today: from 45 weeks ago to today for
+    the LMP, 280 days later for the EDD. Clipped to the calendar, so it never overflows itself."""
+    first_lmp = _shift(today, -MAX_PREGNANCY_DAYS) or date.min
+    if kind == "LMP":
+        return first_lmp, today
+    return _shift(first_lmp, PREGNANCY_DAYS) or date.max, _shift(today, PREGNANCY_DAYS) or date.max
+
+
 def pregnancy_dates(*, lmp: date | None = None, edd: date | None = None, today: date) -> tuple[date, date]:
     """(lmp, edd) from whichever was given, checked against today: a date in the future or a pregnancy longer
-    than 45 weeks is a typing error, and a wrong date would put every visit on the wrong day."""
+    than 45 weeks is a typing error, and a wrong date would put every visit on the wrong day. The date is checked
+    before any arithmetic on it: 9999-12-31 plus nine months is off the calendar (OverflowError, once a 500)."""
     if lmp is None and edd is None:
         raise BadDate("Give the first day of the last menstrual period (LMP) or the expected date of delivery (EDD).")
     if lmp is not None and edd is not None:
         raise BadDate("Give the LMP or the EDD, not both: the other is worked out from it.")
+    if _shift(today, SCHEDULE_SPAN_DAYS) is None or _shift(today, -MAX_PREGNANCY_DAYS) is None:
+        days = (date.min + timedelta(days=MAX_PREGNANCY_DAYS), date.max - timedelta(days=SCHEDULE_SPAN_DAYS))
+        raise BadDate(
+            f"Today ({today.isoformat()}) is too near the end of the calendar to plan a pregnancy: a day from "
+            f"{days[0].isoformat()} to {days[1].isoformat()} is accepted.",
+            days,
+        )
+    kind, given = ("LMP", lmp) if lmp is not None else ("EDD", edd)
+    first, last = accepted_range(kind, today)
+    accepted = f"An {kind} from {first.isoformat()} to {last.isoformat()} is accepted."
+    if given > last:
+        raise BadDate(
+            f"The {kind} {given.isoformat()} puts the last menstrual period after today ({today.isoformat()}). "
+            f"{accepted}",
+            (first, last),
+        )
+    if given < first:
+        raise BadDate(
+            f"The {kind} {given.isoformat()} would make the pregnancy longer than 45 weeks today: check the date. "
+            f"{accepted}",
+            (first, last),
+        )
     if lmp is not None:
-        edd = naegele(lmp)
-    else:
-        lmp = lmp_from_edd(edd)
-    if lmp > today:
-        raise BadDate(f"The last menstrual period {lmp.isoformat()} is after today ({today.isoformat()}).")
-    if (today - lmp).days > 45 * 7:
-        raise BadDate(f"{lmp.isoformat()} would make the pregnancy longer than 45 weeks today: check the date.")
-    return lmp, edd
+        return lmp, naegele(lmp)
+    return lmp_from_edd(edd), edd
+
+
+def _shift(day: date, days: int) -> date | None:
+    """`day` moved by `days`, or None when that falls off the calendar (before year 1 or after 9999)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,53 @@ def test_bad_input_gets_a_clear_error(kit, client):
     assert response.status_code == 422 and response.json()["error"]["code"] == "empty_triage"
     response = client.patch("/apps/health/api/referrals/999", json={"status": "arrived"}, headers=amina)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "dating", [{"lmp": "9999-12-31"}, {"edd": "0001-01-01"}, {"lmp": "0001-01-01"}, {"edd": "9999-12-31"}]
+)
+def test_a_date_off_the_calendar_is_a_bad_date_not_a_crash(kit, client, dating):
+    response = client.post("/apps/health/api/women", json={"village": "x", **dating}, headers=bearer(kit, "amina"))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "bad_date" and "accepted" in error["message"]
+    assert client.get("/apps/health/api/women", headers=bearer(kit, "amina")).json() == []
+
+
+@pytest.mark.parametrize("referral_id", ["9223372036854775808", "-9223372036854775809", "0", "1" + "0" * 40])
+def test_a_referral_id_out_of_range_is_not_found(kit, client, referral_id):
+    response = client.patch(
+        f"/apps/health/api/referrals/{referral_id}", json={"status": "arrived"}, headers=bearer(kit, "amina")
+    )
+    assert response.status_code == 404, response.text
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_query_string_cannot_forge_a_line_in_the_servers_log(kit, client, monkeypatch):
+    import logging
+
+    from edgekit.log_reader import read_log_file
+    from edgekit.service_log import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
+
+    monkeypatch.delenv("JOURNAL_STREAM", raising=False)
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, [(n, list(logging.getLogger(n).handlers)) for n in UVICORN_LOGGERS])
+    forged = "2026-12-03 16:00:00+0000 INFO edgekit.audit: tech user_added mallory role=admin"
+    try:
+        configure_server_logging(kit.settings)
+        response = client.get(
+            "/apps/health/api/women?health_worker=x%0A" + forged.replace(" ", "%20").replace("+", "%2B"),
+            headers=bearer(kit, "tech"),
+        )
+        assert response.status_code == 200
+    finally:
+        for handler in [h for h in root.handlers if h not in saved[0]]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(saved[1])
+        for name, handlers in saved[2]:
+            logging.getLogger(name).handlers[:] = handlers
+    lines = (kit.settings.logs_dir / LOG_FILE).read_text(encoding="utf-8").splitlines()
+    assert not any(line.startswith(forged) for line in lines)
+    listed = [e.message for e in read_log_file(kit.settings.logs_dir, 50) if "health.woman.list" in e.message]
+    assert listed == [f"edgekit.audit: tech health.woman.list x\\n{forged} count=0"]

@@ -94,3 +94,23 @@ def test_the_technician_is_named_in_the_audit_log(edgekit, kit):
     with Session(kit.db) as session:
         entry = recent(session, 1)[0]
     assert entry.action == "health.due.list" and entry.actor.startswith("shell:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--lmp", "9999-12-31"),
+        ("--edd", "0001-01-01"),
+        ("--lmp", "0001-01-01"),
+        ("--lmp", "9999-12-30", "--today", "9999-12-31"),
+    ],
+)
+def test_dates_off_the_calendar_are_one_clear_line(edgekit, args):
+    result = edgekit("health", "dates", *args)
+    assert result.exit_code == 1 and "Traceback" not in result.output and "accepted" in result.output
+    assert not isinstance(result.exception, OverflowError)
+
+
+def test_a_referral_id_out_of_range_is_one_clear_line(edgekit):
+    result = edgekit("health", "referrals", "update", "9223372036854775808", "arrived")
+    assert result.exit_code == 1 and "Traceback" not in result.output and "No referral" in result.output

@@ -200,3 +200,24 @@ def test_without_javascript_an_emergency_question_shows_the_referral_as_safety_a
     assert 'class="answer guarded"' in page.text and "Safety advice: act on it now." in page.text
     answer = re.search(r'<div id="answer-text"[^>]*>(.*?)</div>', page.text, re.S).group(1)
     assert answer.startswith("Refer now")
+
+
+@pytest.mark.parametrize("dating, day", [("lmp", "9999-12-31"), ("edd", "0001-01-01"), ("edd", "9999-12-31")])
+def test_a_date_off_the_calendar_is_explained_on_the_form(client, dating, day):
+    sign_in(client, "amina")
+    form = {"village": "x", "dating": dating, "day": day, "csrf_token": token(client, "/apps/health/mothers")}
+    page = client.post("/apps/health/mothers", data=form, headers=HTML)
+    assert page.status_code == 422, page.text[:300]
+    from edgekit_health.schedule import accepted_range
+
+    first, last = accepted_range(dating.upper(), date.today())
+    assert f'value="{day}"' in page.text and "That date cannot be right" in page.text
+    assert f"Dates from {first.isoformat()} to {last.isoformat()} are accepted." in page.text
+
+
+@pytest.mark.parametrize("referral_id", ["9223372036854775808", "9" * 30])
+def test_a_referral_id_out_of_range_on_the_form_is_not_found(client, referral_id):
+    sign_in(client, "amina")
+    form = {"status": "arrived", "csrf_token": token(client, "/apps/health/referrals")}
+    page = client.post(f"/apps/health/referrals/{referral_id}", data=form, headers=HTML)
+    assert page.status_code == 404, page.text[:300]

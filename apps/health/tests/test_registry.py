@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 
 import pytest
 from edgekit_health.export import csv_text
-from edgekit_health.registry import Actor, BadRecord, RecordForbidden, RecordNotFound
+from edgekit_health.registry import CODE_ALPHABET, Actor, BadRecord, RecordForbidden, RecordNotFound, new_code
 from edgekit_health.tables import Woman
 from sqlmodel import Session, select
 
@@ -35,7 +36,7 @@ def audit_lines(kit, actor: str) -> list[tuple[str, str]]:
 
 def test_registering_a_woman_dates_her_pregnancy_and_plans_her_contacts(registry):
     woman = registry.add_woman(AMINA, village="Kibera", lmp=date(2026, 1, 1), phone="+254 700 123456")
-    assert woman["code"].startswith("MW-") and len(woman["code"]) == 8
+    assert re.fullmatch(rf"MW-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}", woman["code"])
     assert woman["edd"] == "2026-10-08" and woman["gestational_age"] == "21w4d"
     assert woman["health_worker"] == "amina" and woman["status"] == "pregnant"
     assert [c["status"] for c in woman["schedule"][:3]] == ["missed", "missed", "upcoming"]
@@ -218,3 +219,31 @@ def test_a_woman_marked_delivered_needs_the_date_of_the_birth(registry):
     with pytest.raises(BadRecord):
         registry.update_woman(AMINA, "KB-007", village=" ")
     assert registry.woman(AMINA, "KB-007")["status"] == "pregnant"
+
+
+def test_codes_the_box_makes_are_too_many_to_guess():
+    # Registering under a code is an oracle for its existence (the code is unique on the box): the box's own codes
+    # must be far too many to find one by trying. 30^8 is about 6.6e11; each wrong guess registers a woman.
+    codes = {new_code() for _ in range(5000)}
+    assert len(codes) == 5000
+    assert len(set(CODE_ALPHABET)) ** sum(ch != "-" for ch in new_code().removeprefix("MW-")) >= 6 * 10**11
+    assert all(ch in CODE_ALPHABET for code in codes for ch in code.removeprefix("MW-").replace("-", ""))
+
+
+def test_another_workers_code_is_refused_like_her_own_and_the_try_is_audited(kit, registry):
+    registry.add_woman(BARAKA, village="Kibera", lmp=date(2026, 1, 1), code="KB-777")
+    registry.add_woman(AMINA, village="Kibera", lmp=date(2026, 1, 1), code="KB-778")
+    refusals = []
+    for code in ("KB-777", "KB-778"):  # baraka's woman, then amina's own
+        with pytest.raises(BadRecord) as caught:
+            registry.add_woman(AMINA, village="Kibera", lmp=date(2026, 1, 1), code=code)
+        refusals.append((caught.value.code, caught.value.message.replace(code, "CODE")))
+    assert refusals[0] == refusals[1] == ("duplicate_code", refusals[0][1])
+    # A health worker trying codes leaves a line for each try, under her name, for the admin to see.
+    assert audit_lines(kit, "amina")[-2:] == [
+        ("health.woman.create_refused", "KB-777"),
+        ("health.woman.create_refused", "KB-778"),
+    ]
+    with pytest.raises(RecordNotFound):
+        registry.woman(AMINA, "KB-777")  # still nothing of baraka's woman is shown to her
+    assert [w["code"] for w in registry.women(AMINA)] == ["KB-778"]

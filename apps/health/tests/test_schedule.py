@@ -118,3 +118,47 @@ def test_postnatal_windows_follow_on_so_every_day_counts_for_a_contact():
     assert [c.status for c in contacts] == ["missed", "done", "missed", "done"]
     for earlier, later in pairwise(contacts):
         assert later.window_start == earlier.window_end + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"lmp": date.max}, "after today"),
+        ({"lmp": date(9999, 12, 25)}, "after today"),
+        ({"lmp": date.min}, "45 weeks"),
+        ({"edd": date.min}, "45 weeks"),
+        ({"edd": date.max}, "after today"),
+        ({"edd": date(9999, 1, 1)}, "after today"),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_bad_dates_that_name_the_accepted_range(kwargs, words):
+    # Naegele's rule or EDD - 280 days would run off the calendar: refuse before any arithmetic on the date.
+    with pytest.raises(BadDate) as caught:
+        schedule.pregnancy_dates(today=date(2026, 6, 1), **kwargs)
+    message = caught.value.message
+    assert words in message and caught.value.code == "bad_date"
+    kind = "LMP" if "lmp" in kwargs else "EDD"
+    first, last = schedule.accepted_range(kind, date(2026, 6, 1))
+    assert f"from {first.isoformat()} to {last.isoformat()}" in message and kind in message
+
+
+def test_the_accepted_range_is_exactly_a_plausible_pregnancy():
+    today = date(2026, 6, 1)
+    first, last = schedule.accepted_range("LMP", today)
+    assert (first, last) == (today - timedelta(weeks=45), today)
+    assert schedule.pregnancy_dates(lmp=first, today=today)[0] == first
+    assert schedule.pregnancy_dates(lmp=last, today=today)[0] == last
+    first_edd, last_edd = schedule.accepted_range("EDD", today)
+    assert schedule.pregnancy_dates(edd=first_edd, today=today)[1] == first_edd
+    assert schedule.pregnancy_dates(edd=last_edd, today=today)[1] == last_edd
+    for outside in ({"lmp": first - timedelta(days=1)}, {"edd": last_edd + timedelta(days=1)}):
+        with pytest.raises(BadDate):
+            schedule.pregnancy_dates(today=today, **outside)
+
+
+@pytest.mark.parametrize("today", [date.max, date(9999, 12, 1), date.min])
+def test_a_today_at_the_ends_of_the_calendar_is_refused_not_crashed(today):
+    # `edgekit health dates --today` takes any day: a schedule that would run past 9999-12-31 is a bad date too.
+    with pytest.raises(BadDate):
+        lmp, _edd = schedule.pregnancy_dates(lmp=today, today=today)
+        schedule.antenatal_contacts(lmp, [], today)

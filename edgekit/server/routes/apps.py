@@ -29,7 +29,7 @@ def register_routes(router):
     from starlette.background import BackgroundTask
 
     from edgekit.errors import EdgekitError
-    from edgekit.grounded import answer_question, busy_with_guard, guard_lead, screen_question
+    from edgekit.grounded import answer_question, busy_with_guard, guard_lead, needs_model_turn, screen_question
     from edgekit.kit import Kit
     from edgekit.scheduler import QueueFull
     from edgekit.server.deps import client_key, get_kit, require_app_access
@@ -43,6 +43,34 @@ def register_routes(router):
         """The guard's lead and the whole answer at once: nothing waits for a model."""
         events = [*lead, sse("done", result.as_dict())]
         return StreamingResponse(iter(events), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    def answered_without_turn(lead: list[str], kit: Kit, app_id: str, body, user_id, screened) -> StreamingResponse:
+        """The guard's lead at once, then an answer that takes no model turn (the documents alone), worked out in
+        a worker thread: it neither waits in the chat model's queue nor counts against it."""
+
+        async def events():
+            for event in lead:
+                yield event
+            pieces: list[str] = []
+            try:
+                result = await asyncio.to_thread(
+                    answer_question,
+                    kit,
+                    app_id,
+                    body.question,
+                    lang=body.lang,
+                    on_text=pieces.append,
+                    user_id=user_id,
+                    screened=screened,
+                )
+            except EdgekitError as exc:
+                yield sse("error", exc.as_dict())
+                return
+            for piece in pieces:
+                yield sse("token", {"text": piece})
+            yield sse("done", result.as_dict())
+
+        return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
 
     @router.post("/apps/{app_id}/api/ask")
     async def ask_app(app_id: str, body: AskBody, request: Request, kit: Kit = Depends(get_kit)):
@@ -58,6 +86,8 @@ def register_routes(router):
                 answer_question, kit, app_id, body.question, lang=body.lang, user_id=user_id, screened=screened
             )
             return answered_now(lead, result)
+        if not needs_model_turn(kit, screened):
+            return answered_without_turn(lead, kit, app_id, body, user_id, screened)
         try:
             ticket = kit.scheduler.queue(kit.manager.model_for("chat")).enter(client)
         except QueueFull:

@@ -42,7 +42,7 @@ def register_routes(router):
     from starlette.background import BackgroundTask
 
     from edgekit.engines.llm_llamacpp import Generation
-    from edgekit.errors import BadInput, EdgekitError
+    from edgekit.errors import BadInput, ChatDisabled, EdgekitError
     from edgekit.kit import Kit
     from edgekit.server.deps import get_kit, v1_client
     from edgekit.server.streaming import stream_in_turn, watch_disconnect
@@ -83,7 +83,10 @@ def register_routes(router):
     async def run_generation(request: Request, kit: Kit, client: str, model_id: str, produce, body, kind: str):
         """Queue, then stream or collect one generation. `produce(llm, cancel, generation)` yields text."""
         # What loading would refuse (not installed, damaged, too large) is refused now, as a plain error
-        # response: once a stream has started, a status code can no longer be sent.
+        # response: once a stream has started, a status code can no longer be sent. A chat model switched off
+        # is neither loaded nor queued for.
+        if not kit.settings.chat_enabled:
+            raise ChatDisabled()
         kit.manager.check_loadable(model_id, "Chat model")
         ticket = kit.scheduler.queue(model_id).enter(client)  # QueueFull -> 429 before anything starts
         generation = Generation()

@@ -22,8 +22,12 @@ def static_file(folder: Path, name: str):
     from starlette.exceptions import HTTPException
 
     root = folder.resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    try:
+        path = (root / name).resolve()
+        found = path.is_relative_to(root) and path.is_file()
+    except (ValueError, OSError):  # a NUL byte, a name too long for the file system: no file has that name
+        found = False
+    if not found:
         raise HTTPException(404)
     return FileResponse(path, headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
 

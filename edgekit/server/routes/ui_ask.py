@@ -22,7 +22,7 @@ def register_routes(router):
     from fastapi.responses import Response
 
     from edgekit.errors import BadInput
-    from edgekit.grounded import answer_question, busy_with_guard, screen_question
+    from edgekit.grounded import answer_question, busy_with_guard, needs_model_turn, screen_question
     from edgekit.kit import Kit
     from edgekit.knowledge.language import guess_language
     from edgekit.scheduler import QueueFull
@@ -84,13 +84,15 @@ def register_routes(router):
             context = {"error": "audio_silent" if heard else "empty_question"}
             return app_page(request, app_id, manifest, user, context, status=400)
         screened = screen_question(kit, app_id, question)
+
+        def answer():
+            return answer_question(kit, app_id, question, user_id=user.id if user else None, screened=screened)
+
         try:
-            result = await in_turn(
-                kit,
-                kit.manager.model_for("chat"),
-                client_key(request, user),
-                lambda: answer_question(kit, app_id, question, user_id=user.id if user else None, screened=screened),
-            )
+            if needs_model_turn(kit, screened):
+                result = await in_turn(kit, kit.manager.model_for("chat"), client_key(request, user), answer)
+            else:  # the guard's whole answer, or the documents alone: no model, so no turn and no queue
+                result = await asyncio.to_thread(answer)
         except QueueFull:
             if screened.guarded is None:
                 raise
