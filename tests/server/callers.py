@@ -28,14 +28,17 @@ class Box:
 
     kit: Kit
     ids: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
 
-    def headers(self, identity: str) -> dict[str, str]:
-        """A fresh browser session for `identity` (a logout cannot spoil the next request) with its CSRF token."""
-        session = ""
-        if identity != ANONYMOUS:
+    def headers(self, identity: str, fresh: bool = True) -> dict[str, str]:
+        """A browser session for `identity` with its CSRF token: a fresh one by default (a logout cannot spoil the
+        next request), or the identity's one session kept for requests that cannot end it."""
+        session = "" if fresh else self.sessions.get(identity, "")
+        if identity != ANONYMOUS and not session:
             # Straight from the accounts table: a sign-in per request would spend argon2's 50 ms each time.
             users = {user.name: user for user in self.kit.accounts.list_users()}
             session = self.kit.accounts.open_session(users[ACCOUNTS[identity]])
+            self.sessions[identity] = session
         cookies = {CSRF_COOKIE: NONCE}
         if session:
             cookies[SESSION_COOKIE] = session
