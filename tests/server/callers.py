@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from edgekit.kit import Kit
-from edgekit.roles import ROLES
 from edgekit.server.csrf import CSRF_COOKIE, CSRF_HEADER, box_secret, token_for
 from edgekit.server.deps import SESSION_COOKIE
 
 ANONYMOUS = "anonymous"
-IDENTITIES = (ANONYMOUS, *sorted(ROLES, key=("guest", "student", "teacher", "health_worker", "admin").index))
+ROLE_COLUMNS = ("guest", "student", "teacher", "health_worker", "admin")  # role_matrix.toml's columns, in order
+IDENTITIES = (ANONYMOUS, *ROLE_COLUMNS)
 # One account per role; baraka is a second health worker, the owner of the records amina may not see.
 ACCOUNTS = {"guest": "gita", "student": "juma", "teacher": "tumaini", "health_worker": "amina", "admin": "tech"}
 OTHER_WORKER = "baraka"

@@ -14,9 +14,10 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from edgekit.kit import Kit
+from edgekit.roles import ROLES
 from edgekit.server import create_app
 from edgekit.settings import Settings
-from tests.server.callers import IDENTITIES, Box, furnish
+from tests.server.callers import IDENTITIES, ROLE_COLUMNS, Box, furnish
 
 TABLE = Path(__file__).with_name("role_matrix.toml")
 CASES: list[dict] = tomllib.loads(TABLE.read_text())["case"]
@@ -102,6 +103,7 @@ def test_every_route_has_its_row_and_every_row_its_route(client):
     assert schema - listed == set(), "operations of the OpenAPI schema with no row in role_matrix.toml"
     assert listed - served == set(), "rows in role_matrix.toml for routes the server no longer has"
     assert len(served) >= 50, "the apps' routes are counted too"
+    assert set(ROLE_COLUMNS) == set(ROLES), "a role was added or removed: give it its column in role_matrix.toml"
     for case in CASES:
         assert len(case["expect"].split()) == len(IDENTITIES), case_id(case)
 
