@@ -3,11 +3,12 @@
 One run starts `edgekit serve` on loopback twice on the same fresh data directory (the real installed models), once
 with the chat model and once with it switched off (EDGEKIT_CHAT_ENABLED=false: answers from the documents alone).
 Each time: the pages' latency for one client alone first (the baseline of that run), then `--clients` clients for
-`--seconds`, each loading a page and then asking a question (streamed, read to its end), again and again.
+`--seconds`: half of them loading pages one after another, the other half asking questions (streamed, read to
+their end), so the pages' latency shows what a crowd asking the model does to everyone else.
 Printed per run: requests/s, p50/p95 latency of pages and of asks, the share of asks answered 429 (queue full),
 errors, the server's RSS (with its children) before and after, and the ratios: pages p50 under load against alone,
 asks/s with chat off against on. Not a test: it never fails a build.
-    .venv/bin/python benchmarks/load.py [--clients 30] [--seconds 30]
+    .venv/bin/python benchmarks/load.py [--clients 30] [--seconds 30] [--home DIR]
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ QUESTIONS = (
     "How can I tell if my groundnuts have aflatoxin?",
 )
 MB = 1024 * 1024
+GRACE_S = 60  # how long an ask under way at the end of the window may still take
 
 
 @dataclass
@@ -135,24 +137,34 @@ async def alone(base_url: str, seconds: float) -> Tally:
     return tally
 
 
-async def crowd(base_url: str, clients: int, seconds: float) -> tuple[Tally, Tally, float]:
+async def crowd(base_url: str, clients: int, seconds: float) -> tuple[Tally, Tally, int]:
+    """Half the clients load pages, the other half ask, each one request after another, for `seconds`. An ask
+    still running at the end gets GRACE_S more to finish; one that has not by then counts as unfinished."""
     pages, asks = Tally(), Tally()
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
 
-    async def phone(number: int, client: httpx.AsyncClient, deadline: float) -> None:
+    async def reader(number: int, client: httpx.AsyncClient, deadline: float) -> None:
         for turn in itertools.count():
             if time.monotonic() > deadline:
                 return
             await load_page(client, PAGES[(number + turn) % len(PAGES)], pages)
+
+    async def asker(number: int, client: httpx.AsyncClient, deadline: float) -> None:
+        for turn in itertools.count():
             if time.monotonic() > deadline:
                 return
             await ask(client, QUESTIONS[(number + turn) % len(QUESTIONS)], asks)
 
-    async with httpx.AsyncClient(base_url=base_url, timeout=300, limits=limits) as client:
-        started = time.monotonic()
-        await asyncio.gather(*(phone(n, client, started + seconds) for n in range(clients)))
-        elapsed = time.monotonic() - started  # asks under way at the deadline are waited for and counted
-    return pages, asks, elapsed
+    async with httpx.AsyncClient(base_url=base_url, timeout=seconds + GRACE_S, limits=limits) as client:
+        deadline = time.monotonic() + seconds
+        readers = [reader(n, client, deadline) for n in range(clients // 2)]
+        askers = [asker(n, client, deadline) for n in range(clients - clients // 2)]
+        tasks = [asyncio.create_task(each) for each in readers + askers]
+        _done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_S)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    return pages, asks, len(pending)
 
 
 def run(home: Path, chat: bool, clients: int, seconds: float) -> dict:
@@ -164,7 +176,7 @@ def run(home: Path, chat: bool, clients: int, seconds: float) -> dict:
         asyncio.run(ask(httpx.AsyncClient(base_url=base_url, timeout=300), QUESTIONS[0], Tally()))  # load the models
         baseline = asyncio.run(alone(base_url, 5))
         rss_before = tree_rss_mb(server.pid)
-        pages, asks, elapsed = asyncio.run(crowd(base_url, clients, seconds))
+        pages, asks, unfinished = asyncio.run(crowd(base_url, clients, seconds))
         rss_after = tree_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -172,16 +184,16 @@ def run(home: Path, chat: bool, clients: int, seconds: float) -> dict:
     full = asks.statuses.get(429, 0)
     result = {
         "label": label,
-        "elapsed_s": elapsed,
-        "pages_per_s": pages.count() / elapsed,
-        "asks_per_s": asks.count() / elapsed,
+        "pages_per_s": len(pages.latencies) / seconds,
+        "asks_per_s": len(asks.latencies) / seconds,
         "page_p50": pages.percentile(0.5),
         "page_p95": pages.percentile(0.95),
         "ask_p50": asks.percentile(0.5),
         "ask_p95": asks.percentile(0.95),
-        "asks": asks.count(),
+        "asks": asks.count() + unfinished,
         "asks_answered": len(asks.latencies),
-        "share_429": full / max(1, asks.count()),
+        "unfinished": unfinished,
+        "share_429": full / max(1, asks.count() + unfinished),
         "other_statuses": {s: n for s, n in {**pages.statuses, **asks.statuses}.items() if s not in (200, 429)},
         "errors": pages.errors + asks.errors,
         "alone_p50": baseline.percentile(0.5),
@@ -189,12 +201,13 @@ def run(home: Path, chat: bool, clients: int, seconds: float) -> dict:
         "rss_after": rss_after,
     }
     print(
-        f"{label}: {result['pages_per_s']:.1f} pages/s (p50 {result['page_p50'] * 1000:.0f} ms, "
+        f"{label}: pages {result['pages_per_s']:.1f}/s (p50 {result['page_p50'] * 1000:.0f} ms, "
         f"p95 {result['page_p95'] * 1000:.0f} ms; alone p50 {result['alone_p50'] * 1000:.0f} ms, "
-        f"{result['page_p50'] / result['alone_p50']:.1f}x under load); {result['asks_per_s']:.2f} asks/s "
-        f"({result['asks_answered']} of {result['asks']} answered, p50 {result['ask_p50']:.1f} s, "
-        f"p95 {result['ask_p95']:.1f} s, 429 {result['share_429']:.0%}); errors {result['errors']}, "
-        f"other statuses {result['other_statuses']}; RSS {rss_before:.0f} -> {rss_after:.0f} MB",
+        f"{result['page_p50'] / result['alone_p50']:.1f}x under load); asks answered {result['asks_per_s']:.2f}/s "
+        f"({result['asks_answered']} of {result['asks']}, p50 {result['ask_p50']:.1f} s, "
+        f"p95 {result['ask_p95']:.1f} s; 429 {result['share_429']:.0%}, unfinished {unfinished}); "
+        f"transport errors {result['errors']}, other statuses {result['other_statuses']}; "
+        f"RSS {rss_before:.0f} -> {rss_after:.0f} MB",
         flush=True,
     )
     return result
@@ -204,12 +217,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--home", type=Path, help="Data directory to reuse (its index too); default: a fresh one")
     args = parser.parse_args()
     from edgekit.settings import Settings
 
     os.environ.setdefault("EDGEKIT_MODELS_DIR", str(Settings().models_dir))  # the installed models, read only
     with tempfile.TemporaryDirectory(prefix="edgekit-load-") as directory:
-        home = Path(directory) / "home"
+        home = args.home or Path(directory) / "home"
         print(f"{args.clients} clients for {args.seconds:.0f} s each run, loopback, {os.cpu_count()} CPUs", flush=True)
         on = run(home, True, args.clients, args.seconds)
         off = run(home, False, args.clients, args.seconds)
