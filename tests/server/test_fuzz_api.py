@@ -2,9 +2,10 @@
 by an admin and by a guest, on a real server on loopback. No request may get a server error, and a JSON answer
 with a documented status must have the documented shape.
 
-Bounded and seeded so that it runs in about a minute: EDGEKIT_FUZZ_EXAMPLES (default 3) examples per operation
-and mode, EDGEKIT_FUZZ_SEED (default 1303) to replay a run or try another. A 500 that is one of the known defects
-below is counted, not failed; test_known_defects names each one, and turns XPASS once it is fixed."""
+Bounded and seeded, about a minute of CPU (more wall time on a busy machine): EDGEKIT_FUZZ_EXAMPLES (default 3)
+examples per operation and mode, EDGEKIT_FUZZ_SEED (default 1303) to replay a run or try another. A 500 that is
+one of the known defects below is counted, not failed; test_known_defects names each one, and turns XPASS once it
+is fixed."""
 
 from __future__ import annotations
 
