@@ -46,8 +46,12 @@ class ModelManager:
         store: ModelStore,
         engines: dict[str, type[Engine]],
         clock: Callable[[], float] = time.monotonic,
+        power=None,
     ):
         self.settings = settings
+        # The power profile in force (edgekit.power.state.PowerState), when the kit has one: which tasks may load,
+        # with how many threads, and how long an idle model stays. None: the box as its Settings say.
+        self.power = power
         self.store = store
         self.engines = engines
         self.clock = clock
@@ -78,6 +82,7 @@ class ModelManager:
     @contextmanager
     def acquire_model(self, model_id: str, what: str = "Model") -> Iterator[Engine]:
         """Hold one model by id (for a caller that must choose, e.g. English or multilingual speech)."""
+        self._power_check(model_id)  # before pinning: work a profile keeps off never waits for memory
         entry = self._pin(model_id, what)
         try:
             with entry.lock:
@@ -88,9 +93,32 @@ class ModelManager:
                 entry.last_used = self.clock()
                 self._state.notify_all()
 
+    def _power_check(self, model_id: str) -> None:
+        if self.power is not None:
+            spec = self.store.catalog.find(model_id)
+            self.power.check_model_work(spec.task if spec else "chat")
+
+    def _engine_settings(self) -> Settings:
+        """Threads and batch of the power profile in force, for the model about to load."""
+        return self.power.engine_settings() if self.power is not None else self.settings
+
+    def _stale(self, entry: Loaded) -> bool:
+        """Loaded under another profile: too many threads, or a task the profile now keeps off."""
+        if self.power is None:
+            return False
+        return entry.engine.settings.threads != self.power.profile.threads or not self.power.allows(
+            entry.engine.spec.task
+        )
+
+    def _keep_alive_s(self) -> float:
+        return self.power.keep_alive_s() if self.power is not None else self.settings.keep_alive_s
+
     def _pin(self, model_id: str, what: str) -> Loaded:
         with self._state:
             entry = self._loaded.get(model_id)
+            if entry is not None and entry.users == 0 and self._stale(entry):
+                self._unload(model_id)  # loaded under another power profile: load it again as this one wants
+                entry = None
             if entry is None:
                 entry = self._load(model_id, what)
             entry.users += 1
@@ -110,7 +138,7 @@ class ModelManager:
                 f"(engines: {', '.join(sorted(self.engines)) or 'none'}).",
                 code="engine_unavailable",
             )
-        engine = engine_class(spec, directory, self.settings)
+        engine = engine_class(spec, directory, self._engine_settings())
         need = engine.memory_estimate_mb()
         if need > self.budget_mb:
             raise ModelTooLarge(
@@ -153,11 +181,15 @@ class ModelManager:
         entry.engine.unload()
 
     def unload_idle(self) -> list[str]:
-        """Unload models unused for longer than the keep-alive. Returns the ids unloaded."""
+        """Unload models unused for longer than the keep-alive, and idle ones the power profile no longer wants as
+        they are (a model in use is never touched: its answer finishes first). Returns the ids unloaded."""
         with self._state:
             now = self.clock()
+            keep_alive_s = self._keep_alive_s()
             expired = [
-                i for i, e in self._loaded.items() if e.users == 0 and now - e.last_used >= self.settings.keep_alive_s
+                i
+                for i, e in self._loaded.items()
+                if e.users == 0 and (now - e.last_used >= keep_alive_s or self._stale(e))
             ]
             for model_id in expired:
                 self._unload(model_id)
@@ -196,9 +228,7 @@ class ModelManager:
                     "ram_mb": round(e.ram_mb),
                     "in_use": e.users > 0,
                     "idle_s": round(now - e.last_used, 1),
-                    "unloads_in_s": None
-                    if e.users
-                    else round(max(0.0, self.settings.keep_alive_s - (now - e.last_used)), 1),
+                    "unloads_in_s": None if e.users else round(max(0.0, self._keep_alive_s() - (now - e.last_used)), 1),
                 }
                 for model_id, e in sorted(self._loaded.items())
             ]
