@@ -54,13 +54,14 @@ def _battery_energy(sysfs) -> Callable[[], float | None]:
     return read
 
 
-def _measure(read: Callable[[], float | None], work: Callable[[], float], seconds: float) -> tuple[float, float]:
-    """Joules the counter saw while `work` ran (sampled every half second), and the work's CPU seconds."""
+def _measure(read: Callable[[], float | None], work: Callable[[], float]) -> tuple[float, float, float]:
+    """Joules the counter saw while `work` ran (sampled every half second), the seconds it took and the work's
+    CPU seconds."""
     import threading
 
     result: dict[str, float] = {}
     thread = threading.Thread(target=lambda: result.setdefault("cpu", work()))
-    start = read()
+    start, began = read(), time.monotonic()
     thread.start()
     while thread.is_alive():
         read()
@@ -68,7 +69,7 @@ def _measure(read: Callable[[], float | None], work: Callable[[], float], second
     end = read()
     if start is None or end is None:
         raise EdgekitError("The energy counter stopped answering during calibration.", code="calibration_failed")
-    return end - start, result.get("cpu", seconds)
+    return end - start, time.monotonic() - began, result.get("cpu", 0.0)
 
 
 def calibrate(
@@ -92,10 +93,10 @@ def calibrate(
         if read is None:
             calibration = board_calibration(power.settings.sysfs_root)
         else:
-            idle_j, _ = _measure(read, lambda: time.sleep(seconds) or 0.0, seconds)
-            idle = idle_j / seconds
-            busy_j, cpu = _measure(read, lambda: _busy(seconds, cores), seconds)
-            core = max(0.0, busy_j - idle * seconds) / max(cpu, 1e-6)
+            idle_j, idle_s, _ = _measure(read, lambda: time.sleep(seconds) or 0.0)
+            idle = idle_j / idle_s
+            busy_j, busy_s, cpu = _measure(read, lambda: _busy(seconds, cores))
+            core = max(0.0, busy_j - idle * busy_s) / max(cpu, 1e-6)
             calibration = Calibration(round(idle, 3), round(core, 3), name, now_iso())
     save_calibration(power.settings.home, calibration)
     power.forget_calibration()

@@ -55,3 +55,16 @@ def checkpoint(db: DbEngine) -> tuple[int, int, int]:
     with db.connect() as connection:
         row = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def measured(kit, kind: str, app: str | None, work):
+    """Run `work` (speech heard or spoken) and keep what it cost; a failure to keep it never fails the work."""
+    import logging
+
+    meter = kit.power.meter()
+    result = work()
+    try:
+        record_energy(kit.db, kind, meter.stop(), app)
+    except Exception:  # the person gets their speech even if the record cannot be written (a full disk)
+        logging.getLogger("edgekit.power").exception("keeping the energy of %s failed", kind)
+    return result

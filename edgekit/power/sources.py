@@ -28,6 +28,7 @@ POWER_SUPPLY = Path("class/power_supply")
 POWERCAP = Path("class/powercap")
 RAPL_PACKAGE = re.compile(r"^intel-rapl:\d+$")  # packages only: their sub-zones (core, dram) are inside them
 PMIC_COMMAND = ("vcgencmd", "pmic_read_adc")
+CORE_SOURCES = ("rapl", "pmic")
 PMIC_LINE = re.compile(r"^\s*(\S+)_([AV])\s+(?:current|volt)\(\d+\)=([-\d.]+)[AV]\s*$")
 
 
@@ -247,7 +248,9 @@ def energy_source_factories(plugins) -> dict[str, SourceFactory]:
         found[name] = factory
 
     plugins.hook.register_power_sources(register=register)
-    return found
+    # pluggy calls the last registered first: the box's own counters go before plugins' all the same.
+    core = [name for name in CORE_SOURCES if name in found]
+    return {name: found[name] for name in [*core, *(n for n in found if n not in CORE_SOURCES)]}
 
 
 @hookimpl
