@@ -4,7 +4,7 @@
 eco_below = 50            # battery percent below which the box saves power (on battery)
 critical_below = 25       # below this: no chat model, extractive answers, espeak-ng voice
 shutdown_below = 10       # below this: finish answers, refuse new work, flush, power off
-eco_hours = [19, 6]       # from 19:00 to 06:00 on battery: eco, whatever the level (no sun until morning)
+eco_hours = [19, 6]       # from 19:00 to 06:00 on battery: eco, whatever the level (false: never)
 hysteresis = 3            # percent above a threshold before the better profile comes back
 check_every_s = 30
 poweroff_command = ["systemctl", "poweroff"]
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from edgekit.device import DeviceFileError, read_device_file
 
@@ -39,6 +39,11 @@ class PowerConfig(BaseModel):
     clock_every_s: float = Field(default=600, gt=0, description="How often the time is saved for after a cut.")
     poweroff_command: tuple[str, ...] = ("systemctl", "poweroff")
     drain_wait_s: float = Field(default=120, ge=0, description="How long answers in progress may take to finish.")
+
+    @field_validator("eco_hours", mode="before")
+    @classmethod
+    def _false_is_none(cls, value):
+        return None if value is False else value  # `eco_hours = false`: TOML has no null
 
     @model_validator(mode="after")
     def _ordered(self) -> PowerConfig:
