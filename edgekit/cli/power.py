@@ -29,7 +29,7 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         print_json(state)
         return
     profile, power = state["profile"], state["power"]
-    typer.echo(f"profile {profile['name']}: {state['reason']}" + (" (pinned)" if state["pinned"] else ""))
+    typer.echo(f"profile {profile['name']}: {state['reason']}")
     typer.echo(
         f"  threads {profile['threads']}, models {', '.join(profile['tasks'])}, answers up to {profile['max_tokens']} "
         f"tokens, keep-alive {profile['keep_alive_s']:g} s, batch {profile['batch_size']}, voice {profile['voice']}"
@@ -74,6 +74,11 @@ def calibrate_command(
         print_json(result.as_dict())
         return
     typer.echo(f"idle {result.idle_w} W, {result.core_w} W more for each busy core ({result.source})")
+    if not result.measured_at:
+        typer.echo(
+            "nothing on this box measures energy (no RAPL, PMIC or battery reading): measure the box with a USB power "
+            "meter, idle and with every core busy, then: edgekit power calibrate --idle-w W --busy-w W"
+        )
 
 
 @power_cli.command("report")

@@ -91,7 +91,8 @@ def calibrate(
         else:
             read, name = None, None
         if read is None:
-            calibration = board_calibration(power.settings.sysfs_root)
+            # Nothing to measure with: the board's figures stay in use; nothing is saved that would look measured.
+            return board_calibration(power.settings.sysfs_root)
         else:
             idle_j, idle_s, _ = _measure(read, lambda: time.sleep(seconds) or 0.0)
             idle = idle_j / idle_s

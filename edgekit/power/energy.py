@@ -55,7 +55,7 @@ def board_calibration(sysfs: Path) -> Calibration:
         if model.startswith(name):
             return Calibration(idle, round((busy - idle) / cores, 3), f"published figures for the {name}")
     name, idle, busy, cores = UNKNOWN_BOARD
-    return Calibration(idle, round((busy - idle) / cores, 3), f"assumed figures ({name}): run edgekit power calibrate")
+    return Calibration(idle, round((busy - idle) / cores, 3), f"assumed figures ({name})")
 
 
 def read_calibration(home: Path, sysfs: Path) -> Calibration:

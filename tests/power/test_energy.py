@@ -77,3 +77,13 @@ def test_calibrating_from_the_batterys_own_readings(tmp_path):
     result = calibrate(Kit(settings).power, seconds=1)
     assert result.source == "battery" and result.idle_w == pytest.approx(4.0, rel=0.05)
     assert result.core_w == pytest.approx(0.0, abs=0.1)  # the fake draw did not rise under load
+
+
+def test_calibrating_with_nothing_to_measure_keeps_the_boards_figures_and_saves_nothing(tmp_path):
+    from edgekit.power.energy import CALIBRATION_FILE
+
+    settings = Settings(home=tmp_path / "home", sysfs_root=tmp_path / "sys", threads=2)
+    pi_model(settings.sysfs_root, "Raspberry Pi 4 Model B Rev 1.4")
+    result = calibrate(Kit(settings).power, seconds=1)
+    assert result.idle_w == 1.6 and not result.measured_at
+    assert not (settings.home / "power" / CALIBRATION_FILE).exists()
