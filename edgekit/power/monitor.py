@@ -12,6 +12,7 @@ enabled at boot (edgekit provision).
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import threading
 import time
@@ -28,16 +29,24 @@ def run_poweroff(command: Sequence[str]) -> None:
     subprocess.run(list(command), check=False, timeout=60)
 
 
+def default_poweroff() -> Callable[[Sequence[str]], None]:
+    """Power off only when the server runs as the systemd service (systemd sets INVOCATION_ID): a developer's
+    `edgekit serve` or test run on a laptop with a flat battery must not switch the laptop off."""
+    if os.environ.get("INVOCATION_ID"):
+        return run_poweroff
+    return lambda command: log.warning("not running under systemd: not powering off (%s)", " ".join(command))
+
+
 class PowerMonitor:
     def __init__(
         self,
         kit: Kit,
-        poweroff: Callable[[Sequence[str]], None] = run_poweroff,
+        poweroff: Callable[[Sequence[str]], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.kit = kit
-        self.poweroff = poweroff
+        self.poweroff = poweroff or default_poweroff()
         self.clock = clock
         self.sleep = sleep
         self.config = kit.power.config

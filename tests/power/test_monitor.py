@@ -124,3 +124,12 @@ def test_the_battery_is_logged_for_the_days_chart(power_kit):
     with session_for(power_kit.db) as session:
         samples = session.exec(select(PowerSample.battery_percent, PowerSample.profile)).all()
     assert samples == [(90, "normal"), (45, "eco")]
+
+
+def test_only_the_systemd_service_powers_the_box_off(monkeypatch):
+    from edgekit.power.monitor import default_poweroff, run_poweroff
+
+    monkeypatch.delenv("INVOCATION_ID", raising=False)
+    assert default_poweroff() is not run_poweroff  # a developer's laptop with a flat battery stays on
+    monkeypatch.setenv("INVOCATION_ID", "0123456789abcdef")
+    assert default_poweroff() is run_poweroff
