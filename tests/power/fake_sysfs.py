@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def no_eco_hours(home: Path) -> None:
+    """A device file without night-time eco, so a test's profile does not depend on the hour it runs at."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "device.toml").write_text("[power]\neco_hours = false\n")
+
+
 def write(path: Path, value) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"{value}\n")

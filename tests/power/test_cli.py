@@ -12,7 +12,7 @@ from edgekit.cli.main import app
 from edgekit.kit import Kit
 from edgekit.power.energy import EnergyUse
 from edgekit.settings import Settings
-from tests.power.fake_sysfs import battery
+from tests.power.fake_sysfs import battery, no_eco_hours
 
 
 @pytest.fixture
@@ -26,6 +26,7 @@ def power_cli(tmp_path):
 
     run.sysfs = sysfs
     run.home = tmp_path / "home"
+    no_eco_hours(run.home)
     return run
 
 

@@ -15,7 +15,7 @@ from edgekit.power.clock import saved_time
 from edgekit.power.monitor import PowerMonitor
 from edgekit.power.state import PowerLow, PowerSaving
 from tests.conftest import CHAT_MODEL
-from tests.power.fake_sysfs import battery
+from tests.power.fake_sysfs import battery, no_eco_hours
 
 
 class PowerOff:
@@ -34,6 +34,7 @@ class PowerOff:
 def power_kit(settings, tmp_path):
     sysfs = tmp_path / "sys"
     battery(sysfs, 90)
+    no_eco_hours(settings.home)
     kit = Kit(settings.model_copy(update={"sysfs_root": sysfs}))
     yield kit
     kit.close()
@@ -133,3 +134,29 @@ def test_only_the_systemd_service_powers_the_box_off(monkeypatch):
     assert default_poweroff() is not run_poweroff  # a developer's laptop with a flat battery stays on
     monkeypatch.setenv("INVOCATION_ID", "0123456789abcdef")
     assert default_poweroff() is run_poweroff
+
+
+def test_a_day_on_a_falling_battery_ends_in_a_clean_shutdown(tmp_path):
+    from edgekit.settings import Settings
+
+    sysfs = tmp_path / "sys"
+    no_eco_hours(tmp_path / "home")
+    kit = Kit(Settings(home=tmp_path / "home", sysfs_root=sysfs))
+    events: list[str] = []
+    monitor = PowerMonitor(kit, poweroff=PowerOff(events))
+    seen = []
+    for level in (95, 70, 45, 30, 20, 12, 9):
+        battery(sysfs, level)
+        monitor.tick()
+        seen.append((level, kit.power.profile.name, kit.power.shutting_down))
+    kit.close()
+    assert seen == [
+        (95, "normal", False),
+        (70, "normal", False),
+        (45, "eco", False),
+        (30, "eco", False),
+        (20, "critical", False),
+        (12, "critical", False),
+        (9, "critical", True),
+    ]
+    assert events == ["poweroff"] and monitor.shut_down

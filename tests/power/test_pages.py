@@ -12,7 +12,7 @@ from edgekit.power.config import pin_profile
 from edgekit.power.energy import EnergyUse
 from edgekit.server import create_app
 from edgekit.settings import Settings
-from tests.power.fake_sysfs import battery
+from tests.power.fake_sysfs import battery, no_eco_hours
 from tests.server.test_ui import HTML, PINS, EchoApp, sign_in, write_echo_app
 
 PAGE_LIMIT = 200 * 1024
@@ -26,6 +26,7 @@ def kit(tmp_path):
     host.add_app(EchoApp(), load_manifest(write_echo_app(tmp_path / "edgekit_echo")))
     settings = Settings(home=tmp_path / "home", login_delay_s=0, sysfs_root=tmp_path / "sys")
     battery(settings.sysfs_root, 70)
+    no_eco_hours(settings.home)
     kit = Kit(settings, plugin_host=host)
     kit.accounts.add_user("tech", "admin", pin=PINS["tech"])
     return kit
