@@ -65,6 +65,7 @@ def ask(
     is the answer, or the answer's first words (edgekit/guards.py); no model can change or remove it."""
     question = clean_question(question)
     started = time.perf_counter()
+    meter = manager.power.meter() if manager.power is not None else None
     guarded = read_guard(guard(question=question, ctx={"manager": manager}) if guard else None)
     if guarded is not None:
         on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
@@ -85,14 +86,18 @@ def ask(
         latency_ms=round((time.perf_counter() - started) * 1000),
     )
     if db is not None:
-        record_exchange(db, question=question, **result.as_dict())
+        record_exchange(db, question=question, energy=meter.stop() if meter else None, **result.as_dict())
     return result
 
 
-def record_exchange(db: DbEngine, **fields) -> None:
-    """Keep a question and the answer given (the exchange table), for past conversations."""
+def record_exchange(db: DbEngine, energy=None, **fields) -> None:
+    """Keep a question and the answer given (the exchange table), for past conversations, with what it cost
+    (`energy`: an edgekit.power.energy.EnergyUse, when it was measured)."""
     from edgekit.store import session_for
     from edgekit.store.tables import Exchange
+
+    if energy is not None:
+        fields.update(energy_j=energy.joules, energy_method=energy.method, power_profile=energy.profile)
 
     with session_for(db) as session:
         session.add(Exchange(**fields))

@@ -159,10 +159,13 @@ def check_power(sysfs: Path) -> Check:
 
 
 def host_checks(settings: Settings) -> list[Check]:
+    from edgekit.power.doctor import power_checks  # the profile in force, the saved clock
+
     return [
         check_site(settings),
         check_clock(settings),
         check_temperature(settings.sysfs_root),
         check_disk_writes(settings),
         check_power(settings.sysfs_root),
+        *power_checks(settings),
     ]

@@ -167,6 +167,7 @@ def answer_question(
     screened = screened or screen_question(kit, app_id, question, lang)
     question, lang, guarded = screened.question, screened.lang, screened.guarded
     started = time.perf_counter()
+    meter = kit.power.meter()  # what this answer costs, kept with it (edgekit/power/energy.py)
     result = GroundedAnswer(app=app_id, question=question, answer="")
     if guarded is not None:
         result.guard = guarded.data
@@ -197,7 +198,7 @@ def answer_question(
     result.latency_ms = round((time.perf_counter() - started) * 1000)
     if record:
         try:
-            _record(kit, result, user_id)
+            _record(kit, result, user_id, meter.stop())
         except Exception:
             if guarded is None:
                 raise
@@ -236,7 +237,8 @@ def _chat_speaks(kit: Kit, lang: str | None) -> bool:
 
 
 def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
-    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang):
+    power = kit.power.profile  # read once: a change of profile applies to the next answer, never cuts this one
+    if not kit.settings.chat_enabled or not power.chat_allowed or not _chat_speaks(kit, lang):
         text = extractive_answer(passages, lang, question)  # switched off to save power, or a language it cannot write
         on_text(text)
         return text, EXTRACTIVE_MODEL
@@ -250,7 +252,7 @@ def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple
             list(
                 llm.generate(
                     prompt,
-                    max_tokens=max_tokens or kit.settings.max_tokens,
+                    max_tokens=min(max_tokens or kit.settings.max_tokens, power.max_tokens),
                     seed=seed,
                     stop=stop,
                     generation=generation,
@@ -289,9 +291,10 @@ def require_app(kit: Kit, app_id: str):
     return record.manifest
 
 
-def _record(kit: Kit, result: GroundedAnswer, user_id: int | None) -> None:
+def _record(kit: Kit, result: GroundedAnswer, user_id: int | None, energy=None) -> None:
     record_exchange(
         kit.db,
+        energy=energy,
         question=result.question,
         answer=result.answer,
         model=result.model,

@@ -38,6 +38,14 @@ def register_knowledge(register):
     in an app's manifest are registered for it already."""
 
 
+@hookspec
+def register_power_sources(register):
+    """Offer an energy source (a UPS board's meter, a smart plug on the box's supply): call register(name, factory);
+    factory(settings) returns an object with a `name` and `energy_j()` (joules used so far, rising; None when it
+    cannot be read), or None when the box does not have it. The first that reads wins: RAPL, the Pi 5 PMIC, then
+    plugins' (edgekit/power/sources.py)."""
+
+
 @hookspec(firstresult=True)
 def before_answer(question, ctx):
     """Look at a question before any model does. Return None to pass; an answer (text) to stop there; or

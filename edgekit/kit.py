@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
     from edgekit.auth import Accounts
+    from edgekit.power.state import PowerState
     from edgekit.scheduler import Scheduler
 
 
@@ -43,8 +44,15 @@ class Kit:
         return self.plugin_host or load_plugins(disabled=disabled_apps(self.settings.home))
 
     @cached_property
+    def power(self) -> PowerState:
+        """The power profile in force, which the manager and the answering code consult (edgekit/power)."""
+        from edgekit.power.state import build_power_state
+
+        return build_power_state(self.settings, self.plugins)
+
+    @cached_property
     def manager(self) -> ModelManager:
-        return ModelManager(self.settings, self.models, self.plugins.engines())
+        return ModelManager(self.settings, self.models, self.plugins.engines(), power=self.power)
 
     @cached_property
     def db(self) -> DbEngine:

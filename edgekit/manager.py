@@ -56,8 +56,12 @@ class ModelManager:
         store: ModelStore,
         engines: dict[str, type[Engine]],
         clock: Callable[[], float] = time.monotonic,
+        power=None,
     ):
         self.settings = settings
+        # The power profile in force (edgekit.power.state.PowerState), when the kit has one: which tasks may load,
+        # with how many threads, and how long an idle model stays. None: the box as its Settings say.
+        self.power = power
         self.store = store
         self.engines = engines
         self.clock = clock
@@ -94,6 +98,7 @@ class ModelManager:
     @contextmanager
     def acquire_model(self, model_id: str, what: str = "Model") -> Iterator[Engine]:
         """Hold one model by id (for a caller that must choose, e.g. English or multilingual speech)."""
+        self._power_check(model_id)  # before pinning: work a profile keeps off never waits for memory
         while True:
             entry = self._pin(model_id, what)
             entry.lock.acquire()
@@ -123,9 +128,32 @@ class ModelManager:
             self.crashes.record(model_id, entry.engine.crash_reason or "died")
             entry.engine.unload()  # reaps the process
 
+    def _power_check(self, model_id: str) -> None:
+        if self.power is not None:
+            spec = self.store.catalog.find(model_id)
+            self.power.check_model_work(spec.task if spec else "chat")
+
+    def _engine_settings(self) -> Settings:
+        """Threads and batch of the power profile in force, for the model about to load."""
+        return self.power.engine_settings() if self.power is not None else self.settings
+
+    def _stale(self, entry: Loaded) -> bool:
+        """Loaded under another profile: too many threads, or a task the profile now keeps off."""
+        if self.power is None:
+            return False
+        return entry.engine.settings.threads != self.power.profile.threads or not self.power.allows(
+            entry.engine.spec.task
+        )
+
+    def _keep_alive_s(self) -> float:
+        return self.power.keep_alive_s() if self.power is not None else self.settings.keep_alive_s
+
     def _pin(self, model_id: str, what: str) -> Loaded:
         with self._state:
             entry = self._loaded.get(model_id)
+            if entry is not None and entry.users == 0 and self._stale(entry):
+                self._unload(model_id)  # loaded under another power profile: load it again as this one wants
+                entry = None
             if entry is None:
                 entry = self._load(model_id, what)
             entry.users += 1
@@ -147,7 +175,7 @@ class ModelManager:
                 code="engine_unavailable",
             )
         proxy = proxy_for(engine_class) if self.settings.engine_workers else None
-        engine = (proxy or engine_class)(spec, directory, self.settings)
+        engine = (proxy or engine_class)(spec, directory, self._engine_settings())
         need = engine.memory_estimate_mb()
         if need > self.budget_mb:
             raise ModelTooLarge(
@@ -194,14 +222,18 @@ class ModelManager:
         entry.engine.unload()
 
     def unload_idle(self) -> list[str]:
-        """Unload models unused for longer than the keep-alive. Returns the ids unloaded."""
+        """Unload models unused for longer than the keep-alive, and idle ones the power profile no longer wants as
+        they are (a model in use is never touched: its answer finishes first). Returns the ids unloaded."""
         with self._state:
             for model_id, entry in list(self._loaded.items()):
                 if entry.users == 0 and entry.engine.crash_reason is not None:
                     self._forget_crashed(model_id, entry)
             now = self.clock()
+            keep_alive_s = self._keep_alive_s()
             expired = [
-                i for i, e in self._loaded.items() if e.users == 0 and now - e.last_used >= self.settings.keep_alive_s
+                i
+                for i, e in self._loaded.items()
+                if e.users == 0 and (now - e.last_used >= keep_alive_s or self._stale(e))
             ]
             for model_id in expired:
                 self._unload(model_id)
@@ -242,7 +274,7 @@ class ModelManager:
                     "idle_s": round(now - e.last_used, 1),
                     "unloads_in_s": None
                     if e.users
-                    else round(max(0.0, self.settings.keep_alive_s - (now - e.last_used)), 1),
+                    else round(max(0.0, self._keep_alive_s() - (now - e.last_used)), 1),
                     **_worker_fields(e.engine),
                 }
                 for model_id, e in sorted(self._loaded.items())

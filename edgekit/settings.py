@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     tts_model: str = Field(default="piper-en-us-joe-medium", description="Neural voice for English speech.")
     embed_model: str = Field(default="minilm-int8", description="Embedding model for knowledge search.")
     max_tokens: int = Field(default=200, ge=1, description="Default answer length for ask.")
+    batch_size: int = Field(default=512, ge=1, description="llama.cpp prompt batch (n_batch); power profiles lower it.")
     chat_enabled: bool = Field(default=True, description="Off to save power: apps answer from their documents alone.")
     ram_budget_mb: float = Field(default_factory=default_ram_budget_mb, gt=0, description="RAM for loaded models.")
     keep_alive_s: float = Field(default=300, ge=0, description="Unload a model idle for this long.")

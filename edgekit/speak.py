@@ -54,7 +54,9 @@ def synthesize_speech(
     lang = normalize_language(lang)
     espeak = espeak or EspeakSpeaker()
     wav, voice = None, ""
-    if lang.split("-")[0] == PIPER_LANGUAGE:
+    # In the critical power profile the neural voice stays unloaded: espeak-ng speaks for a fraction of the energy.
+    neural_allowed = manager.power is None or manager.power.profile.voice == "piper"
+    if lang.split("-")[0] == PIPER_LANGUAGE and neural_allowed:
         try:
             with manager.acquire("tts") as piper:
                 wav, voice = piper.synthesize(text), piper.spec.id

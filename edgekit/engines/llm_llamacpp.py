@@ -52,6 +52,7 @@ class LlamaCppEngine(Engine):
                     n_ctx=self.spec.context_length or DEFAULT_CONTEXT,
                     n_threads=self.settings.threads,
                     n_threads_batch=self.settings.threads,
+                    n_batch=self.settings.batch_size,
                     verbose=False,
                 )
         except (ValueError, RuntimeError) as exc:

@@ -27,6 +27,7 @@ from edgekit.provision.values import (
     app_list,
     executable,
     hostname,
+    hours,
     integer,
     interface,
     key_lines,
@@ -80,6 +81,7 @@ class SiteConfig:
     https_port: int = 443
     memory_max_mb: int = 1536
     executable: Path | None = None  # the edgekit command the service runs; default: this one
+    power: dict | None = None  # the [power] table: thresholds of the power profiles
 
 
 # --- the whole file ------------------------------------------------------------------------------------------
@@ -104,6 +106,14 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "country": (matching(COUNTRY, "two capital letters such as KE"), False, None),
     },
     "admin": {"name": (admin_name, True, None)},
+    # Power profiles' thresholds (edgekit/power/config.py), copied into device.toml's [power] table.
+    "power": {
+        "eco_below": (integer(0, 100), False, 50),
+        "critical_below": (integer(0, 100), False, 25),
+        "shutdown_below": (integer(0, 100), False, 10),
+        "eco_hours": (hours, False, [19, 6]),
+        "hysteresis": (integer(0, 20), False, 3),
+    },
     "server": {
         "hostname": (hostname, False, "edgekit"),
         "port": (integer(1, 65535), False, 80),
@@ -134,6 +144,7 @@ def parse_site_config(data: dict, source: str = "site.toml") -> SiteConfig:
                 problems.append(Problem(f"{section}.{key}: unknown key{hint}"))
         values[section] = _check_keys(section + ".", keys, given, problems)
     top = _check_keys("", TOP_LEVEL, data, problems)
+    _check_power(values.get("power", {}), problems)
     if problems:
         code = "unsafe_value" if any(p.unsafe for p in problems) else "bad_site_config"
         raise SiteConfigError(f"{source}: " + "; ".join(str(p) for p in problems) + ".", code=code)
@@ -153,7 +164,15 @@ def parse_site_config(data: dict, source: str = "site.toml") -> SiteConfig:
         https_port=server["https_port"],
         memory_max_mb=server["memory_max_mb"],
         executable=server["executable"],
+        power=values["power"],
     )
+
+
+def _check_power(power: dict, problems: list[Problem]) -> None:
+    """The thresholds must fall in order: shutdown below critical below eco."""
+    levels = [power.get(key) for key in ("shutdown_below", "critical_below", "eco_below")]
+    if None not in levels and levels != sorted(levels):
+        problems.append(Problem("power: shutdown_below <= critical_below <= eco_below is needed"))
 
 
 def _check_keys(prefix: str, keys: dict[str, tuple], given: dict, problems: list[Problem]) -> dict:

@@ -164,6 +164,12 @@ def template_values(config: SiteConfig, settings: Settings) -> dict[str, str]:
     }
     # A JSON string or list of strings is a valid TOML value.
     values.update({f"{key}_toml": json.dumps(value, ensure_ascii=False) for key, value in toml_values.items()})
+    power = config.power or {}
+    # Numbers and a list of two numbers, or false: each a valid TOML value as JSON writes it.
+    values["power_table"] = "".join(
+        f"{key} = {json.dumps(False if value is None else list(value) if isinstance(value, tuple) else value)}\n"
+        for key, value in power.items()
+    )
     return values
 
 

@@ -147,6 +147,15 @@ def integer(low: int, high: int):
     return check
 
 
+def hours(value: object) -> tuple[int, int] | None:
+    """Two hours of the day, from and until ([19, 6]: the night), or false for none."""
+    if value is False:
+        return None
+    if not isinstance(value, list) or len(value) != 2 or not all(isinstance(h, int) and 0 <= h <= 23 for h in value):
+        raise Problem("must be two hours of the day from 0 to 23, such as [19, 6], or false")
+    return (value[0], value[1])
+
+
 def executable(value: object) -> Path:
     if not isinstance(value, str) or not SAFE_PATH.match(value):
         raise Problem("must be an absolute path of letters, digits, '.', '_', '-' and '/'", unsafe=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from edgekit import __version__
 from edgekit.kit import Kit
 from edgekit.knowledge.sync import BackgroundSync, needs_sync
+from edgekit.power.monitor import PowerMonitor
 from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.https import HttpsUpgrade
@@ -28,10 +29,12 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
         # The apps' documents are indexed in a child while the box already serves (see knowledge/sync.py).
         indexing = BackgroundSync(kit).start() if needs_sync(kit) else None
         stop_reaper = kit.manager.start_reaper()
+        stop_power_watch = PowerMonitor(kit).start()  # profiles, the battery log, a clean shutdown (edgekit/power)
         kit.plugins.call_each("startup", ctx=kit)
         yield
         kit.plugins.call_each("shutdown", ctx=kit)
         stop_reaper.set()
+        stop_power_watch.set()
         if indexing is not None:
             await asyncio.to_thread(indexing.stop)
         kit.close()

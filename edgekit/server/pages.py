@@ -105,6 +105,7 @@ class Pages:
             "here": request.url.path,
             "version": __version__,
             "app_name": lambda app_id, fallback="": self.app_name(lang, app_id, fallback),
+            "power_profile": self.kit.power.profile.name,  # shown on the ask page; critical says answers are shorter
             **(context or {}),
         }
         html = self.env.select_template(template if isinstance(template, list) else [template]).render(values)

@@ -22,6 +22,11 @@ class ExchangeBase(SQLModel):
     latency_ms: int = 0
     # Who asked, when someone was signed in (their past conversations); None for a guest, whose questions no one sees.
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    # What the answer cost (edgekit/power/energy.py): joules above idle, measured by a counter or estimated from
+    # CPU time, and the power profile it was given under. None for answers kept before the kit measured them.
+    energy_j: float | None = None
+    energy_method: str | None = Field(default=None, max_length=16)
+    power_profile: str | None = Field(default=None, max_length=16)
 
 
 class Exchange(ExchangeBase, table=True):
@@ -96,6 +101,37 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str = Field(default="", max_length=200)
     detail: str = ""
+
+
+# --- power ------------------------------------------------------------------------------------------------------
+class EnergyUse(SQLModel, table=True):
+    """Model work that is not an answer of its own: a question heard (speech in) or an answer read aloud (speech
+    out). Answers keep their energy on their exchange row."""
+
+    __tablename__ = "energy_use"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    kind: str = Field(max_length=16)  # speech_in | speech_out
+    app: str | None = Field(default=None, max_length=64)
+    energy_j: float
+    energy_method: str = Field(max_length=16)
+    power_profile: str = Field(max_length=16)
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+
+
+class PowerSample(SQLModel, table=True):
+    """The battery every few minutes, for the technician's chart of the day."""
+
+    __tablename__ = "power_sample"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    battery_percent: int | None = None
+    charging: bool = False
+    draw_w: float | None = None
+    profile: str = Field(max_length=16)
 
 
 # --- knowledge packs ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from sqlmodel import select
 from edgekit.errors import DataDirError, EdgekitError
 from edgekit.settings import Settings
 from edgekit.store import create_db_engine, database_status, migrate, session_for
-from edgekit.store.db import head_revision
+from edgekit.store.db import current_revision, head_revision
 from edgekit.store.tables import Exchange
 
 
@@ -96,7 +96,9 @@ def test_migration_0004_keeps_past_exchanges_and_adds_who_asked(bare_settings):
             "INSERT INTO exchange (question, answer, model, app, tokens, latency_ms, created_at) "
             "VALUES ('before 0004', 'a', 'm', 'agri', 1, 2, '2026-11-01 10:00:00')"
         )
-    assert migrate(engine) == "0004"
+    command.upgrade(_alembic_config(engine), "0004")
+    assert current_revision(engine) == "0004"
+    migrate(engine)  # the newer migrations too, so the table has every column the model reads
     with session_for(engine) as session:
         kept = session.exec(select(Exchange)).one()
         assert (kept.question, kept.app, kept.user_id) == ("before 0004", "agri", None)
@@ -118,3 +120,27 @@ def connection_user(session) -> int:
     session.add(user)
     session.commit()
     return user.id
+
+
+def test_migration_0005_keeps_past_exchanges_without_an_energy_figure(bare_settings):
+    from alembic import command
+
+    from edgekit.store.db import _alembic_config
+
+    engine = create_db_engine(bare_settings)
+    command.upgrade(_alembic_config(engine), "0004")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO exchange (question, answer, model, app, tokens, latency_ms, created_at) "
+            "VALUES ('before 0005', 'a', 'm', 'agri', 1, 2, '2026-11-01 10:00:00')"
+        )
+    assert migrate(engine) == "0005"
+    with session_for(engine) as session:
+        kept = session.exec(select(Exchange)).one()
+        assert kept.question == "before 0005"
+        assert (kept.energy_j, kept.energy_method, kept.power_profile) == (None, None, None)
+    command.downgrade(_alembic_config(engine), "0004")
+    with engine.connect() as connection:
+        columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(exchange)")}
+        tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "energy_j" not in columns and "question" in columns and not {"energy_use", "power_sample"} & tables

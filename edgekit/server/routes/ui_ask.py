@@ -25,6 +25,7 @@ def register_routes(router):
     from edgekit.grounded import answer_question, busy_with_guard, needs_model_turn, screen_question
     from edgekit.kit import Kit
     from edgekit.knowledge.language import guess_language
+    from edgekit.power.records import SPEECH_IN, SPEECH_OUT, measured
     from edgekit.scheduler import QueueFull
     from edgekit.server.deps import client_key, get_kit, require_app_access
     from edgekit.server.i18n import choose_language
@@ -46,7 +47,9 @@ def register_routes(router):
         data = await read_upload(audio, kit.settings.max_upload_mb)
         lang = lang if lang in SPOKEN_LANGUAGES else None
         model_id = speech_model_for(kit.manager, lang)
-        return await in_turn(kit, model_id, client_key(request, user), lambda: transcribe(kit.manager, data, lang))
+        app_id = request.path_params.get("app_id")
+        work = lambda: measured(kit, SPEECH_IN, app_id, lambda: transcribe(kit.manager, data, lang))  # noqa: E731
+        return await in_turn(kit, model_id, client_key(request, user), work)
 
     def app_page(request: Request, app_id: str, manifest, user, context: dict, status: int = 200):
         """The ask page (or the app's own app.html), with its links for this user's role and the answer, if any."""
@@ -135,7 +138,7 @@ def register_routes(router):
             kit,
             kit.manager.model_for("tts"),
             client_key(request, user),
-            lambda: synthesize_speech(kit.manager, text, lang),
+            lambda: measured(kit, SPEECH_OUT, app_id, lambda: synthesize_speech(kit.manager, text, lang)),
         )
         return Response(
             speech.wav,
