@@ -12,7 +12,6 @@ A small model that makes things up is expected, not trusted, so:
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -29,7 +28,6 @@ EXTRACTIVE_MODEL = "extractive"  # the `model` of an answer made of the passages
 NO_KNOWLEDGE_MODEL = "none"
 PASSAGES_IN_PROMPT = 3
 PASSAGE_WORDS_IN_PROMPT = 120
-EXTRACTIVE_SENTENCES = 3
 GROUNDED_SHARE = 0.75  # of the answer's content words that must come from the passages
 MIN_ANSWER_WORDS = 3
 
@@ -78,6 +76,7 @@ class GroundedAnswer:
     model: str = ""
     latency_ms: int = 0
     guard: dict | None = None  # what an app's guard found (the health app's triage), for clients to show first
+    withdrawn: list[str] = field(default_factory=list)  # sentences the model wrote that the passages do not carry
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,21 +97,23 @@ def build_prompt(question: str, passages: list) -> str:
     return "Answer the question using only these notes.\n\n" + "\n\n".join(blocks) + "\n\n"
 
 
-def extractive_answer(passages: list, lang: str | None, question: str = "") -> str:
-    """The sentences of the best passages that share most words with the question, in their own order: no
-    model, still grounded. A second passage joins only when it scored close to the first."""
-    from edgekit.knowledge.language import content_terms, fold
+def extractive_answer(passages: list, lang: str | None, question: str = "", kit: Kit | None = None) -> str:
+    """The sentences that answer this kind of question (what to do, when, how much, what it is, why), from the
+    best passage's document (its sections, when `kit` can read them), in their own order: no model, still
+    grounded. Another document joins only when it is about the same subject and in the same language."""
+    from edgekit.extractive import best_sections, pick_sentences, same_subject
 
-    terms = set(content_terms(question))
     lines = [EXTRACTIVE_LEAD[_language(lang)]]
+    sections = best_sections(kit, question, passages)
+    lines.append("[1] " + " ".join(pick_sentences(question, sections)))
     best = passages[0]
-    chosen = [best] + [p for p in passages[1:2] if p.score >= 0.6 * best.score and p.language == best.language]
-    for number, passage in enumerate(chosen, start=1):
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", passage.text) if len(s.split()) > 2]
-        ranked = sorted(range(len(sentences)), key=lambda i: -len(terms & set(content_terms(fold(sentences[i])))))
-        keep = sorted(ranked[:EXTRACTIVE_SENTENCES])
-        text = " ".join(" ".join(sentences[i].split()).lstrip("- ") for i in keep)
-        lines.append(f"[{number}] " + text.replace("**", ""))
+    for number, other in enumerate(passages[1:2], start=2):
+        if (
+            same_subject(best, other)
+            and other.language == best.language
+            and other.text not in {s.text for s in sections}
+        ):
+            lines.append(f"[{number}] " + " ".join(pick_sentences(question, [other], limit=2)))
     return "\n".join(lines)
 
 
@@ -152,6 +153,7 @@ def answer_question(
     max_tokens: int | None = None,
     seed: int | None = None,
     on_text: Callable[[str], None] = lambda _text: None,
+    on_withdraw: Callable[[int, str], None] = lambda _number, _sentence: None,
     record: bool = True,
     user_id: int | None = None,
     screened: Screened | None = None,
@@ -159,7 +161,8 @@ def answer_question(
     """Answer `question` from app `app_id`'s knowledge. `user_id` is who asked, when someone is signed in: the
     exchange is kept under their name for their past conversations (a guest's is kept under no one's).
     `screened`: screen_question's result when the caller has run it already and sent the guard's lead itself
-    (the server does, before the question waits its turn); on_text then gets only what follows the lead."""
+    (the server does, before the question waits its turn); on_text then gets only what follows the lead.
+    on_withdraw(n, sentence): the n-th streamed sentence (from 0) failed the grounding check and is taken back."""
     from edgekit.knowledge import retrieve
 
     manifest = require_app(kit, app_id)
@@ -185,7 +188,8 @@ def answer_question(
                 result.answer, result.model = text, NO_KNOWLEDGE_MODEL
                 on_text(text)
             else:
-                result.answer, result.model = _generate(kit, question, passages, lang, max_tokens, seed, on_text)
+                written = _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest)
+                result.answer, result.model, result.withdrawn = written
         except Exception:
             if guarded is None:
                 raise
@@ -226,13 +230,32 @@ def _chat_speaks(kit: Kit, lang: str | None) -> bool:
     return spec is None or (lang or "en").split("-")[0] in spec.languages
 
 
-def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
-    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang):
-        text = extractive_answer(passages, lang, question)  # switched off to save power, or a language it cannot write
+def _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
+    """(answer, model id, withdrawn sentences). An instruction model streams, checked sentence by sentence; a
+    base model (plain completion) is written whole and checked whole before it is shown."""
+    spec = kit.catalog.find(kit.settings.chat_model)
+    instruct = spec is not None and spec.prompt_format == "chat_template"
+    if not kit.settings.chat_enabled or (not instruct and not _chat_speaks(kit, lang)):
+        text = extractive_answer(
+            passages, lang, question, kit
+        )  # switched off to save power, or a language it cannot write
         on_text(text)
-        return text, EXTRACTIVE_MODEL
+        return text, EXTRACTIVE_MODEL, []
     try:
         with kit.manager.acquire("chat") as llm:
+            if llm.spec.prompt_format == "chat_template":
+                return _stream_checked(
+                    kit,
+                    llm,
+                    question,
+                    passages,
+                    lang,
+                    max_tokens or kit.settings.max_tokens,
+                    seed,
+                    on_text,
+                    on_withdraw,
+                    manifest,
+                )
             prompt, stop = llm.messages_prompt(
                 [{"role": "system", "content": build_prompt(question, passages)}, {"role": "user", "content": question}]
             )
@@ -253,10 +276,31 @@ def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple
     if generation is not None and is_grounded(generation.text, passages):
         text = generation.text.strip()
         on_text(text)
-        return text, model_id
-    text = extractive_answer(passages, lang, question)  # no model, or it wrote what the passages do not say
+        return text, model_id, []
+    text = extractive_answer(passages, lang, question, kit)  # no model, or it wrote what the passages do not say
     on_text(text)
-    return text, EXTRACTIVE_MODEL
+    return text, EXTRACTIVE_MODEL, []
+
+
+def _stream_checked(kit, llm, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
+    """The instruction model's answer streams as written; a sentence the passages do not carry is withdrawn,
+    and then the extractive answer follows it."""
+    from edgekit.grounded_chat import SentenceGate, answer_language, app_instruction, chat_messages
+
+    shown = passages[:PASSAGES_IN_PROMPT]
+    language = answer_language(llm.spec.languages, lang, shown)
+    messages = chat_messages(app_instruction(getattr(manifest, "package_dir", None)), question, shown, language)
+    gate = SentenceGate(shown, on_text, on_withdraw)
+    for piece in llm.stream_chat(messages, max_tokens=max_tokens, temperature=0.1, seed=seed):
+        gate.feed(piece)
+    gate.finish()
+    if gate.kept and not gate.withdrawn:
+        return gate.text, llm.spec.id, []
+    offered = extractive_answer(passages, language, question, kit)
+    on_text("\n\n" + offered)
+    if not gate.kept:
+        return offered, EXTRACTIVE_MODEL, gate.withdrawn
+    return gate.text + "\n\n" + offered, llm.spec.id, gate.withdrawn
 
 
 def is_grounded(answer: str, passages: list) -> bool:
