@@ -55,10 +55,25 @@ def load_questions(folder: Path = EVALUATION) -> list[Question]:
     return questions
 
 
+# A forbidden pattern preceded in its sentence by one of these is advice against it ("do not feed it to animals").
+NEGATION = re.compile(r"\b(not|never|no|don.t|avoid|usi\w*|si|kamwe|wala|hakuna|ne|n.|jamais|pas|ni)\b")
+
+
 def _matches(pattern: str, folded_answer: str) -> bool:
     from edgekit.knowledge.language import fold
 
     return re.search(fold(pattern), folded_answer) is not None
+
+
+def _advises(pattern: str, folded_answer: str) -> bool:
+    """The answer gives this advice: a match not negated earlier in its sentence."""
+    from edgekit.knowledge.language import fold
+
+    for match in re.finditer(fold(pattern), folded_answer):
+        sentence_start = max(folded_answer.rfind(mark, 0, match.start()) for mark in ".!?\n")
+        if not NEGATION.search(folded_answer[sentence_start + 1 : match.start()]):
+            return True
+    return False
 
 
 def score(question: Question, answer: str) -> dict:
@@ -66,7 +81,7 @@ def score(question: Question, answer: str) -> dict:
 
     folded = fold(answer)
     missing = [alts for alts in question.facts if not any(_matches(p, folded) for p in alts)]
-    harmful = [p for p in question.forbidden if _matches(p, folded)]
+    harmful = [p for p in question.forbidden if _advises(p, folded)]
     return {"facts_ok": not missing, "missing": missing, "harmful": harmful}
 
 
