@@ -91,7 +91,7 @@ def answer_language(answer: str, guard_text: str) -> str | None:
     return guess_language(answer[len(guard_text) :] if guard_text and answer.startswith(guard_text) else answer)
 
 
-def make_kit(home: Path, model: str, threads: int):
+def make_kit(home: Path, model: str, threads: int, writes: tuple[str, ...] = ()):
     from edgekit.kit import Kit
     from edgekit.knowledge.packs import add_pack
     from edgekit.knowledge.sync import app_knowledge_folders, pack_name
@@ -99,6 +99,11 @@ def make_kit(home: Path, model: str, threads: int):
 
     chat = model if model != "extractive" else "qwen2.5-0.5b-instruct"
     kit = Kit(Settings(home=home, threads=threads, chat_model=chat, chat_enabled=model != "extractive"))
+    if writes and model != "extractive":  # measure languages the catalog does not (yet) claim for the model
+        from dataclasses import replace
+
+        spec = kit.catalog.get(chat)
+        kit.catalog._specs[chat] = replace(spec, languages=writes)
     marker = home / ".indexed"
     if not marker.exists():  # one index for every model of the run (and later runs with the same --home)
         for app_id, folder in app_knowledge_folders(kit):
@@ -108,10 +113,12 @@ def make_kit(home: Path, model: str, threads: int):
     return kit
 
 
-def run_model(model: str, questions: list[Question], home: Path, threads: int, max_tokens: int) -> list[dict]:
+def run_model(
+    model: str, questions: list[Question], home: Path, threads: int, max_tokens: int, writes: tuple[str, ...] = ()
+) -> list[dict]:
     from edgekit.grounded import answer_question
 
-    kit = make_kit(home, model, threads)
+    kit = make_kit(home, model, threads, writes)
     rows = []
     try:
         for number, question in enumerate(questions, start=1):
@@ -181,13 +188,15 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     parser.add_argument("--lang", default="", help="only questions in this language")
     parser.add_argument("--out", type=Path, help="write every answer and its score as JSON here")
+    parser.add_argument("--writes", default="", help="languages the model is let write, e.g. en,fr,sw (measuring)")
     args = parser.parse_args()
     questions = [q for q in load_questions() if not args.lang or q.lang == args.lang]
     questions = questions[: args.limit] if args.limit else questions
     args.home.mkdir(parents=True, exist_ok=True)
     results = {}
     for model in args.model:
-        rows = run_model(model, questions, args.home, args.threads, args.max_tokens)
+        writes = tuple(code for code in args.writes.split(",") if code)
+        rows = run_model(model, questions, args.home, args.threads, args.max_tokens, writes)
         results[model] = {"summary": summary(rows), "rows": rows}
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -16,7 +16,8 @@ from dataclasses import replace
 KINDS = ("do", "when", "amount", "signs", "what", "why")
 # Cues in the question, by kind; the first kind whose cue matches wins (order matters: "how much" before "how").
 QUESTION_CUES: dict[str, str] = {
-    "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|\bdose\b|kiasi gani|\bngapi\b|kiasi cha|"
+    "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|"
+    r"\bdose\b|kiasi gani|\bngapi\b|kiasi cha|"
     r"combien de (?!temps|fois)|quelle (dose|quantite)|quel(le)? (ecart|espacement)",
     "when": r"\bwhen\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|mara ngapi|muda gani|"
     r"wakati gani|\bquand\b|a quel moment|combien de (temps|fois)|tous les combien",

@@ -79,7 +79,10 @@ class GroundedAnswer:
     withdrawn: list[str] = field(default_factory=list)  # sentences the model wrote that the passages do not carry
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if not self.withdrawn:  # the usual shape; the key appears only when a sentence was taken back
+            del data["withdrawn"]
+        return data
 
 
 def _language(lang: str | None) -> str:
@@ -225,7 +228,8 @@ def busy_with_guard(app_id: str, screened: Screened, lang: str | None) -> Ground
 def _chat_speaks(kit: Kit, lang: str | None) -> bool:
     """Whether the chat model's catalog entry lists the asker's language (already given or guessed by
     answer_question). gemma-3-270m writes English only: asked in Swahili or French it answers in broken words or
-    says the opposite of the passage, so those questions get the passages themselves."""
+    says the opposite of the passage, so those questions get the passages themselves (in their own language, the
+    asker's where the documents have it). The instruct models' languages are measured (README, "Chat models")."""
     spec = kit.catalog.find(kit.settings.chat_model)
     return spec is None or (lang or "en").split("-")[0] in spec.languages
 
@@ -233,9 +237,7 @@ def _chat_speaks(kit: Kit, lang: str | None) -> bool:
 def _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
     """(answer, model id, withdrawn sentences). An instruction model streams, checked sentence by sentence; a
     base model (plain completion) is written whole and checked whole before it is shown."""
-    spec = kit.catalog.find(kit.settings.chat_model)
-    instruct = spec is not None and spec.prompt_format == "chat_template"
-    if not kit.settings.chat_enabled or (not instruct and not _chat_speaks(kit, lang)):
+    if not kit.settings.chat_enabled or not _chat_speaks(kit, lang):
         text = extractive_answer(
             passages, lang, question, kit
         )  # switched off to save power, or a language it cannot write
@@ -288,7 +290,7 @@ def _stream_checked(kit, llm, question, passages, lang, max_tokens, seed, on_tex
     from edgekit.grounded_chat import SentenceGate, answer_language, app_instruction, chat_messages
 
     shown = passages[:PASSAGES_IN_PROMPT]
-    language = answer_language(llm.spec.languages, lang, shown)
+    language = answer_language(llm.spec.languages, lang, shown)  # the asker's: _chat_speaks let it through
     messages = chat_messages(app_instruction(getattr(manifest, "package_dir", None)), question, shown, language)
     gate = SentenceGate(shown, on_text, on_withdraw)
     for piece in llm.stream_chat(messages, max_tokens=max_tokens, temperature=0.1, seed=seed):
