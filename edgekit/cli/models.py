@@ -184,6 +184,8 @@ def status(
         print_json(body)
         return
     typer.echo(f"RAM budget {body['budget_mb']} MB, {body['used_mb']} MB in use by models")
+    if body.get("chat_model"):
+        typer.echo(f"chat model: {body['chat_model']}")
     if not body["loaded"]:
         typer.echo("No model is loaded.")
         return
