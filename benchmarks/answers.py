@@ -7,7 +7,8 @@ goes through the real pipeline (guard, retrieval, prompt, generation, grounding 
 - language: the answer (without the guard's lead) reads as the question's language;
 - first token: seconds from the question to the first piece of the answer after a guard's lead;
 - tokens/s: streamed pieces (one per token for llama.cpp) per second after the first.
-The baseline in the same run is the extractive answer (no model), so a slower machine changes no verdict.
+The baselines in the same run are the extractive answer (no model) and `overlap`, the extractive answer before
+question kinds; speed is compared as a ratio between models of the same run.
 
     .venv/bin/python benchmarks/answers.py --model qwen2.5-0.5b-instruct --model extractive [--limit 10]
 """
@@ -91,15 +92,35 @@ def answer_language(answer: str, guard_text: str) -> str | None:
     return guess_language(answer[len(guard_text) :] if guard_text and answer.startswith(guard_text) else answer)
 
 
+def overlap_extractive(passages: list, lang: str | None, question: str = "", kit=None) -> str:
+    """The baseline: the extractive answer before question kinds (sentences sharing most words with the question,
+    from the best passage and a second one that scored close), kept here to compare against."""
+    from edgekit.grounded import EXTRACTIVE_LEAD, _language
+    from edgekit.knowledge.language import content_terms, fold
+
+    terms = set(content_terms(question))
+    lines = [EXTRACTIVE_LEAD[_language(lang)]]
+    best = passages[0]
+    chosen = [best] + [p for p in passages[1:2] if p.score >= 0.6 * best.score and p.language == best.language]
+    for number, passage in enumerate(chosen, start=1):
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", passage.text) if len(s.split()) > 2]
+        ranked = sorted(range(len(sentences)), key=lambda i: -len(terms & set(content_terms(fold(sentences[i])))))
+        text = " ".join(" ".join(sentences[i].split()).lstrip("- ") for i in sorted(ranked[:3]))
+        lines.append(f"[{number}] " + text.replace("**", ""))
+    return "\n".join(lines)
+
+
 def make_kit(home: Path, model: str, threads: int, writes: tuple[str, ...] = ()):
     from edgekit.kit import Kit
     from edgekit.knowledge.packs import add_pack
     from edgekit.knowledge.sync import app_knowledge_folders, pack_name
     from edgekit.settings import Settings
 
-    chat = model if model != "extractive" else "qwen2.5-0.5b-instruct"
-    kit = Kit(Settings(home=home, threads=threads, chat_model=chat, chat_enabled=model != "extractive"))
-    if writes and model != "extractive":  # measure languages the catalog does not (yet) claim for the model
+    chat = model
+    extractive = model in ("extractive", "overlap")
+    chat = chat if not extractive else "qwen2.5-0.5b-instruct"
+    kit = Kit(Settings(home=home, threads=threads, chat_model=chat, chat_enabled=not extractive))
+    if writes and not extractive:  # measure languages the catalog does not (yet) claim for the model
         from dataclasses import replace
 
         spec = kit.catalog.get(chat)
@@ -114,12 +135,23 @@ def make_kit(home: Path, model: str, threads: int, writes: tuple[str, ...] = ())
 
 
 def run_model(
-    model: str, questions: list[Question], home: Path, threads: int, max_tokens: int, writes: tuple[str, ...] = ()
+    model: str,
+    questions: list[Question],
+    home: Path,
+    threads: int,
+    max_tokens: int,
+    writes: tuple[str, ...] = (),
+    verbose: bool = False,
 ) -> list[dict]:
     from edgekit.grounded import answer_question
 
     kit = make_kit(home, model, threads, writes)
     rows = []
+    import edgekit.grounded
+
+    kinds_extractive = edgekit.grounded.extractive_answer
+    if model == "overlap":
+        edgekit.grounded.extractive_answer = overlap_extractive
     try:
         for number, question in enumerate(questions, start=1):
             times: list[float] = []
@@ -156,7 +188,14 @@ def run_model(
             rows.append(row)
             mark = "ok " if row["facts_ok"] else "-- "
             print(f"  {model} {number}/{len(questions)} {mark}{question.lang} {question.text[:60]}", file=sys.stderr)
+            if verbose:
+                print(f"      [{result.model}] {' '.join(result.answer.split())[:300]}", file=sys.stderr)
+                print(
+                    f"      withdrawn {result.withdrawn} missing {row['missing']} harmful {row['harmful']}",
+                    file=sys.stderr,
+                )
     finally:
+        edgekit.grounded.extractive_answer = kinds_extractive
         kit.close()
     return rows
 
@@ -181,22 +220,32 @@ def summary(rows: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", action="append", required=True, help="catalog id, or 'extractive'")
+    parser.add_argument(
+        "--model", action="append", required=True, help="catalog id, 'extractive', or 'overlap' (the old extractive)"
+    )
     parser.add_argument("--home", type=Path, default=Path("/tmp/edgekit-answers-eval"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=120)
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     parser.add_argument("--lang", default="", help="only questions in this language")
+    parser.add_argument("--per-group", type=int, default=0, help="only the first N of each app and language")
     parser.add_argument("--out", type=Path, help="write every answer and its score as JSON here")
+    parser.add_argument("--verbose", action="store_true", help="print each answer as it comes")
     parser.add_argument("--writes", default="", help="languages the model is let write, e.g. en,fr,sw (measuring)")
     args = parser.parse_args()
     questions = [q for q in load_questions() if not args.lang or q.lang == args.lang]
+    if args.per_group:  # a smaller sample with every app and language in it, for slow models
+        questions = [
+            q
+            for q in questions
+            if sum((p.app, p.lang) == (q.app, q.lang) for p in questions[: questions.index(q)]) < args.per_group
+        ]
     questions = questions[: args.limit] if args.limit else questions
     args.home.mkdir(parents=True, exist_ok=True)
     results = {}
     for model in args.model:
         writes = tuple(code for code in args.writes.split(",") if code)
-        rows = run_model(model, questions, args.home, args.threads, args.max_tokens, writes)
+        rows = run_model(model, questions, args.home, args.threads, args.max_tokens, writes, args.verbose)
         results[model] = {"summary": summary(rows), "rows": rows}
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
