@@ -186,3 +186,34 @@ def test_a_withdrawn_sentence_is_an_event_and_the_extractive_answer_follows(inst
         if e.startswith("event: token")
     )
     assert "From the documents on this box:" in later  # offered after the withdrawn sentence, in the stream
+
+
+def test_the_page_without_javascript_shows_withdrawn_sentences_struck_out(settings, monkeypatch):
+    """The page rendered on the box (no JavaScript) marks what the stream withdrew; the answer is stubbed here
+    (the stream test above runs the model)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from edgekit import grounded
+    from edgekit.server import create_app
+
+    def answered(kit, app_id, question, **_options):
+        return grounded.GroundedAnswer(
+            app=app_id,
+            question=question,
+            answer="Dry maize to 13% moisture.\n\nFrom the documents on this box:\n[1] Grain is ready at 13%.",
+            model=INSTRUCT_MODEL,
+            withdrawn=["Spray it with cattle dip."],
+        )
+
+    monkeypatch.setattr(grounded, "answer_question", answered)
+    with TestClient(create_app(kit=Kit(settings))) as client:
+        page = client.get("/apps/agri", headers={"accept": "text/html"})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        response = client.post(
+            "/apps/agri/ask", data={"question": "How dry?", "csrf_token": token}, headers={"accept": "text/html"}
+        )
+    assert response.status_code == 200
+    assert "<del>Spray it with cattle dip.</del>" in response.text
+    assert "Withdrawn: the box&#39;s model wrote this" in response.text or "Withdrawn: the box's model" in response.text
