@@ -287,9 +287,16 @@ def _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withd
 def _stream_checked(kit, llm, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
     """The instruction model's answer streams as written; a sentence the passages do not carry is withdrawn,
     and then the extractive answer follows it."""
+    from edgekit.extractive import best_sections
     from edgekit.grounded_chat import SentenceGate, answer_language, app_instruction, chat_messages
 
-    shown = passages[:PASSAGES_IN_PROMPT]
+    # The sections of the best document that answer this kind of question lead (the chunk retrieval ranked first
+    # may say what a pest is when the question asks what to do), then the other passages.
+    shown = []
+    for passage in [*best_sections(kit, question, passages), *passages]:
+        if passage.text not in {p.text for p in shown}:
+            shown.append(passage)
+    shown = shown[:PASSAGES_IN_PROMPT]
     language = answer_language(llm.spec.languages, lang, shown)  # the asker's: _chat_speaks let it through
     messages = chat_messages(app_instruction(getattr(manifest, "package_dir", None)), question, shown, language)
     gate = SentenceGate(shown, on_text, on_withdraw)
