@@ -108,7 +108,8 @@ def extractive_answer(passages: list, lang: str | None, question: str = "", kit:
 
     lines = [EXTRACTIVE_LEAD[_language(lang)]]
     sections = best_sections(kit, question, passages)
-    lines.append("[1] " + " ".join(pick_sentences(question, sections)))
+    picked = pick_sentences(question, sections) or [" ".join(passages[0].text.replace("**", "").split()[:60])]
+    lines.append("[1] " + " ".join(picked))
     best = passages[0]
     for number, other in enumerate(passages[1:2], start=2):
         if (
