@@ -74,8 +74,10 @@ $(VENV)/.test-deps: $(VENV)/.installed
 
 # Idempotent: installed models whose files are unchanged since they were verified are skipped at once.
 # Models built on the box (minilm-int8) need the build extra (torch, optimum): installed only when one is missing.
+# The tests generate with the 0.5B chat model (and gemma): on a big machine the RAM rule would pull the 1.5B one.
+test: MODELS_ENV = EDGEKIT_CHAT_MODEL=qwen2.5-0.5b-instruct
 models: setup
-	$(BIN)/edgekit models pull --defaults
+	$(MODELS_ENV) $(BIN)/edgekit models pull --defaults
 	@$(BIN)/edgekit models build --defaults --check || { \
 		echo "Installing the build tools (torch CPU, optimum) to build the missing models"; \
 		$(BIN)/pip install --progress-bar off -e '.[build]' && \

@@ -256,5 +256,12 @@ class Catalog:
     def defaults(self) -> list[ModelSpec]:
         return [spec for spec in self.all() if spec.default]
 
+    def box_defaults(self, chat_model: str) -> list[ModelSpec]:
+        """The default models plus the chat model this box uses (chosen by its memory, or pinned): what
+        `models pull --defaults` installs and doctor checks."""
+        chosen = self.find(chat_model)
+        extra = [chosen] if chosen is not None and not chosen.default else []
+        return self.defaults() + extra
+
     def for_task(self, task: str) -> list[ModelSpec]:
         return [spec for spec in self.all() if spec.task == task]

@@ -22,6 +22,7 @@ SITE_FIELDS = {
     "region": "region",
     "languages": "languages",
     "timezone": "timezone",
+    "chat_model": "chat_model",  # a technician's pin; otherwise chosen by the box's memory (settings.py)
 }
 
 

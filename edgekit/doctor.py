@@ -69,8 +69,10 @@ def check_memory() -> Check:
 
 
 def check_models(kit: Kit, progress: StartTask) -> list[Check]:
-    checks = []
-    for spec in kit.catalog.defaults():
+    from edgekit.settings import chat_model_choice
+
+    checks = [Check("chat_model", "ok", chat_model_choice(kit.settings))]
+    for spec in kit.catalog.box_defaults(kit.settings.chat_model):
         name = f"model:{spec.id}"
         if kit.models.installed_spec(spec.id) is None:
             if spec.pullable:

@@ -12,7 +12,6 @@ A small model that makes things up is expected, not trusted, so:
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -29,7 +28,6 @@ EXTRACTIVE_MODEL = "extractive"  # the `model` of an answer made of the passages
 NO_KNOWLEDGE_MODEL = "none"
 PASSAGES_IN_PROMPT = 3
 PASSAGE_WORDS_IN_PROMPT = 120
-EXTRACTIVE_SENTENCES = 3
 GROUNDED_SHARE = 0.75  # of the answer's content words that must come from the passages
 MIN_ANSWER_WORDS = 3
 
@@ -78,9 +76,13 @@ class GroundedAnswer:
     model: str = ""
     latency_ms: int = 0
     guard: dict | None = None  # what an app's guard found (the health app's triage), for clients to show first
+    withdrawn: list[str] = field(default_factory=list)  # sentences the model wrote that the passages do not carry
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if not self.withdrawn:  # the usual shape; the key appears only when a sentence was taken back
+            del data["withdrawn"]
+        return data
 
 
 def _language(lang: str | None) -> str:
@@ -98,21 +100,24 @@ def build_prompt(question: str, passages: list) -> str:
     return "Answer the question using only these notes.\n\n" + "\n\n".join(blocks) + "\n\n"
 
 
-def extractive_answer(passages: list, lang: str | None, question: str = "") -> str:
-    """The sentences of the best passages that share most words with the question, in their own order: no
-    model, still grounded. A second passage joins only when it scored close to the first."""
-    from edgekit.knowledge.language import content_terms, fold
+def extractive_answer(passages: list, lang: str | None, question: str = "", kit: Kit | None = None) -> str:
+    """The sentences that answer this kind of question (what to do, when, how much, what it is, why), from the
+    best passage's document (its sections, when `kit` can read them), in their own order: no model, still
+    grounded. Another document joins only when it is about the same subject and in the same language."""
+    from edgekit.extractive import best_sections, pick_sentences, same_subject
 
-    terms = set(content_terms(question))
     lines = [EXTRACTIVE_LEAD[_language(lang)]]
+    sections = best_sections(kit, question, passages)
+    picked = pick_sentences(question, sections) or [" ".join(passages[0].text.replace("**", "").split()[:60])]
+    lines.append("[1] " + " ".join(picked))
     best = passages[0]
-    chosen = [best] + [p for p in passages[1:2] if p.score >= 0.6 * best.score and p.language == best.language]
-    for number, passage in enumerate(chosen, start=1):
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", passage.text) if len(s.split()) > 2]
-        ranked = sorted(range(len(sentences)), key=lambda i: -len(terms & set(content_terms(fold(sentences[i])))))
-        keep = sorted(ranked[:EXTRACTIVE_SENTENCES])
-        text = " ".join(" ".join(sentences[i].split()).lstrip("- ") for i in keep)
-        lines.append(f"[{number}] " + text.replace("**", ""))
+    for number, other in enumerate(passages[1:2], start=2):
+        if (
+            same_subject(best, other)
+            and other.language == best.language
+            and other.text not in {s.text for s in sections}
+        ):
+            lines.append(f"[{number}] " + " ".join(pick_sentences(question, [other], limit=2)))
     return "\n".join(lines)
 
 
@@ -152,6 +157,7 @@ def answer_question(
     max_tokens: int | None = None,
     seed: int | None = None,
     on_text: Callable[[str], None] = lambda _text: None,
+    on_withdraw: Callable[[int, str], None] = lambda _number, _sentence: None,
     record: bool = True,
     user_id: int | None = None,
     screened: Screened | None = None,
@@ -159,7 +165,8 @@ def answer_question(
     """Answer `question` from app `app_id`'s knowledge. `user_id` is who asked, when someone is signed in: the
     exchange is kept under their name for their past conversations (a guest's is kept under no one's).
     `screened`: screen_question's result when the caller has run it already and sent the guard's lead itself
-    (the server does, before the question waits its turn); on_text then gets only what follows the lead."""
+    (the server does, before the question waits its turn); on_text then gets only what follows the lead.
+    on_withdraw(n, sentence): the n-th streamed sentence (from 0) failed the grounding check and is taken back."""
     from edgekit.knowledge import retrieve
 
     manifest = require_app(kit, app_id)
@@ -186,7 +193,8 @@ def answer_question(
                 result.answer, result.model = text, NO_KNOWLEDGE_MODEL
                 on_text(text)
             else:
-                result.answer, result.model = _generate(kit, question, passages, lang, max_tokens, seed, on_text)
+                written = _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest)
+                result.answer, result.model, result.withdrawn = written
         except Exception:
             if guarded is None:
                 raise
@@ -221,53 +229,82 @@ def busy_with_guard(app_id: str, screened: Screened, lang: str | None) -> Ground
 
 def needs_model_turn(kit: Kit, screened: Screened) -> bool:
     """Whether answering may take a turn at the chat model. Not for a guard's whole answer, nor with the chat model
-    switched off (the answer is the passages themselves): those take no model turn, so they never wait in its
-    queue behind one, nor are refused because it is full."""
+    switched off or kept off by the power profile, nor in a language it does not write (the answer is the passages
+    themselves): those take no model turn, so they never wait in its queue behind one, nor are refused because it
+    is full."""
     if screened.guarded is not None and screened.guarded.final:
         return False
-    return kit.settings.chat_enabled
+    return kit.settings.chat_enabled and kit.power.profile.chat_allowed and _chat_speaks(kit, screened.lang)
 
 
 def _chat_speaks(kit: Kit, lang: str | None) -> bool:
     """Whether the chat model's catalog entry lists the asker's language (already given or guessed by
     answer_question). gemma-3-270m writes English only: asked in Swahili or French it answers in broken words or
-    says the opposite of the passage, so those questions get the passages themselves."""
+    says the opposite of the passage, so those questions get the passages themselves (in their own language, the
+    asker's where the documents have it). The instruct models' languages are measured (README, "Chat models")."""
     spec = kit.catalog.find(kit.settings.chat_model)
     return spec is None or (lang or "en").split("-")[0] in spec.languages
 
 
-def _generate(kit, question, passages, lang, max_tokens, seed, on_text) -> tuple[str, str]:
+def _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
+    """(answer, model id, withdrawn sentences). An instruction model streams, checked sentence by sentence; a
+    base model (plain completion) is written whole and checked whole before it is shown."""
     power = kit.power.profile  # read once: a change of profile applies to the next answer, never cuts this one
     if not kit.settings.chat_enabled or not power.chat_allowed or not _chat_speaks(kit, lang):
-        text = extractive_answer(passages, lang, question)  # switched off to save power, or a language it cannot write
+        # switched off to save power, or a language it cannot write
+        text = extractive_answer(passages, lang, question, kit)
         on_text(text)
-        return text, EXTRACTIVE_MODEL
+        return text, EXTRACTIVE_MODEL, []
+    max_tokens = min(max_tokens or kit.settings.max_tokens, power.max_tokens)
     try:
         with kit.manager.acquire("chat") as llm:
+            if llm.spec.prompt_format == "chat_template":
+                return _stream_checked(
+                    kit, llm, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest
+                )
             prompt, stop = llm.messages_prompt(
                 [{"role": "system", "content": build_prompt(question, passages)}, {"role": "user", "content": question}]
             )
             generation = Generation()
             # Written whole before it is shown (a small model takes a second or two): it must pass the check first.
-            list(
-                llm.generate(
-                    prompt,
-                    max_tokens=min(max_tokens or kit.settings.max_tokens, power.max_tokens),
-                    seed=seed,
-                    stop=stop,
-                    generation=generation,
-                )
-            )
+            list(llm.generate(prompt, max_tokens=max_tokens, seed=seed, stop=stop, generation=generation))
             model_id = llm.spec.id
     except (ModelNotInstalled, MemoryBusy, ModelTooLarge, EngineBackoff):  # a model resting after crashes too
         model_id, generation = None, None
     if generation is not None and is_grounded(generation.text, passages):
         text = generation.text.strip()
         on_text(text)
-        return text, model_id
-    text = extractive_answer(passages, lang, question)  # no model, or it wrote what the passages do not say
+        return text, model_id, []
+    text = extractive_answer(passages, lang, question, kit)  # no model, or it wrote what the passages do not say
     on_text(text)
-    return text, EXTRACTIVE_MODEL
+    return text, EXTRACTIVE_MODEL, []
+
+def _stream_checked(kit, llm, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
+    """The instruction model's answer streams as written; a sentence the passages do not carry is withdrawn,
+    and then the extractive answer follows it."""
+    from edgekit.extractive import best_sections
+    from edgekit.grounded_chat import SentenceGate, answer_language, app_instruction, chat_messages
+
+    # The sections of the best document that answer this kind of question lead (the chunk retrieval ranked first
+    # may say what a pest is when the question asks what to do), then the other passages.
+    shown = []
+    for passage in [*best_sections(kit, question, passages), *passages]:
+        if passage.text not in {p.text for p in shown}:
+            shown.append(passage)
+    shown = shown[:PASSAGES_IN_PROMPT]
+    language = answer_language(llm.spec.languages, lang, shown)  # the asker's: _chat_speaks let it through
+    messages = chat_messages(app_instruction(getattr(manifest, "package_dir", None)), question, shown, language)
+    gate = SentenceGate(shown, on_text, on_withdraw)
+    for piece in llm.stream_chat(messages, max_tokens=max_tokens, temperature=0.1, seed=seed):
+        gate.feed(piece)
+    gate.finish()
+    if gate.kept and not gate.withdrawn:
+        return gate.text, llm.spec.id, []
+    offered = extractive_answer(passages, language, question, kit)
+    on_text("\n\n" + offered)
+    if not gate.kept:
+        return offered, EXTRACTIVE_MODEL, gate.withdrawn
+    return gate.text + "\n\n" + offered, llm.spec.id, gate.withdrawn
 
 
 def is_grounded(answer: str, passages: list) -> bool:

@@ -32,6 +32,36 @@ def default_ram_budget_mb() -> float:
     return round(psutil.virtual_memory().total / 1e6 / 2)
 
 
+# The chat model a box gets unless a technician pins one (EDGEKIT_CHAT_MODEL, or chat_model in device.toml's
+# [site]): the best answers its total memory can hold beside the rest of the stack. Measured RSS while answering:
+# 1.5B about 1.3 GB, 0.5B about 0.7 GB, gemma-3-270m about 0.4 GB (README, "Chat models").
+CHAT_MODEL_BY_RAM_MB = (
+    (3500, "qwen2.5-1.5b-instruct"),
+    (1500, "qwen2.5-0.5b-instruct"),
+    (0, "gemma3-270m-q4km"),
+)
+
+
+def chat_model_for_ram(total_mb: float) -> str:
+    return next(model for least_mb, model in CHAT_MODEL_BY_RAM_MB if total_mb >= least_mb)
+
+
+def default_chat_model() -> str:
+    import psutil
+
+    return chat_model_for_ram(psutil.virtual_memory().total / 1e6)
+
+
+def chat_model_choice(settings: Settings) -> str:
+    """The chat model and why: pinned by the technician, or chosen by the box's total memory."""
+    import psutil
+
+    if "chat_model" in settings.model_fields_set:
+        return f"{settings.chat_model} (pinned: EDGEKIT_CHAT_MODEL or chat_model in device.toml)"
+    total_gb = psutil.virtual_memory().total / 1e9
+    return f"{settings.chat_model} (chosen for {total_gb:.1f} GB total RAM; pin another with EDGEKIT_CHAT_MODEL)"
+
+
 def bundled_catalog_dir() -> Path:
     """The model catalog: models/ beside the package in a checkout, or the copy inside the wheel."""
     package_dir = Path(__file__).resolve().parent
@@ -70,7 +100,9 @@ class Settings(BaseSettings):
         default=8443, ge=0, le=65535, description="HTTPS, once `edgekit tls init` made a certificate (0: off)."
     )
     threads: int = Field(default_factory=default_threads, ge=1)
-    chat_model: str = Field(default="gemma3-270m-q4km", description="Catalog id of the chat model.")
+    chat_model: str = Field(
+        default_factory=default_chat_model, description="Catalog id of the chat model (default: by total RAM)."
+    )
     stt_model: str = Field(default="whisper-tiny-en", description="Speech-to-text model for English.")
     stt_multilingual_model: str = Field(default="whisper-base", description="Speech-to-text for other languages.")
     tts_model: str = Field(default="piper-en-us-joe-medium", description="Neural voice for English speech.")

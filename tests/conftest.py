@@ -21,7 +21,7 @@ EMBED_MODEL = "minilm-int8"
 def _clean_environment(monkeypatch):
     # A technician's own EDGEKIT_* variables must not leak into what a test sees.
     for name in list(os.environ):
-        if name.startswith("EDGEKIT_"):
+        if name.startswith("EDGEKIT_") and name != "EDGEKIT_CHAT_MODEL":  # pinned by the root conftest.py
             monkeypatch.delenv(name)
 
 

@@ -14,6 +14,7 @@ from edgekit.cli.output import print_json
 from edgekit.cli.progress import progress_bars
 from edgekit.errors import BadInput, ChecksumMismatch, EdgekitError
 from edgekit.hookspecs import hookimpl
+from edgekit.settings import chat_model_choice
 
 
 def server_models_status(port: int) -> dict:
@@ -67,6 +68,7 @@ def list_models(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
         )
     Console().print(table)
     typer.echo("* installed by: edgekit models pull --defaults")
+    typer.echo(f"chat model on this box: {chat_model_choice(kit.settings)}")
 
 
 @models_cli.command("pull")
@@ -81,7 +83,7 @@ def pull(
     kit = ctx.obj
     if bool(model_id) == defaults:
         raise BadInput("Name one model ID, or pass --defaults.", code="bad_arguments")
-    specs = kit.catalog.defaults() if defaults else [kit.catalog.get(model_id)]
+    specs = kit.catalog.box_defaults(kit.settings.chat_model) if defaults else [kit.catalog.get(model_id)]
     skipped = []
     with progress_bars() as progress:
         for spec in specs:
@@ -182,6 +184,8 @@ def status(
         print_json(body)
         return
     typer.echo(f"RAM budget {body['budget_mb']} MB, {body['used_mb']} MB in use by models")
+    if body.get("chat_model"):
+        typer.echo(f"chat model: {body['chat_model']}")
     for crash in body.get("crashes", []):
         resting = f"; loads refused for {crash['backoff_s']} s" if crash["backoff_s"] else ""
         typer.secho(

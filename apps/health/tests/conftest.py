@@ -18,7 +18,7 @@ TODAY = date(2026, 6, 1)
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch):
     for name in list(os.environ):
-        if name.startswith("EDGEKIT_"):
+        if name.startswith("EDGEKIT_") and name != "EDGEKIT_CHAT_MODEL":  # pinned by the root conftest.py
             monkeypatch.delenv(name)
 
 

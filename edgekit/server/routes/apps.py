@@ -1,9 +1,11 @@
 """POST /apps/<id>/api/ask: an app's grounded answer, streamed over SSE to the phone that asked.
 
-Events: `token` (a piece of the answer as it is written), then `done` (the whole answer with its citations, the
-shape `edgekit ask APP --json` prints), or `error` (a stable code and a message). Who may ask is the app's
-manifest's `roles`; someone not signed in counts as a guest. A browser signed in by its cookie sends the page's
-CSRF token in the X-CSRF-Token header (edgekit.server.csrf); API clients with a bearer token need none.
+Events: `token` (a piece of the answer as it is written), `withdraw` ({"withdraw": n, "text": sentence}: the
+n-th sentence, from 0, failed the grounding check; the extractive answer follows in later tokens), then `done`
+(the whole answer with its citations and `withdrawn` sentences, the shape `edgekit ask APP --json` prints), or
+`error` (a stable code and a message). Who may ask is the app's manifest's `roles`; someone not signed in counts
+as a guest. A browser signed in by its cookie sends the page's CSRF token in the X-CSRF-Token header
+(edgekit.server.csrf); API clients with a bearer token need none.
 """
 
 # No `from __future__ import annotations`: FastAPI must see the request model defined inside the hook.
@@ -102,6 +104,8 @@ def register_routes(router):
                 body.question,
                 lang=body.lang,
                 on_text=lambda piece: emit(sse("token", {"text": piece})),
+                # A streamed sentence the passages do not carry: the page strikes it out.
+                on_withdraw=lambda number, sentence: emit(sse("withdraw", {"withdraw": number, "text": sentence})),
                 user_id=user_id,
                 screened=screened,
             )

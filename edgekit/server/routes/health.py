@@ -52,9 +52,12 @@ def register_routes(router):
     @router.get("/api/models/status")
     def models_status(kit: Kit = Depends(get_kit), _user=Depends(require_admin_or_local)) -> dict:
         manager = kit.manager
+        from edgekit.settings import chat_model_choice
+
         return {
             "budget_mb": round(manager.budget_mb),
             "used_mb": round(manager.used_mb()),
             "loaded": manager.status(),
             "crashes": manager.crashes.status(),
+            "chat_model": chat_model_choice(kit.settings),  # which and why: pinned, or chosen by total RAM
         }

@@ -15,6 +15,7 @@
   var question = byId("question"), send = byId("send"), problem = byId("problem");
   var answerBox = byId("answer"), statusLine = byId("status"), answerText = byId("answer-text");
   var sources = byId("sources"), sourcesTitle = byId("sources-title");
+  var withdrawnBox = byId("withdrawn"), withdrawnText = byId("withdrawn-text");
   var readForm = byId("read-form"), readText = byId("read-text"), readButton = byId("read"), audio = byId("voice");
   var talk = byId("talk"), talkHelp = byId("talk-help"), recordFile = byId("record-file"), fileInput = byId("audio");
   var busy = false, note = statusLine.textContent;
@@ -73,6 +74,8 @@
   function clearAnswer() {
     answerBox.hidden = false;
     answerText.textContent = "";
+    withdrawnBox.hidden = true;
+    withdrawnText.textContent = "";
     sources.textContent = "";
     sourcesTitle.hidden = true;
     readForm.hidden = true;
@@ -101,12 +104,40 @@
     sourcesTitle.hidden = citations.length === 0;
   }
 
+  /* The streamed answer, each withdrawn sentence struck out where it stands (text nodes only, never HTML). */
+  function showStreamed(streamed, withdrawn) {
+    answerText.textContent = "";
+    var rest = streamed;
+    withdrawn.forEach(function (sentence) {
+      var at = rest.indexOf(sentence);
+      if (at < 0) return;
+      answerText.appendChild(document.createTextNode(rest.slice(0, at)));
+      var struck = document.createElement("del");
+      struck.title = t("answer.withdrawn");
+      struck.textContent = sentence;
+      answerText.appendChild(struck);
+      rest = rest.slice(at + sentence.length);
+    });
+    answerText.appendChild(document.createTextNode(rest));
+  }
+
+  function showWithdrawn(withdrawn) {
+    withdrawnText.textContent = "";
+    withdrawn.forEach(function (sentence) {
+      var struck = document.createElement("del");
+      struck.textContent = sentence;
+      withdrawnText.appendChild(struck);
+      withdrawnText.appendChild(document.createTextNode(" "));
+    });
+    withdrawnBox.hidden = withdrawn.length === 0;
+  }
+
   function ask(text) {
     if (busy || !text) return;
     setBusy(true);
     clearAnswer();
     statusLine.textContent = t("answer.thinking");
-    var streamed = "";
+    var streamed = "", withdrawn = [];
     fetch(appUrl("/api/ask"), {
       method: "POST",
       credentials: "same-origin",
@@ -117,9 +148,13 @@
       return readEvents(response, function (name, data) {
         if (name === "token") {
           streamed += data.text;
-          answerText.textContent = streamed;
+          showStreamed(streamed, withdrawn);
+        } else if (name === "withdraw") {
+          withdrawn.push(data.text);
+          showStreamed(streamed, withdrawn);
         } else if (name === "done") {
           answerText.textContent = data.answer;
+          showWithdrawn(data.withdrawn || []);
           // An app's safety rule spoke first (data.guard): that, not the model, is what the reader must see.
           var kind = data.guard ? "guard" : (["extractive", "guard", "none"].indexOf(data.model) >= 0 ? data.model : "model");
           answerBox.classList.toggle("guarded", !!data.guard);

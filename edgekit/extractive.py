@@ -1,0 +1,159 @@
+"""The answer made of the documents' own sentences, with no model: for chat switched off, critical power, a busy
+box, or a model whose sentences failed the grounding check.
+
+Sharing words with the question is not enough ("What should I do about fall armyworm?" shares most words with
+what fall armyworm *is*). So the question is classified first (what to do, when, how much, what is it, why), in
+English, Swahili or French, and the sentences chosen are those of that kind, from the sections of the best
+document (retrieval finds the document; its section that answers this kind may not be the chunk it ranked
+first). A second document joins only when it is about the same subject (a language version of the same file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+KINDS = ("do", "when", "amount", "signs", "what", "why")
+# Cues in the question, by kind; the first kind whose cue matches wins (order matters: "how much" before "how").
+QUESTION_CUES: dict[str, str] = {
+    "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|"
+    r"\bdose\b|kiasi gani|\bngapi\b|kiasi cha|"
+    r"combien de (?!temps|fois)|quelle (dose|quantite)|quel(le)? (ecart|espacement)",
+    "when": r"\bwhen\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|mara ngapi|muda gani|"
+    r"wakati gani|\bquand\b|a quel moment|combien de (temps|fois)|tous les combien",
+    "why": r"\bwhy\b|kwa nini|kwa sababu gani|pourquoi",
+    "signs": r"\bsigns?\b|symptom|look like|how (do|can) i (know|tell|recogni[sz]e)|dalili|nitajuaje|"
+    r"\bsignes?\b|symptome|reconnaitre",
+    "what": r"what (is|are)|ni nini|ni ugonjwa gani|qu.est[ -]ce|c.est quoi",
+    "do": r"what (should|can|do) (i|we|she|he)|how (do|can|should|to)|what to do|\bshould\b|control|prevent|treat|"
+    r"\bstop\b|protect|nifanye|nini cha kufanya|tufanye|afanye|jinsi ya|namna ya|kuzuia|kudhibiti|kutibu|"
+    r"que faire|\bcomment\b|dois|faut|lutter|traiter|prevenir|eviter|proteger",
+}
+# What a sentence (or its section heading) that answers each kind carries.
+ANSWER_CUES: dict[str, str] = {
+    "do": r"^(use|put|plant|spray|remove|keep|give|refer|take|dry|store|wash|check|apply|handpick|crush|uproot|"
+    r"burn|weed|rotate|go|tell|ask|bring|buy|scout|walk|count|cover|feed|start|make|clean|sell|do not|never|act)\b|"
+    r"\b(should|must)\b|^(weka|tumia|panda|ondoa|toa|mpe|mpeleke|peleka|kausha|hifadhi|osha|nyunyiza|ng.oa|choma|"
+    r"usi|kagua|hesabu|funika|safisha|nunua|anza|tembea)|^(utilisez|mettez|plantez|retirez|donnez|gardez|sechez|"
+    r"stockez|lavez|arrachez|brulez|orientez|referez|emmenez|achetez|verifiez|comptez|couvrez|nettoyez|ne |"
+    r"n.utilisez|faites)|what you can do|control|prevent|ce que vous pouvez|unachoweza|hatua|kuzuia|lutte|"
+    r"moyens|prevention",
+    "when": r"\b(day|days|week|weeks|month|months|hour|hours|morning|evening|before|after|within|until|every|"
+    r"first|season|siku|wiki|mwezi|miezi|saa|asubuhi|jioni|kabla|baada|kila|jour|jours|semaine|semaines|mois|"
+    r"heure|heures|matin|soir|avant|apres|chaque|dans les)\b",
+    "amount": r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|half|moja|mbili|tatu|nne|tano|sita|saba|"
+    r"nane|tisa|kumi|nusu|un|deux|trois|quatre|cinq|huit|dix|moitie)\b",
+    "signs": r"\b(signs?|symptoms?|look for|recogni[sz]e|dalili|angalia|kuwatambua|kutambua|signes|symptomes|"
+    r"cherchez|reconna|now|sasa|maintenant)",
+    "what": r"\b(is a|is an|are|caused|cause|signs?|symptoms?|looks?|ni|husababishwa|dalili|est un|est une|sont|"
+    r"cause|signes|symptomes)\b",
+    "why": r"\b(because|so that|so the|to avoid|prevents?|otherwise|kwa sababu|ili|vinginevyo|parce que|afin|"
+    r"pour eviter|sinon)\b",
+}
+EXTRACTIVE_SENTENCES = 3
+SHORT_ITEMS_EXTRA = 3  # more sentences when the chosen ones are short list items ...
+SHORT_ITEMS_WORDS = 55  # ... while the answer stays under this many words
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def question_kind(question: str) -> str:
+    from edgekit.knowledge.language import fold
+
+    text = fold(question)
+    return next((kind for kind, cue in QUESTION_CUES.items() if re.search(cue, text)), "do")
+
+
+def _units(text: str) -> list[tuple[str, bool]]:
+    """(sentence, whether it is a list item) for the sentences of a passage worth quoting. A chunk may hold a
+    list on one line ("these signs: - Bleeding ... - Fits ..."), so a dash between spaces starts an item too."""
+    found = []
+    for line in text.replace("**", "").splitlines():
+        for number, piece in enumerate(re.split(r"(?:^|\s)[-*]\s+|^\s*\d+\.\s+", line)):
+            item = number > 0
+            for raw in SENTENCE_SPLIT.split(piece):
+                sentence = " ".join(raw.split())
+                if len(sentence.split()) > 2:
+                    found.append((sentence, item))
+    return found
+
+
+def sentences_of(text: str) -> list[str]:
+    return [sentence for sentence, _item in _units(text)]
+
+
+def _sentence_score(sentence: str, heading: str, kind: str, terms: set[str], item: bool = False) -> float:
+    from edgekit.knowledge.language import content_terms, fold
+
+    folded, section = fold(sentence), fold(heading.split(">")[-1])
+    # A document's opening section (its heading is the title alone) says what the subject is: right for "what
+    # is it", rarely what to do, when, or which signs. Its heading (the title) says nothing of the kind.
+    opening = ">" not in heading
+    overlap = len(terms & set(content_terms(folded))) + 0.5 * len(terms & set(content_terms(fold(heading))))
+    fits = 1.5 if re.search(ANSWER_CUES[kind], folded) else 0.0
+    under = 2.0 if not opening and re.search(ANSWER_CUES[kind], section) else 0.0
+    listed = 2.0 if item and kind in ("signs", "do") else 0.0  # a list of signs or steps answers these
+    intro = {"what": 2.0, "signs": -3.0, "do": -3.0}.get(kind, 0.0) if opening else 0.0
+    return overlap + fits + under + listed + intro
+
+
+def document_sections(kit, passage) -> list:
+    """Every chunk of the passage's document, as passages in the document's order (the passage itself when the
+    document is gone)."""
+    from sqlmodel import Session, select
+
+    from edgekit.store.tables import KnowledgeChunk, KnowledgeDocument, KnowledgePack
+
+    pack, _, path = passage.document_path.partition("/")
+    with Session(kit.db) as session:
+        rows = session.exec(
+            select(KnowledgeChunk)
+            .join(KnowledgeDocument, KnowledgeChunk.document_id == KnowledgeDocument.id)
+            .join(KnowledgePack, KnowledgeDocument.pack_id == KnowledgePack.id)
+            .where(KnowledgePack.name == pack, KnowledgeDocument.path == path)
+            .order_by(KnowledgeChunk.ordinal)
+        ).all()
+    return [replace(passage, text=chunk.text, heading=chunk.heading) for chunk in rows] or [passage]
+
+
+def best_sections(kit, question: str, passages: list, limit: int = 2) -> list:
+    """The sections of the best passage's document that answer this kind of question, best first: the chunk
+    retrieval ranked first may say what a pest is when the question asks what to do about it."""
+    from edgekit.knowledge.language import content_terms
+
+    if not passages or kit is None:
+        return passages[:limit]
+    kind, terms = question_kind(question), set(content_terms(question))
+    sections = document_sections(kit, passages[0])
+
+    def fit(section) -> float:
+        scores = sorted(
+            (_sentence_score(s, section.heading, kind, terms, item) for s, item in _units(section.text)), reverse=True
+        )
+        return sum(scores[:EXTRACTIVE_SENTENCES]) + (0.5 if section.text == passages[0].text else 0.0)
+
+    return sorted(sections, key=fit, reverse=True)[:limit]
+
+
+def same_subject(first, other) -> bool:
+    """Two passages of one document, or of its language versions (fall-armyworm.md and fall-armyworm.sw.md)."""
+    stem = lambda p: p.document_path.rsplit("/", 1)[-1].split(".")[0]  # noqa: E731
+    return stem(first) == stem(other)
+
+
+def pick_sentences(question: str, sections: list, limit: int = EXTRACTIVE_SENTENCES) -> list[str]:
+    """The sentences of these sections that best answer this kind of question, in the documents' order."""
+    from edgekit.knowledge.language import content_terms
+
+    kind, terms = question_kind(question), set(content_terms(question))
+    scored = []
+    for order, section in enumerate(sections):
+        for place, (sentence, item) in enumerate(_units(section.text)):
+            scored.append((_sentence_score(sentence, section.heading, kind, terms, item), order, place, sentence))
+    ranked = sorted(scored, key=lambda row: -row[0])
+    best = ranked[:limit]
+    # Short list items (danger signs, steps) each say little: take more of them, within a few lines' words.
+    for row in ranked[limit : limit + SHORT_ITEMS_EXTRA]:
+        if sum(len(r[3].split()) for r in best) + len(row[3].split()) > SHORT_ITEMS_WORDS:
+            break
+        best.append(row)
+    return [row[3] for row in sorted(best, key=lambda row: (row[1], row[2]))]

@@ -1,0 +1,219 @@
+"""Grounded answers from an instruction model: the prompt through the chat template, the sentence-by-sentence
+check while streaming, the withdraw event, and the extractive answer by question kind. The generation tests use
+the real Qwen2.5-Coder-0.5B-Instruct model (make test installs it), never the 1.5B one: the suite stays fast."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from edgekit.grounded import EXTRACTIVE_MODEL, answer_question
+from edgekit.grounded_chat import (
+    DEFAULT_INSTRUCTION,
+    SentenceGate,
+    answer_language,
+    app_instruction,
+    chat_messages,
+    sentence_grounded,
+)
+from edgekit.kit import Kit
+from edgekit.settings import Settings
+
+INSTRUCT_MODEL = "qwen2.5-0.5b-instruct"
+
+
+@dataclass(frozen=True)
+class Note:
+    title: str
+    text: str
+    language: str = "en"
+
+
+STORAGE = [
+    Note("Maize storage", "Grain is ready for storage at about 13% moisture. Dry it on a tarpaulin, never on soil.")
+]
+
+
+def test_a_sentence_with_a_number_the_passages_do_not_give_is_withdrawn_as_it_ends():
+    shown, withdrawn = [], []
+    gate = SentenceGate(STORAGE, shown.append, lambda n, s: withdrawn.append((n, s)))
+    for piece in ["Dry the grain to 13", "% moisture on a tarpaulin. ", "Then spray it every 3 days", " with dip."]:
+        gate.feed(piece)
+    assert withdrawn == []  # the second sentence has not ended yet
+    gate.finish()
+    assert "".join(shown) == "Dry the grain to 13% moisture on a tarpaulin. Then spray it every 3 days with dip."
+    assert gate.kept == ["Dry the grain to 13% moisture on a tarpaulin."]
+    assert withdrawn == [(1, "Then spray it every 3 days with dip.")]
+
+
+def test_the_sentence_check_reads_content_words_and_numbers():
+    assert sentence_grounded("Grain is ready at about 13% moisture.", STORAGE)
+    assert not sentence_grounded("Grain is ready at about 18% moisture.", STORAGE)
+    assert not sentence_grounded("Mix the grain with cattle dip and fertilizer powder.", STORAGE)
+    assert sentence_grounded("Yes.", STORAGE)  # nothing to check
+    # Written in another language than the passages, only its numbers can be checked.
+    assert sentence_grounded("Kausha nafaka hadi unyevu wa asilimia 13.", STORAGE)
+    assert not sentence_grounded("Kausha nafaka hadi unyevu wa asilimia 20.", STORAGE)
+
+
+def test_the_instruction_comes_first_and_is_the_same_for_every_question():
+    """llama.cpp reuses the KV state of the longest common prefix: the fixed part must lead."""
+    from pathlib import Path
+
+    from edgekit_agri import __file__ as agri_init
+
+    instruction = app_instruction(Path(agri_init).parent)
+    assert "farm" in instruction and "\n" not in instruction
+    assert app_instruction(None) == DEFAULT_INSTRUCTION
+    one = chat_messages(instruction, "How dry?", STORAGE, "en")
+    two = chat_messages(instruction, "Kausha vipi?", STORAGE, "sw")
+    assert one[0] == two[0] == {"role": "system", "content": instruction}
+    assert "Question: How dry?" in one[1]["content"] and "Answer in English" in one[1]["content"]
+    assert "Answer in Swahili" in two[1]["content"] and "[1] Maize storage: Grain is ready" in two[1]["content"]
+
+
+def test_the_answer_language_is_the_askers_when_the_model_writes_it():
+    assert answer_language(("en", "fr"), "fr", STORAGE) == "fr"
+    assert answer_language(("en", "fr"), "sw", [Note("Hifadhi", "Kausha.", "sw")]) == "sw"
+    assert answer_language(("en",), "sw", STORAGE) == "en"
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("What should I do about fall armyworm?", "do"),
+        ("How dry must maize be before storage?", "amount"),
+        ("When should I vaccinate my chickens?", "when"),
+        ("What are the danger signs in a newborn?", "signs"),
+        ("What is striga?", "what"),
+        ("Why does aflatoxin matter?", "why"),
+        ("Nifanye nini na viwavijeshi?", "do"),
+        ("Mtoto anyonyeshwe kwa muda gani?", "when"),
+        ("Dalili za hatari ni zipi?", "signs"),
+        ("Combien de consultations prénatales ?", "amount"),
+        ("Quand faut-il venir ?", "when"),
+        ("Pourquoi sécher le maïs ?", "why"),
+    ],
+)
+def test_questions_are_classified_by_what_they_ask(question, kind):
+    from edgekit.extractive import question_kind
+
+    assert question_kind(question) == kind
+
+
+@pytest.fixture(scope="module")
+def instruct_kit(installed_models_dir, embed_models_dir, tmp_path_factory):
+    from edgekit.knowledge.sync import sync_app_knowledge
+
+    if not (installed_models_dir / INSTRUCT_MODEL / "model.toml").is_file():
+        pytest.fail(f"{INSTRUCT_MODEL} is not installed: run `make test` (it pulls it).")
+    settings = Settings(
+        home=tmp_path_factory.mktemp("instruct-home"),
+        models_dir_override=installed_models_dir,
+        threads=2,
+        chat_model=INSTRUCT_MODEL,
+    )
+    kit = Kit(settings)
+    sync_app_knowledge(kit)
+    yield kit
+    kit.close()
+
+
+def test_the_extractive_answer_says_what_to_do_not_what_the_pest_is(instruct_kit):
+    kit = Kit(instruct_kit.settings.model_copy(update={"chat_enabled": False}))
+    result = answer_question(kit, "agri", "What should I do about fall armyworm in my maize?", lang="en")
+    assert result.model == EXTRACTIVE_MODEL
+    assert "handpick" in result.answer.lower() or "crush" in result.answer.lower(), result.answer
+    assert "storage" not in result.answer.lower()  # no second passage about another subject
+    danger = answer_question(kit, "health", "What are the danger signs in pregnancy?", lang="en")
+    assert "bleeding" in danger.answer.lower(), danger.answer
+
+
+def test_the_instruct_model_streams_a_grounded_answer(instruct_kit):
+    streamed, withdrawn = [], []
+    result = answer_question(
+        instruct_kit,
+        "agri",
+        "How dry must maize be before I put it in the store?",
+        lang="en",
+        max_tokens=60,
+        seed=0,
+        on_text=streamed.append,
+        on_withdraw=lambda n, s: withdrawn.append(s),
+    )
+    assert result.model in (INSTRUCT_MODEL, EXTRACTIVE_MODEL)
+    assert len(streamed) > 3  # token by token, not one block
+    text = "".join(streamed)
+    assert result.withdrawn == withdrawn and all(sentence in text for sentence in withdrawn)
+    if result.model == INSTRUCT_MODEL:
+        assert "13" in result.answer, result.answer
+        assert not result.answer.startswith("From the documents")
+
+
+def test_a_withdrawn_sentence_is_an_event_and_the_extractive_answer_follows(instruct_kit, monkeypatch):
+    """The check itself is tested above; here it rejects the model's first sentence so the event is sure."""
+    from fastapi.testclient import TestClient
+
+    from edgekit import grounded_chat
+    from edgekit.server import create_app
+
+    judged = []
+
+    def first_fails(sentence, passages):
+        judged.append(sentence)
+        return len(judged) > 1
+
+    monkeypatch.setattr(grounded_chat, "sentence_grounded", first_fails)
+    with (
+        TestClient(create_app(kit=Kit(instruct_kit.settings))) as client,
+        client.stream(
+            "POST", "/apps/agri/api/ask", json={"question": "How dry must maize be for storage?", "lang": "en"}
+        ) as response,
+    ):
+        assert response.status_code == 200
+        events = [block for block in response.read().decode().split("\n\n") if block]
+    names = [block.split("\n")[0].removeprefix("event: ") for block in events]
+    assert names[-1] == "done" and "withdraw" in names
+    withdraw = json.loads(events[names.index("withdraw")].split("data: ", 1)[1])
+    done = json.loads(events[-1].split("data: ", 1)[1])
+    assert withdraw == {"withdraw": 0, "text": judged[0]} and done["withdrawn"] == [judged[0]]
+    assert judged[0] not in done["answer"] and "From the documents on this box:" in done["answer"]
+    later = "".join(
+        json.loads(e.split("data: ", 1)[1])["text"]
+        for e in events[names.index("withdraw") :]
+        if e.startswith("event: token")
+    )
+    assert "From the documents on this box:" in later  # offered after the withdrawn sentence, in the stream
+
+
+def test_the_page_without_javascript_shows_withdrawn_sentences_struck_out(settings, monkeypatch):
+    """The page rendered on the box (no JavaScript) marks what the stream withdrew; the answer is stubbed here
+    (the stream test above runs the model)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from edgekit import grounded
+    from edgekit.server import create_app
+
+    def answered(kit, app_id, question, **_options):
+        return grounded.GroundedAnswer(
+            app=app_id,
+            question=question,
+            answer="Dry maize to 13% moisture.\n\nFrom the documents on this box:\n[1] Grain is ready at 13%.",
+            model=INSTRUCT_MODEL,
+            withdrawn=["Spray it with cattle dip."],
+        )
+
+    monkeypatch.setattr(grounded, "answer_question", answered)
+    with TestClient(create_app(kit=Kit(settings))) as client:
+        page = client.get("/apps/agri", headers={"accept": "text/html"})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        response = client.post(
+            "/apps/agri/ask", data={"question": "How dry?", "csrf_token": token}, headers={"accept": "text/html"}
+        )
+    assert response.status_code == 200
+    assert "<del>Spray it with cattle dip.</del>" in response.text
+    assert "Withdrawn: the box&#39;s model wrote this" in response.text or "Withdrawn: the box's model" in response.text
