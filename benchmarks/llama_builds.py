@@ -1,6 +1,6 @@
 """Builds of llama.cpp from the source inside the llama-cpp-python sdist the Makefile pins, with given ggml flags.
 
-Used by benchmarks/portable_build.py (the portable flags against a native build) and tests/field/arm64_qemu.py
+Used by benchmarks/portable_build.py (the installed portable wheel against a native build) and tests/field/arm64_qemu.py
 (the arm64 flags cross-compiled, run under qemu). What is built is llama-probe (llama_probe/probe.cpp): the llama
 library, its CPU backend and one small program, nothing else, one compile at a time on all the cores given.
 """
@@ -71,6 +71,22 @@ def build_probe(name: str, flags: list[str], extra: list[str] = (), jobs: int = 
         stamp.write_text(wanted)
     subprocess.run(["cmake", "--build", str(build), "--target", "llama-probe", f"-j{jobs}"], check=True)
     return build / "llama-probe"
+
+
+def probe_on_wheel(name: str = "wheel-probe") -> Path:
+    """llama-probe linked against the installed llama-cpp-python wheel's own libraries: the very build that ships
+    (its flags are the Makefile's), with the headers of the same vendored llama.cpp. One file to compile."""
+    import llama_cpp
+
+    libs = Path(llama_cpp.__file__).parent / "lib"
+    source = llama_source()
+    build = BUILD_ROOT / name
+    build.mkdir(parents=True, exist_ok=True)
+    program = build / "llama-probe"
+    command = ["c++", "-O2", "-std=c++17", str(PROBE_SOURCE / "probe.cpp"), "-o", str(program)]
+    command += [f"-I{source / 'include'}", f"-I{source / 'ggml' / 'include'}", f"-L{libs}", f"-Wl,-rpath,{libs}"]
+    subprocess.run([*command, "-lllama", "-lggml", "-lggml-base"], check=True)
+    return program
 
 
 def run_probe(command: list[str], model: Path, prompt: str, tokens: int, threads: int, timeout_s: float = 1800):

@@ -1,10 +1,12 @@
-"""The portable llama.cpp build (the Makefile's flags for this architecture) against a native build (GGML_NATIVE=ON,
-every instruction set of this CPU): same source, model, prompt, threads and greedy tokens, alternating runs.
+"""The portable llama.cpp build against a native build (GGML_NATIVE=ON, every instruction set of this CPU): same
+source, model, prompt, threads and greedy tokens, alternating runs.
 
-Both are llama-probe (llama_probe/probe.cpp) linked against llama.cpp from the pinned llama-cpp-python sdist, built
-once each into .build/ (about 10-20 minutes each on 2 busy cores; one compile at a time). Prints the medians and
-the ratios portable / native of prompt tokens/s, generation tokens/s and time to the first token, and whether both
-produced the same tokens. Not a test: it never fails a build.
+Both run llama-probe (llama_probe/probe.cpp, the C API, no Python in the way). "portable" is linked against the
+installed llama-cpp-python wheel's own libraries, the build that ships (the Makefile's flags); "native" against
+llama.cpp from the same sdist built with GGML_NATIVE=ON into .build/ (static; about 20-40 minutes on 2 busy cores,
+once). --portable-from-source builds the portable side from source too (static, the Makefile's flags), for a
+like-for-like link. Prints the medians and the ratios portable / native of prompt tokens/s, generation tokens/s
+and time to the first token, and whether both produced the same tokens. Not a test: it never fails a build.
     .venv/bin/python benchmarks/portable_build.py [--rounds 7] [--threads 2] [--tokens 32]
 """
 
@@ -14,7 +16,7 @@ import argparse
 import platform
 import statistics
 
-from llama_builds import build_probe, default_chat_model, flags_for, run_probe
+from llama_builds import build_probe, default_chat_model, flags_for, probe_on_wheel, run_probe
 
 # About 80 prompt tokens: a realistic question with its instructions, long enough to time the prompt.
 PROMPT = (
@@ -32,6 +34,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--tokens", type=int, default=32)
     parser.add_argument("--jobs", type=int, default=2, help="compile jobs")
+    parser.add_argument("--portable-from-source", action="store_true", help="build the portable side, not the wheel")
     args = parser.parse_args()
 
     machine = platform.machine()
@@ -39,10 +42,15 @@ def main() -> None:
     model = default_chat_model()
     builds = {
         "native": build_probe(f"{short}-native", ["-DGGML_NATIVE=ON"], jobs=args.jobs),
-        "portable": build_probe(f"{short}-portable", flags_for(machine), jobs=args.jobs),
+        "portable": build_probe(f"{short}-portable", flags_for(machine), jobs=args.jobs)
+        if args.portable_from_source
+        else probe_on_wheel(),
     }
     print(f"model {model.name}, {args.threads} threads, {args.tokens} tokens, {args.rounds} rounds alternating")
-    print(f"portable flags: {' '.join(flags_for(machine))}")
+    print(
+        f"portable: {'built from source with' if args.portable_from_source else 'the installed wheel, built with'} "
+        f"{' '.join(flags_for(machine))}"
+    )
     results: dict[str, list[dict]] = {name: [] for name in builds}
     for round_index in range(args.rounds + 1):  # round 0 warms the page cache and is not counted
         order = list(builds) if round_index % 2 else list(reversed(builds))
