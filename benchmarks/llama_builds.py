@@ -23,8 +23,7 @@ CROSS_AARCH64 = [
     "-DCMAKE_SYSTEM_PROCESSOR=aarch64",
     "-DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc",
     "-DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++",
-    "-DCMAKE_EXE_LINKER_FLAGS=-static",  # runs under qemu-aarch64 without a sysroot's shared libraries
-]
+]  # linked against Debian's arm64 libc, libstdc++ and libgomp: run with qemu-aarch64 -L /usr/aarch64-linux-gnu
 
 
 def makefile_var(name: str) -> str:

@@ -4,7 +4,7 @@ and that the x86 build runs on an AVX2 CPU without AVX-512 (Haswell), all giving
 1. Reference: the installed llama-cpp-python wheel (the portable x86 build `make` made) generates TOKENS greedy
    tokens of the default chat model (gemma3-270m-q4km) on this machine.
 2. llama.cpp from the same sdist is cross-compiled with Debian's aarch64 toolchain and the Makefile's
-   LLAMA_FLAGS_aarch64 (llama-probe, static), and checked to hold no dotprod/i8mm/SVE instructions.
+   LLAMA_FLAGS_aarch64 (llama-probe), and checked to hold no dotprod/i8mm/SVE instructions.
 3. It runs under qemu-aarch64 user emulation with -cpu cortex-a72 and -cpu cortex-a76: no illegal instruction,
    the reference's tokens. A control first shows qemu does refuse an A76 instruction (sdot) on the A72.
 4. The installed wheel itself runs under qemu-x86_64 -cpu Haswell: no illegal instruction, the same tokens; and
