@@ -16,16 +16,26 @@ ARCH := $(shell uname -m)
 LLAMA_FLAGS_x86_64 := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 LLAMA_FLAGS_aarch64 := -DGGML_NATIVE=OFF -DGGML_CPU_ARM_ARCH=armv8-a
+# Whether CMAKE_ARGS is ours (and a wheel from a pack may stand in for a build); exported for the sub-make.
+ifeq ($(origin LLAMA_DEFAULT_FLAGS),undefined)
+LLAMA_DEFAULT_FLAGS := $(if $(filter undefined,$(origin CMAKE_ARGS)),yes)
+endif
+export LLAMA_DEFAULT_FLAGS
 CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF $(LLAMA_FLAGS_$(ARCH))
 export CMAKE_ARGS
 # The built wheel is kept under a key of version, architecture and flags: pip's own wheel cache is keyed by the
 # source alone and would hand back a wheel built with other flags. `edgekit packs create --wheel` can carry it.
 WHEEL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/edgekit/wheels
 LLAMA_WHEEL_DIR := $(WHEEL_CACHE)/llama-cpp-python-$(LLAMA_CPP_VERSION)-$(ARCH)-$(shell printf '%s' "$(CMAKE_ARGS)" | sha256sum | cut -c1-12)
+# A box with no compiler takes the wheel from a signed pack: `edgekit packs import` verifies it, installs it and
+# keeps it here. Used when nothing is built for these flags, unless you set CMAKE_ARGS yourself (then you want a build).
+EDGEKIT_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/edgekit
+PACK_WHEEL = $(lastword $(sort $(wildcard $(EDGEKIT_HOME)/wheels/llama_cpp_python-$(LLAMA_CPP_VERSION)-*$(ARCH).whl)))
+USE_PACK_WHEEL = $(if $(LLAMA_DEFAULT_FLAGS),$(PACK_WHEEL))
 HOST ?= 0.0.0.0
 PORT ?= 8080
 
-.PHONY: run test lint setup models database clean-venv llama-wheel
+.PHONY: run test lint setup models database clean-venv llama-wheel print-%
 
 run: setup models database
 	$(BIN)/edgekit serve --host $(HOST) --port $(PORT)
@@ -51,7 +61,14 @@ APPS := $(wildcard apps/*/pyproject.toml)
 # Reinstall only when the project's dependencies change. The apps in apps/ are installed beside the core.
 $(VENV)/.installed: pyproject.toml $(APPS) Makefile | $(VENV)/bin/python
 	@$(MAKE) --no-print-directory llama-wheel
-	$(BIN)/pip install --progress-bar off --no-deps --no-index --find-links $(LLAMA_WHEEL_DIR) llama-cpp-python==$(LLAMA_CPP_VERSION)
+	@if ls $(LLAMA_WHEEL_DIR)/llama_cpp_python-*.whl >/dev/null 2>&1 || [ -z "$(USE_PACK_WHEEL)" ]; then \
+		echo "$(BIN)/pip install --no-deps --no-index --find-links $(LLAMA_WHEEL_DIR) llama-cpp-python==$(LLAMA_CPP_VERSION)"; \
+		$(BIN)/pip install --progress-bar off --no-deps --no-index --find-links $(LLAMA_WHEEL_DIR) \
+			llama-cpp-python==$(LLAMA_CPP_VERSION); \
+	else \
+		echo "$(BIN)/pip install --no-deps --no-index $(USE_PACK_WHEEL)"; \
+		$(BIN)/pip install --progress-bar off --no-deps --no-index "$(USE_PACK_WHEEL)"; \
+	fi
 	$(BIN)/pip install --progress-bar off -e . $(foreach app,$(APPS),-e $(dir $(app)))
 	@touch $@
 
@@ -59,6 +76,8 @@ $(VENV)/.installed: pyproject.toml $(APPS) Makefile | $(VENV)/bin/python
 llama-wheel: | $(VENV)/bin/python
 	@if ls $(LLAMA_WHEEL_DIR)/llama_cpp_python-*.whl >/dev/null 2>&1; then \
 		echo "llama-cpp-python $(LLAMA_CPP_VERSION): using the portable build in $(LLAMA_WHEEL_DIR)"; \
+	elif [ -n "$(USE_PACK_WHEEL)" ]; then \
+		echo "llama-cpp-python $(LLAMA_CPP_VERSION): using the wheel imported from a pack, $(USE_PACK_WHEEL)"; \
 	else \
 		echo "Building llama-cpp-python $(LLAMA_CPP_VERSION) for $(ARCH) (about 5-10 minutes on 2 cores)"; \
 		echo "  CMAKE_ARGS=$(CMAKE_ARGS)"; \
@@ -88,3 +107,8 @@ database: setup
 
 clean-venv:
 	rm -rf $(VENV)
+
+# For scripts (tests/field, benchmarks): `make -s print-LLAMA_FLAGS_aarch64` prints the flags they build with.
+print-%:
+	@printf '%s\n' '$($*)'
+

@@ -15,6 +15,7 @@ import edgekit
 from edgekit import hardware
 from edgekit.device import DeviceFileError, device_file, read_device_file
 from edgekit.doctor import Check
+from edgekit.doctor_cpu import check_cpu_features
 from edgekit.settings import Settings
 
 WARM_C, HOT_C = 80.0, 85.0  # a Pi starts throttling at 80 °C and throttles hard at 85 °C
@@ -168,4 +169,5 @@ def host_checks(settings: Settings) -> list[Check]:
         check_disk_writes(settings),
         check_power(settings.sysfs_root),
         *power_checks(settings),
+        check_cpu_features(settings.procfs_root),
     ]

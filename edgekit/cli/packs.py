@@ -25,6 +25,9 @@ def create(
     knowledge: str = typer.Option(
         None, "--knowledge", help="Folders of Markdown documents, or app ids (their knowledge), comma-separated."
     ),
+    wheel: list[Path] = typer.Option(
+        None, "--wheel", help="A built wheel to carry (llama-cpp-python for one architecture); repeat for more."
+    ),
     key: Path = typer.Option(..., "--key", help="Your private key (edgekit keys create)."),
     out: Path = typer.Option(..., "--out", help="The pack file to write (.ekpack)."),
     name: str = typer.Option(None, "--name", help="The pack's name (default: the file's name)."),
@@ -45,6 +48,7 @@ def create(
             key_name=key_name,
             out=out,
             name=name,
+            wheels=list(wheel or []),
             progress=progress,
         )
     if as_json:
@@ -78,7 +82,7 @@ def import_command(
     else:
         for pack, outcome in outcomes:
             if not isinstance(outcome, EdgekitError):
-                what = ", ".join([*outcome.models, *outcome.knowledge]) or "nothing"
+                what = ", ".join([*outcome.models, *outcome.knowledge, *outcome.wheels]) or "nothing"
                 typer.echo(f"imported {pack.name} (signed by {outcome.signer}): {what}")
     for pack, error in failed:
         typer.secho(f"error [{error.code}]: {pack.name}: {error.message}", fg="red", err=True)
@@ -119,7 +123,7 @@ def list_command(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
     if not records:
         typer.echo("No packs imported. Import one with: edgekit packs import FILE_OR_FOLDER")
     for record in records:
-        what = ", ".join([*record.get("models", []), *record.get("knowledge", [])])
+        what = ", ".join([*record.get("models", []), *record.get("knowledge", []), *record.get("wheels", [])])
         typer.echo(f"{record['name']:<24} {record.get('imported_at', '')}  by {record.get('signer', '?')}  {what}")
 
 

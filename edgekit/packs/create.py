@@ -1,4 +1,4 @@
-"""Making a pack from models installed here and folders of Markdown documents.
+"""Making a pack from models installed here, folders of Markdown documents and built wheels.
 
 Only verified models are packed, and each file is hashed again as it is written, so a pack never carries a file
 that differs from its manifest. The archive is reproducible: members in sorted order, one fixed time, owner 0 and
@@ -32,9 +32,11 @@ from edgekit.packs.manifest import (
     Manifest,
     PackFile,
     PackPart,
+    wheel_path,
 )
 from edgekit.packs.sign import sign_manifest
 from edgekit.packs.source import SUFFIX
+from edgekit.packs.wheels import check_wheel_file, wheel_info
 
 PACK_MTIME = 1_577_836_800  # 2020-01-01T00:00:00Z for every member: a pack's bytes do not depend on when it was made
 
@@ -97,6 +99,15 @@ def knowledge_files(kit: Kit, item: str) -> list[tuple[PackPart, list[SourceFile
     return parts
 
 
+def wheel_files(path: Path) -> tuple[PackPart, list[SourceFile]]:
+    """A built wheel (llama-cpp-python for one architecture, say), with the tags and architecture its name says."""
+    path = path.expanduser()
+    filename = check_wheel_file(path)
+    _name, _version, tags, architecture = wheel_info(filename)
+    part = PackPart("wheel", filename, tags=tuple(tags), architecture=architecture)
+    return part, [SourceFile(wheel_path(part), path, None)]
+
+
 def _knowledge_name(name: str) -> str:
     if not KNOWLEDGE_NAME_PATTERN.match(name):
         raise PackError(
@@ -132,6 +143,7 @@ def create_pack(
     key_name: str,
     out: Path,
     name: str | None = None,
+    wheels: list[Path] | None = None,
     progress: StartTask = no_progress,
 ) -> CreatedPack:
     out = out if out.name.endswith(SUFFIX) else out.with_name(out.name + SUFFIX)
@@ -141,11 +153,15 @@ def create_pack(
     sources = [model_files(kit, model_id) for model_id in dict.fromkeys(models)]
     for item in dict.fromkeys(knowledge):
         sources += knowledge_files(kit, item)
+    sources += [wheel_files(path) for path in dict.fromkeys(wheels or [])]
     if not sources:
-        raise PackError("A pack needs at least one model (--models) or knowledge folder.", code="pack_input_invalid")
+        raise PackError(
+            "A pack needs at least one model (--models), knowledge folder or wheel (--wheel).",
+            code="pack_input_invalid",
+        )
     dirs = [part.dir for part, _ in sources]
     if len(set(dirs)) != len(dirs):
-        raise PackError("Two knowledge folders have the same name: rename one.", code="pack_input_invalid")
+        raise PackError("Two knowledge folders or wheels have the same name: rename one.", code="pack_input_invalid")
     files = sorted((f for _, part_files in sources for f in part_files), key=lambda f: f.archive_path)
     digests = _hash_all(files, progress)
     signer = public_key_of(private_key, key_name)

@@ -7,6 +7,9 @@
 3. All of them are swapped into place together (edgekit.swap): a failure half way, at the second model say, puts
    back what was there before the first. A pack is all-or-nothing; the packs of one USB stick are imported one by
    one, each all-or-nothing on its own.
+   A wheel (edgekit.packs.wheels) is installed into the venv just before the swap, once everything is verified:
+   pip replaces a distribution whole or not at all, and a wheel that fails leaves the models and knowledge as
+   they were. A wheel whose tags do not fit this machine refuses the pack before anything is read.
 4. The knowledge folders are indexed (edgekit.knowledge.packs.add_pack) and the import is recorded (packs.json).
    A failure while indexing leaves the files installed: `edgekit knowledge rebuild` finishes it.
 """
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -29,10 +33,11 @@ from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport
 from edgekit.knowledge.packs import add_pack, imported_knowledge_dir, remove_pack
 from edgekit.packs import PackError
-from edgekit.packs.manifest import MANIFEST_FILE, Manifest, PackPart
+from edgekit.packs.manifest import MANIFEST_FILE, Manifest, PackPart, wheel_path
 from edgekit.packs.record import add_record
 from edgekit.packs.source import SUFFIX, open_pack
 from edgekit.packs.verify import CheckedPack, check_pack, copy_verified
+from edgekit.packs.wheels import keep_and_install, require_fits
 from edgekit.store.tables import KnowledgePack
 from edgekit.swap import swap_together
 
@@ -46,6 +51,7 @@ class ImportResult:
     signer: str
     models: list[str]
     knowledge: list[str]
+    wheels: list[str] = field(default_factory=list)
     reports: list[IndexReport] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -55,6 +61,7 @@ class ImportResult:
             "signer": self.signer,
             "models": self.models,
             "knowledge": self.knowledge,
+            "wheels": self.wheels,
             "indexed": [report.as_dict() for report in self.reports],
         }
 
@@ -114,7 +121,7 @@ def _parts(manifest: Manifest, kind: str) -> list[PackPart]:
     return [part for part in manifest.parts if part.type == kind]
 
 
-def _install(kit: Kit, checked: CheckedPack, staging: Path) -> None:
+def _install(kit: Kit, checked: CheckedPack, staging: Path, python: str) -> None:
     manifest = checked.manifest
     store = kit.models
     same_disk = _existing_dir(store.models_dir).stat().st_dev == staging.stat().st_dev
@@ -130,6 +137,8 @@ def _install(kit: Kit, checked: CheckedPack, staging: Path) -> None:
             store.record_staged(spec, model_staging, digests)
             staged_models.append((spec, model_staging))
         knowledge_root = imported_knowledge_dir(kit.settings.home)
+        for part in _parts(manifest, "wheel"):
+            keep_and_install(staging / wheel_path(part), kit.settings.home, python)
         with swap_together() as swap:
             for spec, model_staging in staged_models:
                 swap.put(model_staging, store.model_dir(spec.id))
@@ -149,20 +158,23 @@ def _index_knowledge(kit: Kit, manifest: Manifest, progress: StartTask) -> list[
     return reports
 
 
-def import_pack(kit: Kit, path: Path, progress: StartTask = no_progress) -> ImportResult:
-    """Check and install one pack (a file or an unpacked folder): all of it, or nothing."""
+def import_pack(kit: Kit, path: Path, progress: StartTask = no_progress, python: str = sys.executable) -> ImportResult:
+    """Check and install one pack (a file or an unpacked folder): all of it, or nothing. Wheels go into python's
+    venv (this one unless told)."""
     home = kit.settings.home
     home.mkdir(parents=True, exist_ok=True)
     source = open_pack(path)
     try:
         checked = check_pack(source, home)
         manifest = checked.manifest
+        for part in _parts(manifest, "wheel"):
+            require_fits(part.id, list(part.tags), part.architecture or "any")
         _check_knowledge_names(kit, manifest)
         _require_space(kit, manifest)
         staging = Path(tempfile.mkdtemp(prefix=".pack-staging-", dir=home))
         try:
             copy_verified(checked, staging, progress)
-            _install(kit, checked, staging)
+            _install(kit, checked, staging, python)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     finally:
@@ -173,6 +185,7 @@ def import_pack(kit: Kit, path: Path, progress: StartTask = no_progress) -> Impo
         signer=checked.signer.name,
         models=[part.id for part in _parts(manifest, "model")],
         knowledge=[part.id for part in _parts(manifest, "knowledge")],
+        wheels=[part.id for part in _parts(manifest, "wheel")],
     )
     add_record(
         home,
@@ -202,13 +215,13 @@ def packs_in(path: Path) -> list[Path]:
 
 
 def import_all(
-    kit: Kit, path: Path, progress: StartTask = no_progress
+    kit: Kit, path: Path, progress: StartTask = no_progress, python: str = sys.executable
 ) -> list[tuple[Path, ImportResult | EdgekitError]]:
     """Import each pack found at path; a refused pack is reported and the next one is still imported."""
     outcomes: list[tuple[Path, ImportResult | EdgekitError]] = []
     for pack in packs_in(path):
         try:
-            outcomes.append((pack, import_pack(kit, pack, progress)))
+            outcomes.append((pack, import_pack(kit, pack, progress, python)))
         except EdgekitError as exc:
             outcomes.append((pack, exc))
     return outcomes

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from edgekit.catalog import MODEL_ID_PATTERN
 from edgekit.packs import PackError
+from edgekit.packs.wheels import wheel_info
 
 FORMAT = "edgekit-pack"
 VERSION = 1
@@ -22,7 +23,7 @@ SIGNATURE_FILE = "manifest.sig"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # read into memory before it is trusted: bounded
 KNOWLEDGE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 PACK_NAME_PATTERN = KNOWLEDGE_NAME_PATTERN
-PART_TYPES = ("model", "knowledge")
+PART_TYPES = ("model", "knowledge", "wheel")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -52,19 +53,34 @@ class PackFile:
 
 @dataclass(frozen=True)
 class PackPart:
-    """A model (id: the model id) or a knowledge folder (id: its name; app: the app it serves, None for all)."""
+    """A model (id: the model id), a knowledge folder (id: its name; app: the app it serves, None for all) or a
+    Python wheel (id: its file name; tags and architecture: what it runs on, see edgekit.packs.wheels)."""
 
     type: str
     id: str
     app: str | None = None
+    tags: tuple[str, ...] = ()
+    architecture: str | None = None
 
     @property
     def dir(self) -> str:
+        if self.type == "wheel":
+            return f"wheels/{self.id.removesuffix('.whl')}"
         return f"models/{self.id}" if self.type == "model" else f"knowledge/{self.id}"
 
     def as_dict(self) -> dict:
         if self.type == "model":
             return {"type": "model", "id": self.id}
+        if self.type == "wheel":
+            distribution, version, _tags, _arch = wheel_info(self.id)
+            return {
+                "type": "wheel",
+                "file": self.id,
+                "distribution": distribution,
+                "version": version,
+                "tags": list(self.tags),
+                "architecture": self.architecture,
+            }
         return {"type": "knowledge", "name": self.id, "app": self.app}
 
 
@@ -94,6 +110,10 @@ class Manifest:
     @property
     def total_bytes(self) -> int:
         return sum(f.size for f in self.files)
+
+
+def wheel_path(part: PackPart) -> str:
+    return f"{part.dir}/{part.id}"
 
 
 def _path(f: PackFile) -> str:
@@ -144,7 +164,23 @@ def _parse_part(raw: dict) -> PackPart:
         if not KNOWLEDGE_NAME_PATTERN.match(part.id):
             raise _invalid(f"knowledge name '{part.id}' is not a plain folder name")
         return part
+    if kind == "wheel":
+        return _parse_wheel(raw)
     raise _invalid(f"part type '{kind}' is not one of {', '.join(PART_TYPES)}")
+
+
+def _parse_wheel(raw: dict) -> PackPart:
+    """A wheel's tags and architecture must be the ones its file name carries: pip trusts the name."""
+    filename = str(raw["file"])
+    if "/" in filename or not KNOWLEDGE_NAME_PATTERN.match(filename.removesuffix(".whl")):
+        raise _invalid(f"wheel '{filename}' is not a plain file name")
+    try:
+        _name, _version, tags, architecture = wheel_info(filename)
+    except PackError:
+        raise _invalid(f"'{filename}' is not a wheel's file name") from None
+    if list(raw["tags"]) != tags or raw["architecture"] != architecture:
+        raise _invalid(f"wheel '{filename}' claims tags or an architecture its file name does not carry")
+    return PackPart("wheel", filename, tags=tuple(tags), architecture=architecture)
 
 
 def _size(value) -> int:
@@ -176,6 +212,8 @@ def _check_layout(manifest: Manifest) -> None:
     for part in manifest.parts:
         if not manifest.files_of(part):
             raise _invalid(f"{part.type} '{part.id}' has no files")
+        if part.type == "wheel" and [f.path for f in manifest.files_of(part)] != [wheel_path(part)]:
+            raise _invalid(f"wheel '{part.id}' must be the one file {wheel_path(part)}")
 
 
 def _invalid(reason: str) -> PackError:

@@ -100,3 +100,23 @@ def test_a_tampered_pack_is_refused_by_verify_and_import(office, tmp_path):
         assert result.exit_code == 1 and "error [pack_tampered]" in result.output
     assert not (box / "knowledge").exists()
     assert "No packs imported" in run(box, "packs", "list").output
+
+
+def test_a_wheel_pack_for_another_architecture_verifies_but_is_not_installed(office, tmp_path):
+    import platform
+
+    from tests.wheels import build_wheel
+
+    other = "aarch64" if platform.machine() == "x86_64" else "x86_64"
+    wheel = build_wheel(tmp_path / "dist", "ek-probe", "1.0", {}, tag=f"py3-none-linux_{other}")
+    key = str(tmp_path / "keys" / "alice.key")
+    pack = tmp_path / "stick" / "llama.ekpack"
+    made = run(office, "packs", "create", "--wheel", str(wheel), "--key", key, "--out", str(pack), input="pw\n")
+    assert made.exit_code == 0, made.output
+    assert f"wheel {wheel.name}" in made.output
+    box = tmp_path / "box"
+    assert run(box, "keys", "trust", str(tmp_path / "keys" / "alice.pub")).exit_code == 0
+    assert run(box, "packs", "verify", str(pack)).exit_code == 0
+    refused = run(box, "packs", "import", str(pack))
+    assert refused.exit_code == 1 and "error [wrong_architecture]" in refused.output and other in refused.output
+    assert not (box / "wheels").exists()

@@ -1,0 +1,109 @@
+"""Builds of llama.cpp from the source inside the llama-cpp-python sdist the Makefile pins, with given ggml flags.
+
+Used by benchmarks/portable_build.py (the installed portable wheel against a native build) and tests/field/arm64_qemu.py
+(the arm64 flags cross-compiled, run under qemu). What is built is llama-probe (llama_probe/probe.cpp): the llama
+library, its CPU backend and one small program, nothing else, one compile at a time on all the cores given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PROBE_SOURCE = Path(__file__).resolve().parent / "llama_probe"
+BUILD_ROOT = Path(os.environ.get("EDGEKIT_LLAMA_BUILDS", REPO / ".build"))
+CROSS_AARCH64 = [
+    "-DCMAKE_SYSTEM_NAME=Linux",
+    "-DCMAKE_SYSTEM_PROCESSOR=aarch64",
+    "-DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc",
+    "-DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++",
+]  # linked against Debian's arm64 libc, libstdc++ and libgomp: run with qemu-aarch64 -L /usr/aarch64-linux-gnu
+
+
+def makefile_var(name: str) -> str:
+    """A variable as the Makefile has it (make print-NAME): the flags are read, never copied."""
+    done = subprocess.run(["make", "-s", "-C", str(REPO), f"print-{name}"], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def flags_for(arch: str) -> list[str]:
+    flags = makefile_var(f"LLAMA_FLAGS_{arch}").split()
+    if not flags:
+        raise SystemExit(f"the Makefile has no LLAMA_FLAGS_{arch}")
+    return flags
+
+
+def llama_source() -> Path:
+    """vendor/llama.cpp of the pinned llama-cpp-python sdist, downloaded once (pip download) and unpacked."""
+    version = makefile_var("LLAMA_CPP_VERSION")
+    root = BUILD_ROOT / f"llama_cpp_python-{version}"
+    source = root / "vendor" / "llama.cpp"
+    if source.is_dir():
+        return source
+    BUILD_ROOT.mkdir(parents=True, exist_ok=True)
+    sdist = BUILD_ROOT / f"llama_cpp_python-{version}.tar.gz"
+    if not sdist.exists():
+        pip = [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps", "-d", str(BUILD_ROOT)]
+        subprocess.run([*pip, f"llama-cpp-python=={version}"], check=True)
+    with tarfile.open(sdist) as archive:
+        archive.extractall(BUILD_ROOT, filter="data")
+    return source
+
+
+def build_probe(name: str, flags: list[str], extra: list[str] = (), jobs: int = 2) -> Path:
+    """Configure (if the flags changed) and build llama-probe in BUILD_ROOT/name; returns the program's path."""
+    build = BUILD_ROOT / name
+    wanted = json.dumps([*flags, *extra])
+    stamp = build / "edgekit-flags.json"
+    if build.exists() and (not stamp.exists() or stamp.read_text() != wanted):
+        shutil.rmtree(build)  # another flag set: never reuse objects compiled with other instructions
+    if not stamp.exists():
+        configure = ["cmake", "-S", str(PROBE_SOURCE), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"]
+        configure += [f"-DLLAMA_SRC={llama_source()}", "-DGGML_CCACHE=OFF", *extra, *flags]
+        subprocess.run(configure, check=True, stdout=subprocess.DEVNULL)
+        stamp.write_text(wanted)
+    subprocess.run(["cmake", "--build", str(build), "--target", "llama-probe", f"-j{jobs}"], check=True)
+    return build / "llama-probe"
+
+
+def probe_on_wheel(name: str = "wheel-probe") -> Path:
+    """llama-probe linked against the installed llama-cpp-python wheel's own libraries: the very build that ships
+    (its flags are the Makefile's), with the headers of the same vendored llama.cpp. One file to compile."""
+    import llama_cpp
+
+    libs = Path(llama_cpp.__file__).parent / "lib"
+    source = llama_source()
+    build = BUILD_ROOT / name
+    build.mkdir(parents=True, exist_ok=True)
+    program = build / "llama-probe"
+    command = ["c++", "-O2", "-std=c++17", str(PROBE_SOURCE / "probe.cpp"), "-o", str(program)]
+    command += [f"-I{source / 'include'}", f"-I{source / 'ggml' / 'include'}", f"-L{libs}", f"-Wl,-rpath,{libs}"]
+    subprocess.run([*command, "-lllama", "-lggml", "-lggml-base"], check=True)
+    return program
+
+
+def run_probe(command: list[str], model: Path, prompt: str, tokens: int, threads: int, timeout_s: float = 1800):
+    """One greedy generation: (the probe's JSON result, or None, and how the process ended)."""
+    args = [*command, "-m", str(model), "-t", str(threads), "-n", str(tokens), prompt]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout_s, check=False)
+    if done.returncode != 0:
+        return None, done
+    return json.loads(done.stdout.strip().splitlines()[-1]), done
+
+
+def default_chat_model() -> Path:
+    """The GGUF file of the default chat model (gemma3-270m-q4km) as `make models` installed it."""
+    models = Path(os.environ.get("EDGEKIT_MODELS_DIR") or "")
+    if not models.parts:
+        home = os.environ.get("EDGEKIT_HOME") or makefile_var("EDGEKIT_HOME")
+        models = Path(home) / "models"
+    found = sorted((models / "gemma3-270m-q4km").glob("*.gguf"))
+    if not found:
+        raise SystemExit(f"no gemma3-270m-q4km model in {models}: run make models (or set EDGEKIT_MODELS_DIR)")
+    return found[0]

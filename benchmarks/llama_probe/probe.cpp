@@ -1,0 +1,101 @@
+// A greedy generation with llama.cpp's C API, for two jobs: the same tokens from every build (x86 portable,
+// arm64 under qemu) and a fair speed comparison of two builds (fixed threads, prompt and length).
+// Prints one JSON line: the generated token ids, the prompt and generation speed and the time to the first token.
+//   llama-probe -m model.gguf [-t threads] [-n tokens] prompt...
+#include "llama.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+static double now_ms() {
+    using clock = std::chrono::steady_clock;
+    return std::chrono::duration<double, std::milli>(clock::now().time_since_epoch()).count();
+}
+
+static void batch_set_tokens(llama_batch_ext * batch, const llama_token * tokens, int32_t n, llama_pos pos_0) {
+    llama_batch_ext_clear(batch);
+    for (int32_t i = 0; i < n; ++i) {
+        const int32_t idx = llama_batch_ext_add_token(batch, 0, tokens[i]);
+        const llama_pos pos = pos_0 + i;
+        llama_batch_ext_set_pos(batch, idx, &pos);
+    }
+    llama_batch_ext_set_output_logits(batch, n - 1, true);
+}
+
+static void quiet(ggml_log_level, const char *, void *) {}
+
+int main(int argc, char ** argv) {
+    std::string model_path, prompt;
+    int threads = 2, n_predict = 16;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-m") && i + 1 < argc) model_path = argv[++i];
+        else if (!strcmp(argv[i], "-t") && i + 1 < argc) threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-n") && i + 1 < argc) n_predict = atoi(argv[++i]);
+        else prompt += (prompt.empty() ? "" : " ") + std::string(argv[i]);
+    }
+    if (model_path.empty() || prompt.empty() || n_predict < 1) {
+        fprintf(stderr, "usage: %s -m model.gguf [-t threads] [-n tokens] prompt\n", argv[0]);
+        return 2;
+    }
+    llama_log_set(quiet, nullptr);
+    llama_backend_init();
+    llama_model_params model_params = llama_model_default_params();
+    model_params.n_gpu_layers = 0;
+    llama_model * model = llama_model_load_from_file(model_path.c_str(), model_params);
+    if (!model) { fprintf(stderr, "cannot load %s\n", model_path.c_str()); return 1; }
+    const llama_vocab * vocab = llama_model_get_vocab(model);
+    const int n_prompt = -llama_tokenize(vocab, prompt.c_str(), prompt.size(), nullptr, 0, true, true);
+    std::vector<llama_token> tokens(n_prompt);
+    llama_tokenize(vocab, prompt.c_str(), prompt.size(), tokens.data(), tokens.size(), true, true);
+
+    llama_context_params ctx_params = llama_context_default_params();
+    ctx_params.n_ctx = n_prompt + n_predict;
+    ctx_params.n_batch = n_prompt;
+    ctx_params.n_threads = threads;
+    ctx_params.n_threads_batch = threads;
+    llama_context * ctx = llama_init_from_model(model, ctx_params);
+    if (!ctx) { fprintf(stderr, "cannot create a context\n"); return 1; }
+    llama_sampler * greedy = llama_sampler_chain_init(llama_sampler_chain_default_params());
+    llama_sampler_chain_add(greedy, llama_sampler_init_greedy());
+    llama_batch_ext * batch = llama_batch_ext_init(ctx);
+
+    std::vector<llama_token> out;
+    const double t0 = now_ms();
+    double t_first = 0;
+    batch_set_tokens(batch, tokens.data(), n_prompt, 0);
+    int n_pos = 0, n_batch = n_prompt;
+    while ((int) out.size() < n_predict) {
+        if (llama_process(ctx, LLAMA_PROCESS_TYPE_DECODE, batch)) { fprintf(stderr, "decode failed\n"); return 1; }
+        n_pos += n_batch;
+        const llama_token id = llama_sampler_sample(greedy, ctx, -1);
+        if (out.empty()) t_first = now_ms();
+        out.push_back(id);
+        if (llama_vocab_is_eog(vocab, id)) break;
+        batch_set_tokens(batch, &id, 1, n_pos);
+        n_batch = 1;
+    }
+    const double t_end = now_ms();
+    const double gen_s = (t_end - t_first) / 1000.0;
+    std::string text;
+    for (llama_token id : out) {
+        char buf[256];
+        const int n = llama_token_to_piece(vocab, id, buf, sizeof(buf), 0, true);
+        if (n > 0) text.append(buf, n);
+    }
+    printf("{\"prompt_tokens\": %d, \"threads\": %d, \"first_token_ms\": %.3f, \"prompt_tps\": %.3f, "
+           "\"gen_tps\": %.3f, \"tokens\": [", n_prompt, threads, t_first - t0, n_prompt / ((t_first - t0) / 1000.0),
+           out.size() > 1 ? (out.size() - 1) / gen_s : 0.0);
+    for (size_t i = 0; i < out.size(); i++) printf("%s%d", i ? ", " : "", out[i]);
+    printf("], \"text_bytes\": %zu}\n", text.size());
+    fprintf(stderr, "%s\n", text.c_str());
+    llama_batch_ext_free(batch);
+    llama_sampler_free(greedy);
+    llama_free(ctx);
+    llama_model_free(model);
+    llama_backend_free();
+    return 0;
+}
