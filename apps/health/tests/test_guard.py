@@ -66,7 +66,7 @@ def busy(kit, monkeypatch):
     monkeypatch.setattr(queue, "enter", full)
 
 
-def test_a_full_queue_does_not_hide_a_referral_from_the_app_api(kit, monkeypatch):
+def _ask_while_busy(kit, monkeypatch, question: str, lang: str):
     import json
 
     from fastapi.testclient import TestClient
@@ -78,14 +78,27 @@ def test_a_full_queue_does_not_hide_a_referral_from_the_app_api(kit, monkeypatch
     token = kit.accounts.create_token("amina")
     with TestClient(create_app(kit=app_kit)) as client:
         headers = {"Authorization": f"Bearer {token}"}
-        asked = client.post(
-            "/apps/health/api/ask", json={"question": "Baby is not breathing", "lang": "sw"}, headers=headers
-        )
+        asked = client.post("/apps/health/api/ask", json={"question": question, "lang": lang}, headers=headers)
         assert asked.status_code == 200
         events = [block for block in asked.text.split("\n\n") if block]
-        assert events[0].startswith("event: token") and referral_text("emergency", "sw") in events[0]
+        assert events[0].startswith("event: token") and referral_text("emergency", lang) in events[0]
         done = json.loads(events[-1].split("data: ", 1)[1])
-        assert done["answer"].startswith(referral_text("emergency", "sw")) and "Uliza tena baadaye" in done["answer"]
-        assert done["guard"]["triage"]["level"] == "emergency"
         routine = client.post("/apps/health/api/ask", json={"question": "When is the next visit?"}, headers=headers)
         assert routine.status_code == 429 and routine.json()["error"]["code"] == "queue_full"
+    return done
+
+
+def test_a_full_queue_does_not_hide_a_referral_from_the_app_api(kit, monkeypatch):
+    # English: the chat model writes it, so the rest of the answer needs a model turn the full queue refuses.
+    done = _ask_while_busy(kit, monkeypatch, "Baby is not breathing", "en")
+    assert done["answer"].startswith(referral_text("emergency", "en")) and "Ask again later" in done["answer"]
+    assert done["guard"]["triage"]["level"] == "emergency"
+
+
+def test_a_question_the_chat_model_cannot_write_takes_no_turn_even_when_the_queue_is_full(kit, monkeypatch):
+    # Swahili: the test chat model writes English only, so the answer is the documents' own and needs no turn.
+    done = _ask_while_busy(kit, monkeypatch, "Mtoto hapumui", "sw")
+    assert done["answer"].startswith(referral_text("emergency", "sw")) and "Uliza tena baadaye" not in done["answer"]
+    assert done["guard"]["triage"]["level"] == "emergency"
+    # Answered at once from the documents (or told plainly that they hold nothing), never sent away to wait.
+    assert done["model"] in ("extractive", "none")
