@@ -7,13 +7,13 @@ import shutil
 import pytest
 from sqlmodel import select
 
-from edgekit.engines.llm_llamacpp import LlamaCppEngine
 from edgekit.grounded import EXTRACTIVE_MODEL, answer_question
 from edgekit.kit import Kit
 from edgekit.power.config import pin_profile
 from edgekit.settings import Settings
 from edgekit.store import session_for
 from edgekit.store.tables import Exchange
+from edgekit.workers.chat import ChatWorkerEngine  # the chat model's stand-in in the server: the spies go there
 from tests.conftest import CHAT_MODEL
 
 QUESTION = "How dry should maize be before storage?"
@@ -58,13 +58,13 @@ def test_in_critical_the_chat_model_does_not_run_and_the_answer_is_extractive(ag
 
 def test_each_answer_keeps_its_energy_and_eco_answers_are_shorter(agri_kit, profile, monkeypatch):
     asked = []
-    generate = LlamaCppEngine.generate
+    generate = ChatWorkerEngine.generate
 
     def spy(self, prompt, **options):
         asked.append((options["max_tokens"], self.settings.threads))
         return generate(self, prompt, **options)
 
-    monkeypatch.setattr(LlamaCppEngine, "generate", spy)
+    monkeypatch.setattr(ChatWorkerEngine, "generate", spy)
     profile("normal")
     answer_question(agri_kit, "agri", QUESTION, lang="en", seed=1)
     normal = last_exchange(agri_kit)
@@ -80,7 +80,7 @@ def test_a_change_of_profile_never_cuts_an_answer_in_progress(agri_kit, profile,
     from edgekit.engines.llm_llamacpp import Generation
 
     seen: dict = {}
-    generate = LlamaCppEngine.generate
+    generate = ChatWorkerEngine.generate
 
     def flip_after_first_piece(self, prompt, **options):
         generation = options.setdefault("generation", Generation())
@@ -91,7 +91,7 @@ def test_a_change_of_profile_never_cuts_an_answer_in_progress(agri_kit, profile,
             yield piece
         seen.update(finish=generation.finish_reason, tokens=generation.tokens, max_tokens=options["max_tokens"])
 
-    monkeypatch.setattr(LlamaCppEngine, "generate", flip_after_first_piece)
+    monkeypatch.setattr(ChatWorkerEngine, "generate", flip_after_first_piece)
     profile("normal")
     first = answer_question(agri_kit, "agri", QUESTION, lang="en", max_tokens=60, seed=1)
     assert CHAT_MODEL in seen["loaded_after_flip"]  # the answer's model stays while it writes
