@@ -279,6 +279,7 @@ def _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withd
     on_text(text)
     return text, EXTRACTIVE_MODEL, []
 
+
 def _stream_checked(kit, llm, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest):
     """The instruction model's answer streams as written; a sentence the passages do not carry is withdrawn,
     and then the extractive answer follows it."""

@@ -272,9 +272,7 @@ class ModelManager:
                     "ram_mb": round(e.counted_mb()),
                     "in_use": e.users > 0,
                     "idle_s": round(now - e.last_used, 1),
-                    "unloads_in_s": None
-                    if e.users
-                    else round(max(0.0, self._keep_alive_s() - (now - e.last_used)), 1),
+                    "unloads_in_s": None if e.users else round(max(0.0, self._keep_alive_s() - (now - e.last_used)), 1),
                     **_worker_fields(e.engine),
                 }
                 for model_id, e in sorted(self._loaded.items())
