@@ -66,28 +66,32 @@ def ask(
     question = clean_question(question)
     started = time.perf_counter()
     meter = manager.power.meter() if manager.power is not None else None
-    guarded = read_guard(guard(question=question, ctx={"manager": manager}) if guard else None)
-    if guarded is not None:
-        on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
-    if guarded is not None and guarded.final:
-        text, model_id, tokens = guarded.text, GUARD_MODEL, 0
-    else:
-        generation = Generation()
-        with manager.acquire("chat") as llm:
-            for piece in llm.stream_answer(question, max_tokens=max_tokens, seed=seed, generation=generation):
-                on_text(piece)
-            text, model_id, tokens = generation.text, llm.spec.id, generation.tokens
-        if guarded is not None:  # the guard's words come first, whatever the model wrote after them
-            text = joined(guarded.text, text)
-    result = Answer(
-        answer=text.strip(),
-        model=model_id,
-        tokens=tokens,
-        latency_ms=round((time.perf_counter() - started) * 1000),
-    )
-    if db is not None:
-        record_exchange(db, question=question, energy=meter.stop() if meter else None, **result.as_dict())
-    return result
+    try:
+        guarded = read_guard(guard(question=question, ctx={"manager": manager}) if guard else None)
+        if guarded is not None:
+            on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
+        if guarded is not None and guarded.final:
+            text, model_id, tokens = guarded.text, GUARD_MODEL, 0
+        else:
+            generation = Generation()
+            with manager.acquire("chat") as llm:
+                for piece in llm.stream_answer(question, max_tokens=max_tokens, seed=seed, generation=generation):
+                    on_text(piece)
+                text, model_id, tokens = generation.text, llm.spec.id, generation.tokens
+            if guarded is not None:  # the guard's words come first, whatever the model wrote after them
+                text = joined(guarded.text, text)
+        result = Answer(
+            answer=text.strip(),
+            model=model_id,
+            tokens=tokens,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+        )
+        if db is not None:
+            record_exchange(db, question=question, energy=meter.stop() if meter else None, **result.as_dict())
+        return result
+    finally:
+        if meter is not None:
+            meter.stop()  # also when it failed or is not recorded: the answer is no longer in progress
 
 
 def record_exchange(db: DbEngine, energy=None, **fields) -> None:

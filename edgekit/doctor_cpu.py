@@ -45,7 +45,10 @@ PORTABLE_BASELINE = {
     "aarch64": {"NEON", "ARM_FMA"},
 }
 SYSTEM_INFO_SCRIPT = "import llama_cpp, sys; sys.stdout.write(llama_cpp.llama_print_system_info().decode())"
-REBUILD_FIX = "rebuild llama-cpp-python on this box: make clean-venv run"
+# A wheel imported from a pack ($EDGEKIT_HOME/wheels) would be reinstalled by the Makefile as it is: remove it first.
+REBUILD_FIX = (
+    "rebuild llama-cpp-python on this box: rm -f $EDGEKIT_HOME/wheels/llama_cpp_python-*.whl && make clean-venv run"
+)
 
 
 def read_system_info(python: str = sys.executable, timeout_s: float = 120) -> tuple[str | None, str]:

@@ -21,6 +21,7 @@ from edgekit.engines.llm_llamacpp import Generation
 from edgekit.errors import EdgekitError, EngineBackoff, MemoryBusy, ModelNotInstalled, ModelTooLarge
 from edgekit.guards import GuardAnswer, joined, read_guard
 from edgekit.kit import Kit
+from edgekit.power.state import PowerSaving
 
 log = logging.getLogger("edgekit.grounded")
 
@@ -175,43 +176,46 @@ def answer_question(
     question, lang, guarded = screened.question, screened.lang, screened.guarded
     started = time.perf_counter()
     meter = kit.power.meter()  # what this answer costs, kept with it (edgekit/power/energy.py)
-    result = GroundedAnswer(app=app_id, question=question, answer="")
-    if guarded is not None:
-        result.guard = guarded.data
-        if not lead_sent:
-            on_text(guard_lead(guarded))
-    if guarded is not None and guarded.final:
-        result.answer, result.model = guarded.text, GUARD_MODEL
-    else:
-        try:
-            passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
-            result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
-            if not passages:
-                # While the documents are still being indexed, "not found" would be untrue: say to ask again.
-                messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
-                text = messages[_language(lang)].format(app=manifest.name, whom=manifest.referral)
-                result.answer, result.model = text, NO_KNOWLEDGE_MODEL
-                on_text(text)
-            else:
-                written = _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest)
-                result.answer, result.model, result.withdrawn = written
-        except Exception:
-            if guarded is None:
-                raise
-            # The guard's words were given; whatever failed after them must not take them back.
-            log.exception("answering after the %s guard failed; the guard's words stand alone", app_id)
-            result.citations, result.answer, result.model = [], "", GUARD_MODEL
-        if guarded is not None:  # the guard's words come first, whatever was written after them
-            result.answer = joined(guarded.text, result.answer)
-    result.latency_ms = round((time.perf_counter() - started) * 1000)
-    if record:
-        try:
-            _record(kit, result, user_id, meter.stop())
-        except Exception:
-            if guarded is None:
-                raise
-            log.exception("keeping an exchange of the %s app failed; the answer is still given", app_id)
-    return result
+    try:
+        result = GroundedAnswer(app=app_id, question=question, answer="")
+        if guarded is not None:
+            result.guard = guarded.data
+            if not lead_sent:
+                on_text(guard_lead(guarded))
+        if guarded is not None and guarded.final:
+            result.answer, result.model = guarded.text, GUARD_MODEL
+        else:
+            try:
+                passages = retrieve(kit, question, app=app_id, lang=lang, k=4)
+                result.citations = [Citation(p.title, p.source, p.url, p.snippet, round(p.score, 3)) for p in passages]
+                if not passages:
+                    # While the documents are still being indexed, "not found" would be untrue: say to ask again.
+                    messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
+                    text = messages[_language(lang)].format(app=manifest.name, whom=manifest.referral)
+                    result.answer, result.model = text, NO_KNOWLEDGE_MODEL
+                    on_text(text)
+                else:
+                    written = _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withdraw, manifest)
+                    result.answer, result.model, result.withdrawn = written
+            except Exception:
+                if guarded is None:
+                    raise
+                # The guard's words were given; whatever failed after them must not take them back.
+                log.exception("answering after the %s guard failed; the guard's words stand alone", app_id)
+                result.citations, result.answer, result.model = [], "", GUARD_MODEL
+            if guarded is not None:  # the guard's words come first, whatever was written after them
+                result.answer = joined(guarded.text, result.answer)
+        result.latency_ms = round((time.perf_counter() - started) * 1000)
+        if record:
+            try:
+                _record(kit, result, user_id, meter.stop())
+            except Exception:
+                if guarded is None:
+                    raise
+                log.exception("keeping an exchange of the %s app failed; the answer is still given", app_id)
+        return result
+    finally:
+        meter.stop()  # also when it failed or is not recorded: the answer is no longer in progress
 
 
 def busy_with_guard(app_id: str, screened: Screened, lang: str | None) -> GroundedAnswer:
@@ -269,7 +273,9 @@ def _generate(kit, question, passages, lang, max_tokens, seed, on_text, on_withd
             # Written whole before it is shown (a small model takes a second or two): it must pass the check first.
             list(llm.generate(prompt, max_tokens=max_tokens, seed=seed, stop=stop, generation=generation))
             model_id = llm.spec.id
-    except (ModelNotInstalled, MemoryBusy, ModelTooLarge, EngineBackoff):  # a model resting after crashes too
+    # A model resting after crashes, or kept off by a power profile that changed since this answer began: the
+    # documents answer instead.
+    except (ModelNotInstalled, MemoryBusy, ModelTooLarge, EngineBackoff, PowerSaving):
         model_id, generation = None, None
     if generation is not None and is_grounded(generation.text, passages):
         text = generation.text.strip()

@@ -154,9 +154,29 @@ def box_names(hostname: str | None = None) -> list[str]:
 
 
 def _wanted(names: list[str], addresses: list[str]) -> list[x509.GeneralName]:
+    # The CA may only sign what its name constraints permit: a certificate naming anything else fails verification
+    # for all of its names in every browser, so such a name is refused here, with the reason.
+    outside = [n for n in dict.fromkeys(names) if not _permitted_name(n)]
+    if outside:
+        raise TlsError(
+            f"The box's certificate can only name .local names and localhost, not {', '.join(outside)} "
+            f"(use {outside[0].split('.')[0]}.local).",
+            code="tls_name_not_permitted",
+        )
     sans: list[x509.GeneralName] = [x509.DNSName(n) for n in dict.fromkeys(names)]
-    sans += [x509.IPAddress(ipaddress.ip_address(a)) for a in dict.fromkeys([*DEFAULT_ADDRESSES, *addresses])]
+    for address in dict.fromkeys([*DEFAULT_ADDRESSES, *addresses]):
+        ip = ipaddress.ip_address(address)
+        if not any(isinstance(p, x509.IPAddress) and ip in p.value for p in PERMITTED):
+            raise TlsError(
+                f"The box's certificate can only name private or loopback addresses, not {address}.",
+                code="tls_address_not_permitted",
+            )
+        sans.append(x509.IPAddress(ip))
     return sans
+
+
+def _permitted_name(name: str) -> bool:
+    return name == "localhost" or name.endswith(".local")
 
 
 def _current_is_enough(files: TlsFiles, sans: list[x509.GeneralName], ca: x509.Certificate) -> bool:

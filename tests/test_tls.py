@@ -92,3 +92,14 @@ def test_no_server_certificate_without_a_ca(home):
     with pytest.raises(TlsError) as caught:
         ensure_server_cert(tls_files(home), ["edgekit.local"], [])
     assert caught.value.code == "no_tls" and "edgekit tls init" in caught.value.message
+
+
+def test_a_name_or_address_the_ca_may_not_sign_is_refused_with_the_reason(home):
+    from edgekit.tls import TlsError
+
+    with pytest.raises(TlsError) as refused:
+        init_tls(home, "ke-kilifi-001", ["edgekit.local", "kilifi"], ["192.168.4.1"])
+    assert refused.value.code == "tls_name_not_permitted" and "kilifi.local" in str(refused.value)
+    with pytest.raises(TlsError) as public:
+        init_tls(home, "ke-kilifi-001", ["edgekit.local"], ["8.8.8.8"])
+    assert public.value.code == "tls_address_not_permitted"

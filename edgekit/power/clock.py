@@ -7,6 +7,7 @@ behind (the real time is later still, by however long the power was off: `doctor
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -68,9 +69,17 @@ def restore_clock(home: Path, now: float | None = None, set_clock: Callable[[flo
     if saved is None or now >= saved - SLACK_S:
         return ClockRestore(now, saved, None)
     set_clock(saved)
-    marker = state_dir(home) / RESTORED_FILE
-    marker.write_text(json.dumps({"was": now, "set_to": saved}) + "\n", encoding="utf-8")
+    _write_no_follow(state_dir(home) / RESTORED_FILE, json.dumps({"was": now, "set_to": saved}) + "\n")
     return ClockRestore(now, saved, saved)
+
+
+def _write_no_follow(path: Path, text: str) -> None:
+    """This runs as root in a folder the service's own account owns: a link planted there must not make root write
+    through it to another file."""
+    path.unlink(missing_ok=True)  # removes a planted link itself, never its target
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as marker:
+        marker.write(text)
 
 
 def last_restore(home: Path) -> dict | None:

@@ -26,7 +26,15 @@ log = logging.getLogger("edgekit.power")
 
 
 def run_poweroff(command: Sequence[str]) -> None:
-    subprocess.run(list(command), check=False, timeout=60)
+    """systemd may refuse (no polkit rule for the service's account, provisioning/system/polkit-poweroff.rules):
+    say so in the log, where a technician looks, instead of staying silent."""
+    try:
+        done = subprocess.run(list(command), check=False, timeout=60, capture_output=True, text=True)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("power off (%s) failed: %s", " ".join(command), exc)
+        return
+    if done.returncode != 0:
+        log.error("power off (%s) refused, exit %s: %s", " ".join(command), done.returncode, done.stderr.strip())
 
 
 def default_poweroff() -> Callable[[Sequence[str]], None]:
@@ -69,6 +77,15 @@ class PowerMonitor:
             self._last_clock = now
         if decision.shutdown and not self.shut_down:
             self.shutdown()
+        elif self.shut_down and not decision.shutdown:
+            # Still running after the power-off (refused, or not under systemd) and the battery has recovered:
+            # the box serves model work again instead of refusing it until someone restarts it.
+            log.warning(
+                "battery %s%%: the box did not power off and is charged again: serving as before",
+                power.reading.battery_percent,
+            )
+            power.end_shutdown()
+            self.shut_down = False
 
     def busy(self) -> bool:
         """An answer or other model work is still running or waiting its turn."""
@@ -94,7 +111,7 @@ class PowerMonitor:
         stop = threading.Event()
 
         def watch() -> None:
-            while not stop.is_set() and not self.shut_down:
+            while not stop.is_set():  # after a power-off that did not happen, it watches for the battery to recover
                 try:
                     self.tick()
                 except Exception:  # a bad reading must not end the watch

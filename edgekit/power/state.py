@@ -111,6 +111,11 @@ class PowerState:
         self.shutdown_started = self.clock()
         self.shutting_down = True
 
+    def end_shutdown(self) -> None:
+        """The box did not power off and its battery recovered: model work is allowed again."""
+        self.shutting_down = False
+        self.shutdown_started = None
+
     def _in_answer_begun_before_shutdown(self) -> bool:
         since = getattr(self._answering, "since", None)
         return since is not None and self.shutdown_started is not None and since < self.shutdown_started

@@ -41,6 +41,7 @@ OUTPUTS = (
     Output("systemd/journald.conf", "etc/systemd/journald.conf.d/edgekit.conf"),
     Output("system/sysusers.conf", "etc/sysusers.d/edgekit.conf"),
     Output("system/tmpfiles.conf", "etc/tmpfiles.d/edgekit.conf"),
+    Output("system/polkit-poweroff.rules", "etc/polkit-1/rules.d/50-edgekit-poweroff.rules"),
     Output("system/hostname", "etc/hostname"),
     Output("system/hosts", "etc/hosts"),
     Output("system/timezone", "etc/timezone"),

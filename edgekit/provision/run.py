@@ -61,7 +61,8 @@ def provision_tls(kit: Kit, config: SiteConfig) -> str:
     for its names and hotspot address (made again when those change)."""
     from edgekit.tls import fingerprint, init_tls
 
-    names = ["edgekit.local", f"{config.hostname}.local", config.hostname, "localhost"]
+    # Only names the CA's constraints permit (.local and localhost): a bare hostname would fail every phone's check.
+    names = ["edgekit.local", f"{config.hostname}.local", "localhost"]
     files = init_tls(kit.settings.home, config.id, names, [config.hotspot.ip])
     return fingerprint(files)
 

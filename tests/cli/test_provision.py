@@ -70,6 +70,7 @@ def test_provisioning_makes_the_https_certificates_once_and_keeps_the_ca(edgekit
     from cryptography import x509
 
     from edgekit.tls import tls_files
+    from tests.test_tls import verify
 
     first = edgekit("provision", "--config", str(site_toml), "--root", str(root), "--json")
     assert first.exit_code == 0, first.output
@@ -79,6 +80,9 @@ def test_provisioning_makes_the_https_certificates_once_and_keeps_the_ca(edgekit
     sans = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert {"edgekit.local", "localhost"} <= set(sans.get_values_for_type(x509.DNSName))
     assert "10.42.0.1" in {str(a) for a in sans.get_values_for_type(x509.IPAddress)}  # the hotspot's address
+    # What a phone checks: every name and address verifies against the CA, within its name constraints.
+    for name in [*sans.get_values_for_type(x509.DNSName), "10.42.0.1"]:
+        verify(files, str(name))
     unit = (root / "etc/systemd/system/edgekit.service").read_text()
     assert "EDGEKIT_HTTPS_PORT=443" in unit
     ca = files.ca_cert.read_bytes()

@@ -56,3 +56,18 @@ def test_saving_by_hand_clears_the_warning(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert check_saved_clock(Settings(home=tmp_path)).status == "ok"
     assert abs(saved_time(tmp_path) - time.time()) < 60
+
+
+def test_restoring_as_root_never_writes_through_a_link_planted_in_the_data_directory(tmp_path):
+    from edgekit.power.clock import RESTORED_FILE, restore_clock, save_time
+    from edgekit.power.config import state_dir
+
+    home = tmp_path / "home"
+    save_time(home, now=2_000_000_000)
+    victim = tmp_path / "shadow"
+    victim.write_text("root:secret\n")
+    (state_dir(home) / RESTORED_FILE).symlink_to(victim)
+    restore_clock(home, now=10.0, set_clock=lambda _moment: None)
+    assert victim.read_text() == "root:secret\n"
+    marker = state_dir(home) / RESTORED_FILE
+    assert not marker.is_symlink() and '"set_to": 2000000000' in marker.read_text()

@@ -160,3 +160,27 @@ def test_a_day_on_a_falling_battery_ends_in_a_clean_shutdown(tmp_path):
         (9, "critical", True),
     ]
     assert events == ["poweroff"] and monitor.shut_down
+
+
+def test_a_box_that_did_not_power_off_serves_again_once_its_battery_recovers(tmp_path):
+    from edgekit.settings import Settings
+
+    sysfs = tmp_path / "sys"
+    no_eco_hours(tmp_path / "home")
+    kit = Kit(Settings(home=tmp_path / "home", sysfs_root=sysfs))
+    events: list[str] = []
+    monitor = PowerMonitor(kit, poweroff=PowerOff(events))  # a power-off that leaves the box running
+    battery(sysfs, 9)
+    monitor.tick()
+    assert events == ["poweroff"] and kit.power.shutting_down
+    battery(sysfs, 60, status="Charging")
+    monitor.tick()
+    kit.close()
+    assert not kit.power.shutting_down and not monitor.shut_down
+
+
+def test_a_refused_power_off_is_logged(caplog):
+    from edgekit.power.monitor import run_poweroff
+
+    run_poweroff(["sh", "-c", "echo 'Access denied' >&2; exit 1"])
+    assert "refused, exit 1: Access denied" in caplog.text

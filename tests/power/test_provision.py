@@ -50,4 +50,5 @@ def test_the_service_sets_the_clock_forward_before_it_starts(tmp_path, settings)
     root = provisioned(tmp_path, settings)
     service = unit_options(root / "etc/systemd/system/edgekit.service")["Service"]
     first = service["ExecStartPre"][0]
-    assert first.startswith("+") and first.endswith(" power clock restore")  # as root, before the chown
+    # As root ('+'), before the chown; a failure must not keep the box from starting ('-').
+    assert first.startswith("-+") and first.endswith(" power clock restore")

@@ -87,6 +87,7 @@ def register_routes(router):
         # is neither loaded nor queued for.
         if not kit.settings.chat_enabled:
             raise ChatDisabled()
+        kit.power.check_model_work("chat")  # a power profile that keeps it off, or a box shutting down: 503 now
         kit.manager.check_loadable(model_id, "Chat model")
         ticket = kit.scheduler.queue(model_id).enter(client)  # QueueFull -> 429 before anything starts
         generation = Generation()
