@@ -47,10 +47,17 @@ class PowerSupply:
     online: bool | None
     status: str | None  # Charging, Discharging, Full, Not charging
     capacity: int | None  # percent
+    voltage_v: float | None = None
+    current_a: float | None = None
+    power_w: float | None = None
+
+    @property
+    def is_battery(self) -> bool:
+        return self.type in ("Battery", "UPS")
 
     @property
     def discharging(self) -> bool:
-        return self.type in ("Battery", "UPS") and self.status == "Discharging"
+        return self.is_battery and self.status == "Discharging"
 
 
 def power_supplies(sysfs: Path) -> list[PowerSupply]:
@@ -65,9 +72,21 @@ def power_supplies(sysfs: Path) -> list[PowerSupply]:
                 online=None if online is None else online == "1",
                 status=_read(supply / "status"),
                 capacity=int(capacity) if capacity and capacity.isdigit() else None,
+                voltage_v=_micro(supply / "voltage_now"),
+                current_a=_micro(supply / "current_now"),
+                power_w=_micro(supply / "power_now"),
             )
         )
     return supplies
+
+
+def _micro(path: Path) -> float | None:
+    """A sysfs reading in micro-units (uV, uA, uW) as the unit itself."""
+    raw = _read(path)
+    try:
+        return int(raw) / 1e6 if raw is not None else None
+    except ValueError:
+        return None
 
 
 def throttled_flags(sysfs: Path) -> int | None:

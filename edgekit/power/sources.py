@@ -24,7 +24,6 @@ from typing import Protocol
 from edgekit import hardware
 from edgekit.hookspecs import hookimpl
 
-POWER_SUPPLY = Path("class/power_supply")
 POWERCAP = Path("class/powercap")
 RAPL_PACKAGE = re.compile(r"^intel-rapl:\d+$")  # packages only: their sub-zones (core, dram) are inside them
 PMIC_COMMAND = ("vcgencmd", "pmic_read_adc")
@@ -39,28 +38,8 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _micro(path: Path) -> float | None:
-    raw = _read(path)
-    try:
-        return int(raw) / 1e6 if raw is not None else None
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class Supply:
-    name: str
-    type: str  # Mains, Battery, USB, UPS
-    online: bool | None
-    status: str | None  # Charging, Discharging, Full, Not charging
-    capacity: int | None
-    voltage_v: float | None
-    current_a: float | None
-    power_w: float | None
-
-    @property
-    def is_battery(self) -> bool:
-        return self.type in ("Battery", "UPS")
+# One reader of /sys/class/power_supply for the doctor and the power watch alike.
+Supply = hardware.PowerSupply
 
 
 @dataclass(frozen=True)
@@ -113,23 +92,7 @@ class PowerReading:
 
 
 def read_power(sysfs: Path) -> PowerReading:
-    supplies = []
-    directory = sysfs / POWER_SUPPLY
-    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
-        online, capacity = _read(path / "online"), _read(path / "capacity")
-        supplies.append(
-            Supply(
-                name=path.name,
-                type=_read(path / "type") or "Unknown",
-                online=None if online is None else online == "1",
-                status=_read(path / "status"),
-                capacity=int(capacity) if capacity and capacity.isdigit() else None,
-                voltage_v=_micro(path / "voltage_now"),
-                current_a=_micro(path / "current_now"),
-                power_w=_micro(path / "power_now"),
-            )
-        )
-    return PowerReading(supplies, hardware.throttled_flags(sysfs))
+    return PowerReading(hardware.power_supplies(sysfs), hardware.throttled_flags(sysfs))
 
 
 # --- energy sources ---------------------------------------------------------------------------------------------
