@@ -136,10 +136,9 @@ def test_once_the_ca_is_trusted_the_live_microphone_works_over_https(tls_box, tr
     context, page = new_phone(trusting_browser)
     page.goto(https + "/apps/agri")  # no certificate error: Chromium verified the box's certificate
     assert page.evaluate("window.isSecureContext") is True
-    got_audio = page.evaluate(
-        "navigator.mediaDevices.getUserMedia({audio: true}).then(s => s.getAudioTracks().length, e => e.name)"
-    )
-    assert got_audio == 1
+    # Only a secure context has navigator.mediaDevices. No getUserMedia probe here: it would open the fake
+    # microphone, which starts playing the question then, so the recording below would miss its first words.
+    assert page.evaluate("typeof navigator.mediaDevices?.getUserMedia") == "function"
     # The question is what the microphone proves; its answer is test_ask's. Asking would also leave the chat
     # model decoding when the test ends, and the package's kit.close() then frees it under the decoder (seen:
     # a segfault in llama_cpp free_ctx).
