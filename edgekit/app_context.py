@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
     from sqlmodel import Session
+    from starlette.requests import Request
+    from starlette.responses import Response
 
     from edgekit.apps import AppManifest
     from edgekit.kit import Kit
