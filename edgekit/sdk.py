@@ -146,9 +146,13 @@ def require_app_access(request: Request, app_id: str) -> tuple[AppManifest, User
 def require_app_user(app_id: str) -> Callable[[Request], User | None]:
     """A FastAPI dependency form of require_app_access: the user, when the manifest's roles let them in."""
 
+    from starlette.requests import Request
+
     def dependency(request: Request) -> User | None:
         return require_app_access(request, app_id)[1]
 
+    # FastAPI reads the annotation to pass the request; this module's are strings (postponed), so give the class.
+    dependency.__annotations__["request"] = Request
     return dependency
 
 
