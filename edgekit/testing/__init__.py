@@ -97,7 +97,7 @@ def same_box(kit: Kit) -> Kit:
     """Another kit over the same settings and data directory, as a second process (the server) would open it."""
     from edgekit.kit import Kit
 
-    return Kit(kit.settings)
+    return Kit(kit.settings, plugin_host=kit.plugin_host)
 
 
 def create_app(kit: Kit) -> Any:
@@ -115,13 +115,13 @@ def add_accounts(kit: Kit, accounts: dict[str, tuple[str, str]] = ACCOUNTS) -> N
 
 @contextmanager
 def server(kit: Kit) -> Iterator[TestClient]:
-    """The real web server (create_app, its start-up and shutdown hooks) over a fresh kit on the same home."""
+    """The real web server (create_app, its start-up and shutdown hooks) over a fresh kit on the same home and
+    with the same plugins (a test's own plugin host, when it built one)."""
     from fastapi.testclient import TestClient
 
-    from edgekit.kit import Kit
     from edgekit.server import create_app
 
-    with TestClient(create_app(kit=Kit(kit.settings))) as client:
+    with TestClient(create_app(kit=same_box(kit))) as client:
         yield client
 
 
