@@ -244,7 +244,10 @@ def known_document_fields() -> tuple[str, ...]:
 
 def answer(kit: Kit, app_id: str, question: str, **options: Any) -> Any:
     """Ask an app a question through the box's own answering (guard, retrieval, the chat model, citations)."""
-    from edgekit.grounded import answer_question
+    try:  # the one answering service (edgekit/answering/), or where the pipeline lived before it
+        from edgekit.answering import answer_question
+    except ImportError:
+        from edgekit.grounded import answer_question
 
     return answer_question(kit, app_id, question, **options)
 
