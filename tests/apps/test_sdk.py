@@ -157,3 +157,37 @@ def test_importing_the_sdk_loads_no_web_framework_and_no_database_layer():
     code = f"import sys, edgekit.sdk; print([m for m in {heavy!r} if m in sys.modules])"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+class HomeCommandApp:
+    @sdk.hookimpl
+    def register_commands(self, app: sdk.AppContext, cli):
+        import typer
+
+        commands = typer.Typer()
+
+        @commands.command("where")
+        def where():
+            """The app's data folder in the box the command was run on (--home)."""
+            typer.echo(str(app.data_dir))
+
+        @commands.command("noop")
+        def noop():
+            """A second command, so typer keeps the group."""
+
+        cli.add_typer(commands, name=app.id)
+
+
+def test_an_apps_command_reaches_the_box_chosen_with_home(tmp_path, monkeypatch):
+    import edgekit.cli.main
+
+    write_app(tmp_path / "edgekit_notes", "notes", '["admin"]')
+    host = load_plugins(entry_points=False)
+    host.add_app(HomeCommandApp(), load_manifest(tmp_path / "edgekit_notes"))
+    monkeypatch.setattr(edgekit.cli.main, "load_plugins", lambda **_kwargs: host)
+    from typer.testing import CliRunner
+
+    home = tmp_path / "chosen-home"
+    result = CliRunner().invoke(edgekit.cli.main.build_cli(), ["--home", str(home), "notes", "where"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(home / "apps" / "notes")
