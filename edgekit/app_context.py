@@ -7,14 +7,15 @@ and a command registered before the CLI knows its data directory still finds the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    import logging
+    from pathlib import Path
+
     from sqlalchemy.engine import Engine as DbEngine
     from sqlmodel import Session
     from starlette.requests import Request
@@ -111,6 +112,8 @@ class AppContext:
 
     @property
     def logger(self) -> logging.Logger:
+        import logging
+
         return logging.getLogger(f"edgekit.apps.{self.id}")
 
     def audit(self, session: Session, actor: str, action: str, target: str = "", detail: str = "") -> AuditEntry:
