@@ -7,12 +7,13 @@ and that the x86 build runs on an AVX2 CPU without AVX-512 (Haswell), all giving
 2. llama.cpp from the same sdist is cross-compiled with Debian's aarch64 toolchain and the Makefile's
    LLAMA_FLAGS_aarch64 (the same llama-probe), and checked to hold no dotprod/i8mm/SVE instructions.
 3. It runs under qemu-aarch64 user emulation with -cpu cortex-a72 and -cpu cortex-a76: no illegal instruction.
-   A control first shows qemu does refuse an A76 instruction (sdot) on the A72. Then the tokens are compared
+   A control first shows qemu does refuse an A76 instruction (sdot) on the A72. The tokens are compared
    honestly, since NEON and AVX2 add the quantized dot products in another order and the logits differ in the
-   last digits: a free-running arm64 generation may leave x86's tokens only where x86's own top two logits are
-   closer than TOLERANCE and arm64 took x86's second choice; and fed x86's tokens one by one (teacher-forced, so
-   one near-tie does not send the two down different texts), arm64's argmax at every step is x86's token, or
-   x86's token is within TOLERANCE of arm64's top logit.
+   last digits. arm64 is fed x86's tokens one by one (teacher-forced, so one near-tie does not send the two down
+   different texts): up to the first step where its argmax leaves x86's token, that argmax is what a free greedy
+   run writes, and it may leave x86's tokens only where x86's own top two logits are closer than TOLERANCE and
+   arm64 took x86's second choice; after it, at every step arm64's argmax is x86's token, or x86's token is
+   within TOLERANCE of arm64's top logit. The A72 and the A76 give the same logits.
 4. The installed wheel itself runs under qemu-x86_64 -cpu Haswell: no illegal instruction, the same tokens as
    natively; and its CPU library holds no AVX-512 (zmm) or AMX (tile) instruction.
 Prints each step and PASS or FAIL; exit status 0 only on PASS. Not run by `make test`: the cross-compile takes
@@ -36,7 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from llama_builds import CROSS_AARCH64, build_probe, default_chat_model, flags_for, probe_on_wheel, run_probe
 
 PROMPT = "The three most important things a farmer can do to keep maize healthy are"
-THREADS = 2
+# One thread, on both sides of every comparison: under qemu on a busy machine two threads spend most of their
+# time waiting for each other at ggml's barriers.
+THREADS = 1
 # In logits (gemma's top logits here are about 15, so about 0.3% of one). Two builds that add in another order
 # differ by a few thousandths (seen: 0.0014 at the one near-tie of this prompt); a real miscompile or a wrong
 # instruction moves logits by whole units and changes the argmax where x86's margin is wide.
@@ -194,26 +197,27 @@ def check_arm64(report: Report, model: Path, reference: dict, tokens: int, jobs:
     forced = ",".join(str(t) for t in reference["tokens"])
     runs = {}
     for cpu in ("cortex-a72", "cortex-a76"):
-        qemu = ["qemu-aarch64", "-L", SYSROOT, "-cpu", cpu, str(probe)]
+        # One teacher-forced run a core: up to the first step where arm64's argmax leaves x86's token the two
+        # had the same context, so those argmaxes are exactly what a free run would write; after it, each step
+        # is still compared on x86's context. (A free run as well would double the emulation time for nothing.)
         started = time.monotonic()
-        result, done = run_probe(qemu, model, PROMPT, tokens, THREADS)
+        result, done = run_probe(
+            ["qemu-aarch64", "-L", SYSROOT, "-cpu", cpu, str(probe), "-f", forced], model, PROMPT, tokens, THREADS
+        )
         took = time.monotonic() - started
         if result is None:
             report.step(False, f"{cpu}: {ended(done)} after {took:.0f} s: {done.stderr.strip()[-300:]}")
             continue
-        runs[cpu] = result["tokens"]
-        ok, how = judge_free_run(reference, result)
-        report.step(ok, f"{cpu}: no illegal instruction, {len(result['tokens'])} tokens in {took:.0f} s, {how}")
-        print(f"    {result['tokens']}")
-        started = time.monotonic()
-        result, done = run_probe([*qemu, "-f", forced], model, PROMPT, tokens, THREADS)
-        if result is None:
-            report.step(False, f"{cpu} teacher-forced: {ended(done)}: {done.stderr.strip()[-300:]}")
-            continue
+        runs[cpu] = result
+        argmaxes = [step["best"] for step in result["steps"]]
+        ok, how = judge_free_run(reference, {"tokens": argmaxes})
+        report.step(ok, f"{cpu}: no illegal instruction, {len(argmaxes)} steps in {took:.0f} s; greedy: {how}")
+        print(f"    arm64 argmax at each step: {argmaxes}")
         ok, how = judge_forced(reference, result)
-        report.step(ok, f"{cpu} teacher-forced ({time.monotonic() - started:.0f} s): {how}")
+        report.step(ok, f"{cpu} teacher-forced: {how}")
     if len(runs) == 2:
-        report.step(runs["cortex-a72"] == runs["cortex-a76"], "the A72 and the A76 give the same tokens")
+        a72, a76 = runs["cortex-a72"]["steps"], runs["cortex-a76"]["steps"]
+        report.step(a72 == a76, "the A72 and the A76 give the same argmax and the same logits at every step")
 
 
 def check_x86(report: Report, model: Path, reference: list[int], tokens: int) -> None:
