@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 
-def grounded_messages(model: str, questions: list, threads: int) -> list[list[dict]]:
+def grounded_messages(model: str, questions: list, threads: int, home: Path) -> list[list[dict]]:
     """The chat messages edgekit's grounded answer builds for each question (English and French: the languages the
     catalog lets the model write), captured where the engine would start generating."""
     from answers import make_kit
@@ -41,8 +41,7 @@ def grounded_messages(model: str, questions: list, threads: int) -> list[list[di
         captured.append(messages)
         return iter(())  # no answer: the pipeline falls back to the extractive one, which is not measured here
 
-    home = Path(tempfile.gettempdir()) / "edgekit-lookup-home"  # indexed once, then reused
-    home.mkdir(exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     os.environ["EDGEKIT_ENGINE_WORKERS"] = "0"  # the engine in this process, where its stream_chat is captured
     kit = make_kit(home, model, threads)
     original = LlamaCppEngine.stream_chat
@@ -81,6 +80,9 @@ def main() -> None:
     parser.add_argument("--pred", default="2,10", help="num_pred_tokens values to try")
     parser.add_argument("--max-tokens", type=int, default=96)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--home", type=Path, default=Path(tempfile.gettempdir()) / "edgekit-lookup-home", help="indexed once, reused"
+    )
     args = parser.parse_args()
 
     from answers import load_questions
@@ -93,7 +95,7 @@ def main() -> None:
     pool = [q for q in load_questions() if q.lang in ("en", "fr")]
     per_lang = max(1, args.questions // 2)
     questions = [q for q in pool if q.lang == "en"][:per_lang] + [q for q in pool if q.lang == "fr"][:per_lang]
-    all_messages = grounded_messages(args.model, questions, args.threads)
+    all_messages = grounded_messages(args.model, questions, args.threads, args.home)
     settings = Settings()
     spec = Catalog.from_dir(settings.catalog_dir).get(args.model)
     model_path = settings.models_dir / args.model / spec.file
