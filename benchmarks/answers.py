@@ -142,7 +142,10 @@ def run_model(
     max_tokens: int,
     writes: tuple[str, ...] = (),
     verbose: bool = False,
+    rows_file: Path | None = None,
 ) -> list[dict]:
+    """Every answer scored; with rows_file, each row is also appended there as it comes (a long run stopped
+    half-way keeps what it measured)."""
     from edgekit.grounded import answer_question
 
     kit = make_kit(home, model, threads, writes)
@@ -186,6 +189,9 @@ def run_model(
                 **score(question, result.answer),
             }
             rows.append(row)
+            if rows_file is not None:
+                with rows_file.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
             mark = "ok " if row["facts_ok"] else "-- "
             print(f"  {model} {number}/{len(questions)} {mark}{question.lang} {question.text[:60]}", file=sys.stderr)
             if verbose:
@@ -221,7 +227,10 @@ def summary(rows: list[dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--model", action="append", required=True, help="catalog id, 'extractive', or 'overlap' (the old extractive)"
+        "--model", action="append", default=[], help="catalog id, 'extractive', or 'overlap' (the old extractive)"
+    )
+    parser.add_argument(
+        "--from-rows", type=Path, action="append", default=[], help="print the table of earlier runs' .rows.jsonl"
     )
     parser.add_argument("--home", type=Path, default=Path("/tmp/edgekit-answers-eval"))
     parser.add_argument("--threads", type=int, default=2)
@@ -229,6 +238,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     parser.add_argument("--lang", default="", help="only questions in this language")
     parser.add_argument("--per-group", type=int, default=0, help="only the first N of each app and language")
+    parser.add_argument(
+        "--group-start", type=int, default=0, help="with --per-group: skip the first S of each (the next sample)"
+    )
     parser.add_argument("--out", type=Path, help="write every answer and its score as JSON here")
     parser.add_argument("--verbose", action="store_true", help="print each answer as it comes")
     parser.add_argument("--writes", default="", help="languages the model is let write, e.g. en,fr,sw (measuring)")
@@ -238,14 +250,26 @@ def main() -> None:
         questions = [
             q
             for q in questions
-            if sum((p.app, p.lang) == (q.app, q.lang) for p in questions[: questions.index(q)]) < args.per_group
+            if args.group_start
+            <= sum((p.app, p.lang) == (q.app, q.lang) for p in questions[: questions.index(q)])
+            < args.group_start + args.per_group
         ]
     questions = questions[: args.limit] if args.limit else questions
     args.home.mkdir(parents=True, exist_ok=True)
-    results = {}
+    results: dict[str, dict] = {}
+    earlier: dict[str, list[dict]] = {}
+    for path in args.from_rows:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            earlier.setdefault(row["model"], []).append(row)
+    for model, rows in earlier.items():
+        results[model] = {"summary": summary(rows), "rows": rows}
+    if not args.model and not results:
+        parser.error("give --model (to run) or --from-rows (to summarise)")
     for model in args.model:
         writes = tuple(code for code in args.writes.split(",") if code)
-        rows = run_model(model, questions, args.home, args.threads, args.max_tokens, writes, args.verbose)
+        rows_file = args.out.with_suffix(".rows.jsonl") if args.out else None
+        rows = run_model(model, questions, args.home, args.threads, args.max_tokens, writes, args.verbose, rows_file)
         results[model] = {"summary": summary(rows), "rows": rows}
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -94,11 +94,13 @@ def main() -> None:
     for kit in sides.values():  # warm both with another prompt: the first call pays for buffers
         timed_answer(kit, "Question: Hello?\nAnswer:", [], 4, 0)
     rows: dict[str, list[tuple[float, float, int]]] = {name: [] for name in sides}
+    loads = []  # the 1-minute load average after each pair: on a shared machine the spread is the load's
     for run in range(args.runs):
         for i, (prompt, stop) in enumerate(prompts):
             order = list(sides) if (run + i) % 2 else list(reversed(sides))
             for name in order:
                 rows[name].append(timed_answer(sides[name], prompt, stop, args.max_tokens, seed=1000 * run + i))
+            loads.append(round(os.getloadavg()[0], 1))
     memory["worker_after_answers"] = rss_mb(worker_pid)
     round_trips = {name: call_us(kit) for name, kit in sides.items()}  # one message each way, a token's cost
 
@@ -133,6 +135,14 @@ def main() -> None:
         "ttft_ms_worker_minus_in_process": round(worker["ttft_ms_median"] - process["ttft_ms_median"], 1),
         "load_s": load_s,
         "load_avg_1m": round(os.getloadavg()[0], 1),
+        "load_avg_1m_per_pair": loads,
+        # Each answer against its pair (same prompt and seed, run back to back): the spread of the ratio.
+        "tokens_per_s_ratio_per_pair": [
+            round(w[1] / p[1], 3) for w, p in zip(rows["worker"], rows["in_process"], strict=True) if p[1]
+        ],
+        "ttft_ms_difference_per_pair": [
+            round((w[0] - p[0]) * 1000) for w, p in zip(rows["worker"], rows["in_process"], strict=True)
+        ],
         "memory_mb": memory,
         "in_process_loaded_delta_mb": round(memory["server_with_both_loaded"] - memory["server_with_worker_loaded"], 1),
         "server_kept_after_in_process_unload_mb": round(

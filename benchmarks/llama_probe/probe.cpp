@@ -1,7 +1,10 @@
 // A greedy generation with llama.cpp's C API, for two jobs: the same tokens from every build (x86 portable,
 // arm64 under qemu) and a fair speed comparison of two builds (fixed threads, prompt and length).
-// Prints one JSON line: the generated token ids, the prompt and generation speed and the time to the first token.
-//   llama-probe -m model.gguf [-t threads] [-n tokens] prompt...
+// Prints one JSON line: the generated token ids, the prompt and generation speed, the time to the first token, and
+// at each step the two highest logits (a near-tie there can fall either way between two builds).
+// With -f ID,ID,... the continuation is teacher-forced: those tokens are fed instead of the argmax, one a step, so
+// two builds are compared on the same context at every step instead of drifting apart after one near-tie.
+//   llama-probe -m model.gguf [-t threads] [-n tokens] [-f forced,ids] prompt...
 #include "llama.h"
 
 #include <chrono>
@@ -9,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 static double now_ms() {
@@ -28,19 +32,43 @@ static void batch_set_tokens(llama_batch_ext * batch, const llama_token * tokens
 
 static void quiet(ggml_log_level, const char *, void *) {}
 
+struct step_logits {
+    llama_token best, second;
+    float best_logit, second_logit, forced_logit;
+};
+
+// The two highest logits (the first index wins a tie, as the greedy sampler's argmax does).
+static step_logits top_two(const float * logits, int32_t n_vocab) {
+    step_logits s{0, 1, logits[0], logits[1], 0.0f};
+    if (s.second_logit > s.best_logit) { std::swap(s.best, s.second); std::swap(s.best_logit, s.second_logit); }
+    for (int32_t i = 2; i < n_vocab; i++) {
+        if (logits[i] > s.best_logit) {
+            s.second = s.best; s.second_logit = s.best_logit; s.best = i; s.best_logit = logits[i];
+        } else if (logits[i] > s.second_logit) {
+            s.second = i; s.second_logit = logits[i];
+        }
+    }
+    return s;
+}
+
 int main(int argc, char ** argv) {
     std::string model_path, prompt;
     int threads = 2, n_predict = 16;
+    std::vector<llama_token> forced;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-m") && i + 1 < argc) model_path = argv[++i];
+        else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
+            for (char * id = strtok(argv[++i], ","); id; id = strtok(nullptr, ",")) forced.push_back(atoi(id));
+        }
         else if (!strcmp(argv[i], "-t") && i + 1 < argc) threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-n") && i + 1 < argc) n_predict = atoi(argv[++i]);
         else prompt += (prompt.empty() ? "" : " ") + std::string(argv[i]);
     }
     if (model_path.empty() || prompt.empty() || n_predict < 1) {
-        fprintf(stderr, "usage: %s -m model.gguf [-t threads] [-n tokens] prompt\n", argv[0]);
+        fprintf(stderr, "usage: %s -m model.gguf [-t threads] [-n tokens] [-f forced,ids] prompt\n", argv[0]);
         return 2;
     }
+    if (!forced.empty()) n_predict = (int) forced.size();
     llama_log_set(quiet, nullptr);
     llama_backend_init();
     llama_model_params model_params = llama_model_default_params();
@@ -64,6 +92,8 @@ int main(int argc, char ** argv) {
     llama_batch_ext * batch = llama_batch_ext_init(ctx);
 
     std::vector<llama_token> out;
+    std::vector<step_logits> steps;
+    const int32_t n_vocab = llama_vocab_n_tokens(vocab);
     const double t0 = now_ms();
     double t_first = 0;
     batch_set_tokens(batch, tokens.data(), n_prompt, 0);
@@ -71,10 +101,15 @@ int main(int argc, char ** argv) {
     while ((int) out.size() < n_predict) {
         if (llama_process(ctx, LLAMA_PROCESS_TYPE_DECODE, batch)) { fprintf(stderr, "decode failed\n"); return 1; }
         n_pos += n_batch;
-        const llama_token id = llama_sampler_sample(greedy, ctx, -1);
+        step_logits step = top_two(llama_get_logits_ith(ctx, -1), n_vocab);
+        const llama_token best = llama_sampler_sample(greedy, ctx, -1);
+        const llama_token id = forced.empty() ? best : forced[out.size()];
+        step.best = best;  // the sampler's own choice, should the hand-rolled argmax ever disagree
+        step.forced_logit = llama_get_logits_ith(ctx, -1)[id];
         if (out.empty()) t_first = now_ms();
         out.push_back(id);
-        if (llama_vocab_is_eog(vocab, id)) break;
+        steps.push_back(step);
+        if (forced.empty() && llama_vocab_is_eog(vocab, id)) break;
         batch_set_tokens(batch, &id, 1, n_pos);
         n_batch = 1;
     }
@@ -90,6 +125,12 @@ int main(int argc, char ** argv) {
            "\"gen_tps\": %.3f, \"tokens\": [", n_prompt, threads, t_first - t0, n_prompt / ((t_first - t0) / 1000.0),
            out.size() > 1 ? (out.size() - 1) / gen_s : 0.0);
     for (size_t i = 0; i < out.size(); i++) printf("%s%d", i ? ", " : "", out[i]);
+    printf("], \"forced\": %s, \"steps\": [", forced.empty() ? "false" : "true");
+    for (size_t i = 0; i < steps.size(); i++) {
+        const step_logits & s = steps[i];
+        printf("%s{\"best\": %d, \"best_logit\": %.6f, \"second\": %d, \"second_logit\": %.6f, "
+               "\"fed_logit\": %.6f}", i ? ", " : "", s.best, s.best_logit, s.second, s.second_logit, s.forced_logit);
+    }
     printf("], \"text_bytes\": %zu}\n", text.size());
     fprintf(stderr, "%s\n", text.c_str());
     llama_batch_ext_free(batch);
