@@ -19,8 +19,10 @@ from sqlmodel import Session, select
 
 from edgekit import audit
 from edgekit.errors import EdgekitError
+from edgekit.sdk import add_to_outbox
 from edgekit.store.tables import User, utc_now
 from edgekit_health import schedule
+from edgekit_health.hub_records import referral_record, visit_record, woman_record
 from edgekit_health.tables import OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, WOMAN_STATUSES, Referral, Visit, Woman
 
 ROLES = ("health_worker", "admin")
@@ -120,6 +122,7 @@ class Registry:
             )
             session.add(woman)
             audit.record(session, actor.name, "health.woman.create", code, f"health_worker={worker}")
+            add_to_outbox(session, "health.woman", code, woman_record(woman))
             session.commit()
             return self._view(session, woman)
 
@@ -169,6 +172,7 @@ class Registry:
             session.add(woman)
             detail = ",".join(sorted(k for k, v in changes.items() if v is not None or k == "phone"))
             audit.record(session, actor.name, "health.woman.update", woman.code, detail)
+            add_to_outbox(session, "health.woman", woman.code, woman_record(woman))
             session.commit()
             return self._view(session, woman)
 
@@ -230,6 +234,7 @@ class Registry:
             audit.record(
                 session, actor.name, "health.visit.create", woman.code, f"visit={visit.id} level={visit.level}"
             )
+            add_to_outbox(session, "health.visit", visit.id, visit_record(visit, woman.code))
             referral = None
             if found is not None and found.refer:
                 reason = "; ".join(f"{sign.label} ({sign.evidence})" for sign in found.signs) or found.level
@@ -239,6 +244,7 @@ class Registry:
                 session.add(referral)
                 session.flush()
                 audit.record(session, actor.name, "health.referral.create", woman.code, f"referral={referral.id}")
+                add_to_outbox(session, "health.referral", referral.id, referral_record(referral, woman.code))
             session.commit()
             return {
                 "visit": _visit_dict(visit),
@@ -275,6 +281,7 @@ class Registry:
                 referral.facility = " ".join(facility.split())[:100]
             session.add(referral)
             audit.record(session, actor.name, "health.referral.update", woman.code, f"referral={referral_id} {status}")
+            add_to_outbox(session, "health.referral", referral.id, referral_record(referral, woman.code))
             session.commit()
             return _referral_dict(referral, woman.code)
 
