@@ -33,16 +33,16 @@ def _facility_boxes(connection: Connection, sender_id: int) -> dict[str, int]:
 
 
 def apply_referrals(connection: Connection, box: dict, rows: list[dict], records: list[dict]) -> None:
-    """Keep the sender's newest state of each referral; a referral new to the hub whose facility has an enrolled
-    box goes down to that box."""
+    """Keep the sender's newest state of each referral; one whose facility has an enrolled box goes down to that
+    box, once per facility it is addressed to."""
     facilities = _facility_boxes(connection, box["id"])
     ids = [row["local_id"] for row in rows]
-    known = set(
+    known = dict(
         connection.execute(
-            select(tables.referral.c.local_id).where(
+            select(tables.referral.c.local_id, tables.referral.c.to_box_id).where(
                 tables.referral.c.box_id == box["id"], tables.referral.c.local_id.in_(ids)
             )
-        ).scalars()
+        ).all()
     )
     for row, record in zip(rows, records, strict=True):
         row["to_box_id"] = facilities.get(row["facility"].strip().lower())
@@ -60,7 +60,8 @@ def apply_referrals(connection: Connection, box: dict, rows: list[dict], records
                 where=tables.referral.c.seq < stmt.excluded.seq,
             )
         )
-        if row["local_id"] not in known and row["to_box_id"] is not None:
+        # New to the hub, or its facility named only now (set after the visit): the receiving box hears of it once.
+        if row["to_box_id"] is not None and known.get(row["local_id"], -1) != row["to_box_id"]:
             payload = record["payload"]
             _queue(
                 connection,
