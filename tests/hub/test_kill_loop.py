@@ -3,6 +3,7 @@ Every record each box wrote is compared with the hub's ledger, and the hub's tab
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import random
@@ -24,10 +25,8 @@ def _push(home: str, url: str) -> None:
     from edgekit.errors import EdgekitError
     from edgekit.sync.service import BoxSync
 
-    try:
+    with contextlib.suppress(EdgekitError):  # the hub was killed under it: expected, the next push resumes
         BoxSync(Settings(home=home, threads=1)).push(url, force=True, report=False)
-    except EdgekitError:
-        pass  # the hub was killed under it: expected, and the next push resumes
 
 
 def _write_visits(box, first_id: int, count: int) -> None:
