@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError
 
 from edgekit.hub import tables
 from edgekit.hub.enrol import authenticate
@@ -61,7 +62,14 @@ def ingest(connection: Connection, envelope: dict) -> Ingested:
         stmt = insert(tables.record).on_conflict_do_nothing().returning(tables.record.c.seq)
         inserted = {row.seq for row in connection.execute(stmt, rows)}
         new = [r for r in records if r["seq"] in inserted]
-        _apply(connection, box, new)
+        try:
+            _apply(connection, box, new)
+        except (ValueError, TypeError, AttributeError, DataError) as exc:
+            # One record the tables cannot take (a date that is not one, a number too large): the batch is
+            # refused whole and rolled back, so the box's next try brings it again once it is fixed.
+            raise SyncRefused(
+                f"A record in the batch cannot be kept: {str(exc).splitlines()[0][:200]}", code="sync_malformed"
+            ) from None
     acked = _advance_ack(connection, box["id"], box["acked_seq"])
     connection.execute(
         update(tables.box)

@@ -10,9 +10,10 @@ from sqlmodel import Session
 
 from edgekit.hub.enrol import decide, request_enrolment
 from edgekit.hub.ingest import ingest
+from edgekit.store.tables import OutboxEntry
 from edgekit.sync import batches, outbox
 from edgekit.sync.envelope import SyncRefused
-from tests.hub.conftest import add_health_records
+from tests.hub.conftest import add_health_records, box_outbox
 
 
 def _ledger_count(engine) -> int:
@@ -105,6 +106,19 @@ def test_a_malformed_record_refuses_the_whole_batch(hub_engine, make_box):
         _ingest(hub_engine, batches.seal(body, box.sync.identity().private))
     assert refused.value.code == "sync_malformed"
     assert _ledger_count(hub_engine) == 0
+    for bad in ({"id": "seven"}, {"id": 2, "visit_date": "2026-13-45"}, {"id": 3, "systolic": 10**12}):
+        with Session(box.kit.db) as session:
+            outbox.add_to_outbox(session, "health.visit", bad["id"], bad)
+            session.commit()
+        with Session(box.kit.db) as session:
+            envelope = list(batches.next_batches(session, box.sync.identity(), 0))[-1]
+        with pytest.raises(SyncRefused) as refused:
+            _ingest(hub_engine, envelope)
+        assert refused.value.code == "sync_malformed"
+        assert _ledger_count(hub_engine) == 0
+        with Session(box.kit.db) as session:  # take it back out so the next case is tried alone
+            session.delete(session.get(OutboxEntry, max(box_outbox(box))))
+            session.commit()
 
 
 def test_what_the_site_did_not_opt_in_to_never_leaves_the_box(make_box):
