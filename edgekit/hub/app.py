@@ -45,6 +45,7 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
     engine = engine or create_hub_engine(settings)
     private, public = enrol.hub_identity(settings.home)
     verifier = Verifier(engine)
+    freshness = figures.FiguresFreshness(engine, settings.figures_max_age_s)
     catalogs = _catalogs()
     pages = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
     app = FastAPI(title="edgekit hub", docs_url=None, redoc_url=None, openapi_url=None)
@@ -144,6 +145,7 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
     def health_page(request: Request, since: str = "", until: str = "", role: str = Depends(signed_in)):
         may(role, "health")
         start, end = month_range(since or default_since())[0], month_range(until)[1] if until else date.max
+        freshness.ensure()
         with engine.connect() as connection:
             rows = figures.health_by_facility_month(connection, start, end)
         return render(request, "health.html", role, rows=rows, since=since or default_since(), until=until)
@@ -166,6 +168,7 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
     def health_csv(since: str = "", until: str = "", role: str = Depends(signed_in)):
         may(role, "health")
         start, end = month_range(since or default_since())[0], month_range(until)[1] if until else date.max
+        freshness.ensure()
         with engine.connect() as connection:
             rows = figures.health_by_facility_month(connection, start, end)
         return Response(export.health_csv(rows), media_type="text/csv; charset=utf-8")
@@ -176,6 +179,7 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
         may(role, "health")
         mapping = export.read_mapping(settings.home / "dhis2_mapping.json")
         start, end = month_range(since or default_since())[0], month_range(until)[1] if until else date.max
+        freshness.ensure()
         with engine.connect() as connection:
             rows = figures.health_by_facility_month(connection, start, end)
         return export.dhis2_data_value_sets(rows, mapping)

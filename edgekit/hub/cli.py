@@ -153,7 +153,9 @@ def report(
         first = date.fromisoformat(f"{since}-01") if since else date(today.year - 1, today.month, 1)
     except ValueError:
         raise BadInput("A month is YYYY-MM.") from None
-    with _engine().connect() as connection:
+    engine = _engine()
+    figures.refresh(engine)  # a report is read once: always from every record that has arrived
+    with engine.connect() as connection:
         rows = figures.health_by_facility_month(connection, first, date.max)
     if format == "dhis2":
         if mapping is None:

@@ -36,6 +36,7 @@ class HubSettings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = 8090
     pool_size: int = Field(default=5, ge=1)
+    figures_max_age_s: float = Field(default=60, ge=0, description="How old the district's figures may be.")
 
 
 def create_hub_engine(settings: HubSettings) -> Engine:

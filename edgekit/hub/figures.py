@@ -1,4 +1,4 @@
-"""The district's figures, per facility and month, straight from the tables ingest keeps (indexed by month, box).
+"""The district's figures, per facility and month, read from the view hub_health_month (migration 0002).
 
 WHO antenatal contacts on time: a woman's first visit inside one of the eight contact windows counts once, in the
 month it happened. Danger signs: visits where triage found any. Referrals made in the month, and of those, how
@@ -6,10 +6,12 @@ many arrived (arrived, treated, closed at the receiving end) and how many were c
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 HEALTH_COLUMNS = (
     "facility",
@@ -23,39 +25,52 @@ HEALTH_COLUMNS = (
 )
 
 _HEALTH = text(
-    """
-    WITH first_in_window AS (
-        SELECT box_id, woman_code, anc_contact, min(visit_date) AS day
-        FROM hub_visit WHERE anc_contact IS NOT NULL
-        GROUP BY box_id, woman_code, anc_contact
-    ), anc AS (
-        SELECT box_id, date_trunc('month', day)::date AS month, count(*) AS n
-        FROM first_in_window WHERE day >= :since AND day < :until GROUP BY 1, 2
-    ), signs AS (
-        SELECT box_id, month, count(*) FILTER (WHERE sign_codes <> '') AS n
-        FROM hub_visit WHERE month >= :since AND month < :until GROUP BY 1, 2
-    ), refs AS (
-        SELECT box_id, month, count(*) AS made,
-               count(*) FILTER (WHERE status IN ('arrived', 'treated', 'closed')) AS arrived,
-               count(*) FILTER (WHERE status IN ('treated', 'closed')) AS closed
-        FROM hub_referral WHERE month >= :since AND month < :until GROUP BY 1, 2
-    ), keys AS (
-        SELECT box_id, month FROM anc UNION SELECT box_id, month FROM signs UNION SELECT box_id, month FROM refs
-    )
-    SELECT b.facility, b.name AS box, k.month, coalesce(anc.n, 0) AS anc_on_time, coalesce(signs.n, 0) AS danger_signs,
-           coalesce(refs.made, 0) AS referrals_made, coalesce(refs.arrived, 0) AS referrals_arrived,
-           coalesce(refs.closed, 0) AS referrals_closed
-    FROM keys k JOIN hub_box b ON b.id = k.box_id
-    LEFT JOIN anc ON anc.box_id = k.box_id AND anc.month = k.month
-    LEFT JOIN signs ON signs.box_id = k.box_id AND signs.month = k.month
-    LEFT JOIN refs ON refs.box_id = k.box_id AND refs.month = k.month
-    ORDER BY k.month DESC, b.facility, b.name
-    """
+    """SELECT b.facility, b.name AS box, m.month, m.anc_on_time, m.danger_signs, m.referrals_made,
+              m.referrals_arrived, m.referrals_closed
+       FROM hub_health_month m JOIN hub_box b ON b.id = m.box_id
+       WHERE m.month >= :since AND m.month < :until
+       ORDER BY m.month DESC, b.facility, b.name"""
 )
 
 
 def health_by_facility_month(connection: Connection, since: date, until: date) -> list[dict]:
+    """From the materialized view (migration 0002); FiguresFreshness keeps it fresh enough."""
     return [dict(row) for row in connection.execute(_HEALTH, {"since": since, "until": until}).mappings()]
+
+
+class FiguresFreshness:
+    """Refresh the view when records arrived since the last refresh and it is older than MAX_AGE_S: a district's
+    figures may be a minute old; a page must never wait on a scan of every visit at every load."""
+
+    def __init__(self, engine: Engine, max_age_s: float):
+        self.engine = engine
+        self.max_age_s = max_age_s
+        self.refreshed_at = 0.0  # monotonic
+        # The database's clock at the last refresh, less a minute: a batch whose transaction began just before
+        # the refresh and committed after it is caught by the next one.
+        self.data_as_of = None
+        self.lock = threading.Lock()
+
+    def ensure(self) -> None:
+        if time.monotonic() - self.refreshed_at < self.max_age_s:
+            return
+        with self.lock:
+            if time.monotonic() - self.refreshed_at < self.max_age_s:
+                return
+            started = time.monotonic()
+            with self.engine.connect() as connection:
+                now, last_seen = connection.execute(
+                    text("SELECT now() - interval '1 minute', max(last_seen_at) FROM hub_box")
+                ).one()
+            if self.data_as_of is None or (last_seen is not None and last_seen >= self.data_as_of):
+                refresh(self.engine)  # something arrived since: a quiet hub never rescans
+                self.data_as_of = now
+            self.refreshed_at = started
+
+
+def refresh(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.exec_driver_sql("REFRESH MATERIALIZED VIEW CONCURRENTLY hub_health_month")
 
 
 def boxes(connection: Connection) -> list[dict]:

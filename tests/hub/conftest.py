@@ -47,7 +47,7 @@ def hub_settings(pg_cluster, tmp_path, monkeypatch) -> HubSettings:
     url = pg_cluster.url(name)
     monkeypatch.setenv("EDGEKIT_HUB_DATABASE_URL", url)
     monkeypatch.setenv("EDGEKIT_HUB_HOME", str(tmp_path / "hub-home"))
-    return HubSettings(database_url=url, home=tmp_path / "hub-home")
+    return HubSettings(database_url=url, home=tmp_path / "hub-home", figures_max_age_s=0)
 
 
 @pytest.fixture
