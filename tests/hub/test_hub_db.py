@@ -31,3 +31,17 @@ def test_cli_refuses_without_a_database_url(monkeypatch):
     result = CliRunner().invoke(app, ["hub", "db", "upgrade"])
     assert result.exit_code == 1
     assert "hub_database_not_set" in result.output
+
+
+def test_the_hub_migrations_match_its_tables(hub_engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from edgekit.hub.db import VERSION_TABLE
+    from edgekit.hub.tables import metadata
+
+    with hub_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        assert compare_metadata(context, metadata) == []
+        views = connection.exec_driver_sql("SELECT matviewname FROM pg_matviews").scalars().all()
+    assert views == ["hub_health_month"]
