@@ -3,6 +3,7 @@ many answers each app gave. Counts only: never a question or an answer."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from edgekit.sync.outbox import add_to_outbox
 
 MB = 1024 * 1024
 ERROR_LINES = 5
+ERROR_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a stable snake_case code, as EdgekitError carries
 
 
 def device_payload(session: Session, home: Path, apps: dict[str, str] | None = None) -> dict:
@@ -35,7 +37,8 @@ def device_payload(session: Session, home: Path, apps: dict[str, str] | None = N
 
 
 def last_errors(home: Path) -> list[str]:
-    """The newest ERROR lines of the server's log, cut short: enough to tell which box needs a visit."""
+    """The newest ERROR lines of the server's log: when, which part, and the first error code in the message
+    (engine_crashed, disk_full ...). Never the message itself: it may quote a question someone asked."""
     log = home / "logs" / "edgekit.log"
     try:
         with log.open("rb") as stream:
@@ -43,7 +46,13 @@ def last_errors(home: Path) -> list[str]:
             lines = stream.read().decode("utf-8", "replace").splitlines()
     except OSError:
         return []
-    return [line[:200] for line in lines if " ERROR " in line][-ERROR_LINES:]
+    return [_summary(line) for line in lines if " ERROR " in line][-ERROR_LINES:]
+
+
+def _summary(line: str) -> str:
+    head, _, message = line.partition(": ")
+    code = ERROR_CODE.search(message)
+    return f"{head[:120]}{': ' + code.group(0) if code else ''}"
 
 
 def queue_device_report(session: Session, home: Path, apps: dict[str, str] | None = None) -> None:

@@ -46,3 +46,16 @@ def test_identity_is_made_once_and_kept(tmp_path):
     assert first.exit_code == 0, first.output
     assert first.output == again.output and first.output.startswith("ed25519 ") and "kilifi-001" in first.output
     assert (home / "keys" / "box" / "kilifi-001.key").stat().st_mode & 0o077 == 0  # readable by the box alone
+
+
+def test_device_report_names_errors_by_code_never_by_their_words(tmp_path):
+    from edgekit.sync.device_report import last_errors
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "edgekit.log").write_text(
+        "2026-12-03 10:00:00+0000 INFO edgekit.server: started\n"
+        "2026-12-03 10:01:00+0000 ERROR edgekit.manager: engine_crashed while answering 'my wife Amina bleeds'\n",
+        encoding="utf-8",
+    )
+    assert last_errors(tmp_path) == ["2026-12-03 10:01:00+0000 ERROR edgekit.manager: engine_crashed"]
