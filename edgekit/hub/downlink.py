@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from edgekit.hub import tables
 from edgekit.hub.enrol import authenticate
+from edgekit.hub.upsert import upsert as _upsert
 from edgekit.sync.envelope import SyncRefused, seal
 
 PULL_ITEMS = 500
@@ -44,22 +44,16 @@ def apply_referrals(connection: Connection, box: dict, rows: list[dict], records
             )
         ).all()
     )
-    for row, record in zip(rows, records, strict=True):
+    for row in rows:
         row["to_box_id"] = facilities.get(row["facility"].strip().lower())
-        stmt = pg_insert(tables.referral).values(**row)
-        # The receiving facility's word (arrived, treated, closed) is newer than the sender's "referred".
-        changed = {c: stmt.excluded[c] for c in row if c not in ("box_id", "local_id", "status", "updated_at")}
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["box_id", "local_id"],
-                set_=changed
-                | {
-                    "status": _newer_status(stmt),
-                    "updated_at": func.greatest(tables.referral.c.updated_at, stmt.excluded.updated_at),
-                },
-                where=tables.referral.c.seq < stmt.excluded.seq,
-            )
-        )
+    # The receiving facility's word (arrived, treated, closed) is newer than the sender's "referred".
+    newer = {
+        "status": "CASE WHEN EXCLUDED.updated_at >= hub_referral.updated_at THEN EXCLUDED.status "
+        "ELSE hub_referral.status END",
+        "updated_at": "GREATEST(hub_referral.updated_at, EXCLUDED.updated_at)",
+    }
+    _upsert(connection, tables.referral, rows, ["box_id", "local_id"], newer)
+    for row, record in zip(rows, records, strict=True):
         # New to the hub, or its facility named only now (set after the visit): the receiving box hears of it once.
         if row["to_box_id"] is not None and known.get(row["local_id"], -1) != row["to_box_id"]:
             payload = record["payload"]
@@ -78,15 +72,6 @@ def apply_referrals(connection: Connection, box: dict, rows: list[dict], records
                     **({"reason": payload["reason"]} if "reason" in payload else {}),
                 },
             )
-
-
-def _newer_status(stmt):
-    from sqlalchemy import case
-
-    return case(
-        (stmt.excluded.updated_at >= tables.referral.c.updated_at, stmt.excluded.status),
-        else_=tables.referral.c.status,
-    )
 
 
 def apply_referral_status(connection: Connection, box: dict, payload: dict, at: datetime) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError
 
 from edgekit.hub import tables
 from edgekit.hub.enrol import authenticate
+from edgekit.hub.upsert import as_json, insert_rows_sql
+from edgekit.hub.upsert import upsert as _upsert
 from edgekit.sync.envelope import SyncRefused
 
 MAX_RECORDS = 5000
@@ -59,8 +60,8 @@ def ingest(connection: Connection, envelope: dict) -> Ingested:
             }
             for r in records
         ]
-        stmt = insert(tables.record).on_conflict_do_nothing().returning(tables.record.c.seq)
-        inserted = {row.seq for row in connection.execute(stmt, rows)}
+        ledger = insert_rows_sql(tables.record, tuple(rows[0])) + " ON CONFLICT DO NOTHING RETURNING seq"
+        inserted = set(connection.execute(text(ledger), {"rows": as_json(rows)}).scalars())
         new = [r for r in records if r["seq"] in inserted]
         try:
             _apply(connection, box, new)
@@ -150,16 +151,6 @@ def _moment(value, fallback: datetime) -> datetime:
         return datetime.fromisoformat(value) if value else fallback
     except (TypeError, ValueError):
         return fallback
-
-
-def _upsert(connection: Connection, table, rows: list[dict], keys: list[str]) -> None:
-    if not rows:
-        return
-    stmt = insert(table)
-    changed = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    connection.execute(
-        stmt.on_conflict_do_update(index_elements=keys, set_=changed, where=table.c.seq < stmt.excluded.seq), rows
-    )
 
 
 def _apply(connection: Connection, box: dict, records: list[dict]) -> None:
