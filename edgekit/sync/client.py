@@ -85,6 +85,11 @@ def sync(engine: Engine, identity: BoxIdentity, home: Path, hub_url: str | None 
     except HubUnreachable as exc:
         _failed(engine, exc.message)
         raise
+    except EdgekitError as exc:  # refused (revoked, not approved ...): shown on the device page, no back-off
+        with Session(engine) as session:
+            state.put(session, state.LAST_ERROR, f"{exc.code}: {exc.message}"[:500])
+            session.commit()
+        raise
     with Session(engine) as session:
         state.put(session, state.FAILURES, 0)
         state.put(session, state.NEXT_ATTEMPT, 0)

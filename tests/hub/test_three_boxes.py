@@ -176,3 +176,21 @@ def test_pages_and_exports_follow_the_roles(hub_server, hub_engine, hub_settings
     assert status == 200
     assert {"dataElement": "deANC1", "period": "202603", "orgUnit": "ouKILIFI", "value": "3"} in values
     assert {"dataElement": "deDNG1", "period": "202605", "orgUnit": "ouKILIFI", "value": "1"} in values
+
+
+def test_a_revoked_box_is_told_and_the_device_page_says_so(hub_server, hub_engine, make_box):
+    from edgekit.errors import EdgekitError
+    from edgekit.sync.status import sync_status
+
+    box = make_box("stolen", "Stolen Box Clinic")
+    enrol_and_approve(box, hub_server.url, hub_engine)
+    add_health_records(box, women=1)
+    box.sync.push()
+    with hub_engine.begin() as connection:
+        decide(connection, "stolen", "revoked", "tests")
+    add_health_records(box, women=1)
+    with pytest.raises(EdgekitError) as refused:
+        box.sync.push()
+    assert refused.value.code == "box_revoked"
+    assert sync_status(box.kit.db)["last_error"].startswith("box_revoked")
+    assert len(hub_ledger(hub_engine, "stolen")) < len(box_outbox(box))
