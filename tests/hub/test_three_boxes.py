@@ -194,3 +194,23 @@ def test_a_revoked_box_is_told_and_the_device_page_says_so(hub_server, hub_engin
     assert refused.value.code == "box_revoked"
     assert sync_status(box.kit.db)["last_error"].startswith("box_revoked")
     assert len(hub_ledger(hub_engine, "stolen")) < len(box_outbox(box))
+
+
+def test_edu_records_reach_the_education_officer_only(hub_server, hub_engine, make_box):
+    from edgekit.sync.outbox import add_to_outbox
+
+    school = make_box("school-1", "Mtopanga Primary")
+    enrol_and_approve(school, hub_server.url, hub_engine)
+    with Session(school.kit.db) as session:  # what the edu app writes: pseudonyms and mastery, never names
+        for pupil in ("P-7K2", "P-9QX", "P-3MD"):
+            add_to_outbox(session, "edu.pupil", pupil, {"pseudonym": pupil, "class": "4B"})
+        for pupil, mastery in (("P-7K2", 0.5), ("P-9QX", 0.7)):
+            add_to_outbox(session, "edu.mastery", f"{pupil}:fractions", {"skill": "fractions", "mastery": mastery})
+        session.commit()
+    school.sync.push()
+    add_user(hub_engine, "edo", "education_officer", "a long password")
+    add_user(hub_engine, "dho", "health_officer", "a long password")
+    status, page = _get(f"{hub_server.url}/edu", "edo")
+    assert status == 200 and "Mtopanga Primary" in page and "fractions" in page and "60%" in page
+    assert ">3<" in page  # three pupils
+    assert _get(f"{hub_server.url}/edu", "dho")[0] == 403
