@@ -188,11 +188,13 @@ def main() -> int:
     rng = random.Random(19)
     print(f"hub_scale: {args.boxes} boxes, {args.visits} visits; {load()}", flush=True)
 
-    cluster = start_scratch_cluster({"shared_buffers": "128MB"})
-    try:
-        import tempfile
+    import shutil
+    import tempfile
 
-        settings = HubSettings(database_url=cluster.url(), home=Path(tempfile.mkdtemp(prefix="edgekit-hub-home-")))
+    cluster = start_scratch_cluster({"shared_buffers": "128MB"})
+    hub_home = Path(tempfile.mkdtemp(prefix="edgekit-hub-home-"))
+    try:
+        settings = HubSettings(database_url=cluster.url(), home=hub_home)
         engine = create_hub_engine(settings)
         migrate(engine)
 
@@ -337,6 +339,7 @@ def main() -> int:
         engine.dispose()
     finally:
         cluster.stop()
+        shutil.rmtree(hub_home, ignore_errors=True)
     return 0
 
 
