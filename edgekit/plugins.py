@@ -54,6 +54,8 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.provision",
     "edgekit.cli.logs",
     "edgekit.cli.power",
+    "edgekit.cli.sync",
+    "edgekit.hub.cli",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.https",
     "edgekit.server.routes.openai",

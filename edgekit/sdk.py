@@ -53,6 +53,7 @@ __all__ = [
     "NotFound",
     "Passage",
     "add_account",
+    "add_to_outbox",
     "app_of",
     "audit",
     "audit_entries",
@@ -246,6 +247,14 @@ def audit(session: Session, actor: str, action: str, target: str = "", detail: s
     from edgekit.audit import record
 
     return record(session, actor, action, target, detail)
+
+
+def add_to_outbox(session: Session, kind: str, key: object, payload: dict[str, Any]) -> None:
+    """Queue a record for the district hub in the caller's transaction, so the record and its outbox row are
+    stored together or not at all (edgekit/sync/outbox.py drops what the site has not opted in to share)."""
+    from edgekit.sync.outbox import add_to_outbox as add
+
+    add(session, kind, key, payload)
 
 
 def audit_entries(session: Session, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:

@@ -186,6 +186,45 @@ class KnowledgeChunk(SQLModel, table=True):
     embedding: bytes | None = None  # float32, unit length; None until the embedding model has seen it
 
 
+# --- sync to the district hub (edgekit/sync/) ------------------------------------------------------------------
+class OutboxEntry(SQLModel, table=True):
+    """A record on its way to the hub, written in the same transaction as the record it describes. `seq` is the
+    box's own sequence number: AUTOINCREMENT so a number is never given twice, even after rows are pruned, and the
+    hub keeps each (box, seq) exactly once however often it arrives."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=48)  # health.woman, health.visit, health.referral, device.health, edu.*
+    record_key: str = Field(max_length=100)  # the record's own id on this box
+    payload: str  # JSON, already stripped of what the site did not opt in to share
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class InboxEntry(SQLModel, table=True):
+    """Something the hub sent down: a referral addressed to this box, a status for one this box sent, a
+    revocation. Keyed by the hub's own number, so a down pack read twice changes nothing."""
+
+    __tablename__ = "sync_inbox"
+
+    hub_seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(max_length=48, index=True)
+    payload: str  # JSON
+    status: str = Field(default="", max_length=16)  # an inbound referral's status here
+    received_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class SyncSetting(SQLModel, table=True):
+    """The box's sync state and the site's opt-ins (share.phone_numbers ...): one value per key."""
+
+    __tablename__ = "sync_setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = ""
+
+
 # The core's own tables. Apps add theirs to the same metadata but migrate them themselves (store/app_schema.py).
 CORE_TABLES = frozenset(SQLModel.metadata.tables)
 

@@ -134,7 +134,8 @@ def test_migration_0005_keeps_past_exchanges_without_an_energy_figure(bare_setti
             "INSERT INTO exchange (question, answer, model, app, tokens, latency_ms, created_at) "
             "VALUES ('before 0005', 'a', 'm', 'agri', 1, 2, '2026-11-01 10:00:00')"
         )
-    assert migrate(engine) == "0005"
+    command.upgrade(_alembic_config(engine), "0005")  # 0005 itself: later revisions (0006 sync) come after it
+    assert current_revision(engine) == "0005"
     with session_for(engine) as session:
         kept = session.exec(select(Exchange)).one()
         assert kept.question == "before 0005"

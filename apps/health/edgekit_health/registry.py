@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from edgekit.sdk import EdgekitError, audit, find_account, now
+from edgekit.sdk import EdgekitError, audit, add_to_outbox, find_account, now
 from edgekit_health import schedule
+from edgekit_health.hub_records import referral_record, visit_record, woman_record
 from edgekit_health.tables import OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, WOMAN_STATUSES, Referral, Visit, Woman
 
 ROLES = ("health_worker", "admin")
@@ -118,6 +119,7 @@ class Registry:
             )
             session.add(woman)
             audit(session, actor.name, "health.woman.create", code, f"health_worker={worker}")
+            add_to_outbox(session, "health.woman", code, woman_record(woman))
             session.commit()
             return self._view(session, woman)
 
@@ -167,6 +169,7 @@ class Registry:
             session.add(woman)
             detail = ",".join(sorted(k for k, v in changes.items() if v is not None or k == "phone"))
             audit(session, actor.name, "health.woman.update", woman.code, detail)
+            add_to_outbox(session, "health.woman", woman.code, woman_record(woman))
             session.commit()
             return self._view(session, woman)
 
@@ -226,6 +229,7 @@ class Registry:
             session.add(visit)
             session.flush()
             audit(session, actor.name, "health.visit.create", woman.code, f"visit={visit.id} level={visit.level}")
+            add_to_outbox(session, "health.visit", visit.id, visit_record(visit, woman.code))
             referral = None
             if found is not None and found.refer:
                 reason = "; ".join(f"{sign.label} ({sign.evidence})" for sign in found.signs) or found.level
@@ -235,6 +239,7 @@ class Registry:
                 session.add(referral)
                 session.flush()
                 audit(session, actor.name, "health.referral.create", woman.code, f"referral={referral.id}")
+                add_to_outbox(session, "health.referral", referral.id, referral_record(referral, woman.code))
             session.commit()
             return {
                 "visit": _visit_dict(visit),
@@ -271,6 +276,7 @@ class Registry:
                 referral.facility = " ".join(facility.split())[:100]
             session.add(referral)
             audit(session, actor.name, "health.referral.update", woman.code, f"referral={referral_id} {status}")
+            add_to_outbox(session, "health.referral", referral.id, referral_record(referral, woman.code))
             session.commit()
             return _referral_dict(referral, woman.code)
 

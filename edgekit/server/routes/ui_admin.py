@@ -16,6 +16,7 @@ def device_status(kit: Kit, started_at: float) -> dict:
     import psutil  # route modules are plugins the CLI loads too: keep its start-up fast
 
     from edgekit.server.routes.health import health
+    from edgekit.sync.status import sync_status
 
     memory = psutil.virtual_memory()
     disk = shutil.disk_usage(kit.settings.home)
@@ -34,6 +35,7 @@ def device_status(kit: Kit, started_at: float) -> dict:
         "disk_total_mb": round(disk.total / MB),
         "queues": kit.scheduler.status(),
         "apps_failed": [{"name": f.name, "reason": f.reason} for f in kit.plugins.failed],
+        "sync": sync_status(kit.db),  # the hub, what waits, and what this site opted in to share
     }
 
 

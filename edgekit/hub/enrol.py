@@ -1,0 +1,80 @@
+"""Enrolment: a box offers its public key (signed by itself), a hub admin approves it, and from then on every
+envelope it sends is checked against that key. An unknown, pending or revoked box is refused whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from edgekit.hub import tables
+from edgekit.keys import PublicKey, create_key_pair, load_private_key, parse_public_key, public_key_of
+from edgekit.sync.envelope import SyncRefused, check_signature, read_body
+
+
+class BoxRefused(SyncRefused):
+    http_status = 403
+
+
+def request_enrolment(connection: Connection, envelope: dict) -> dict:
+    """Record a box's request (pending until approved). Asking again with the same key changes nothing."""
+    body = read_body(envelope)
+    if body.get("type") != "enrol":
+        raise SyncRefused("Not an enrolment request.", code="sync_malformed")
+    key = parse_public_key(str(body.get("public_key", "")), "the box's key")
+    check_signature(envelope, key)  # it holds the private half of the key it offers
+    known = connection.execute(select(tables.box).where(tables.box.c.name == key.name)).mappings().first()
+    if known is not None:
+        if known["fingerprint"] != key.fingerprint:
+            raise BoxRefused(f"A box named {key.name} is enrolled with another key.", code="box_name_taken")
+        return {"box": key.name, "status": known["status"]}
+    if connection.execute(select(tables.box.c.id).where(tables.box.c.fingerprint == key.fingerprint)).first():
+        raise BoxRefused("This key is enrolled under another name.", code="box_key_taken")
+    connection.execute(
+        insert(tables.box).values(
+            name=key.name,
+            fingerprint=key.fingerprint,
+            public_key=key.line().strip(),
+            facility=str(body.get("facility", ""))[:100],
+            district=str(body.get("district", ""))[:100],
+        )
+    )
+    return {"box": key.name, "status": "pending"}
+
+
+def decide(connection: Connection, name: str, status: str, by: str) -> None:
+    if status not in ("approved", "revoked"):
+        raise SyncRefused(f"A box is approved or revoked, not {status}.", code="bad_input")
+    changed = connection.execute(
+        update(tables.box).where(tables.box.c.name == name).values(status=status, decided_at=func.now(), decided_by=by)
+    ).rowcount
+    if not changed:
+        raise SyncRefused(f"No box named {name} has asked to enrol.", code="box_unknown")
+
+
+def authenticate(connection: Connection, envelope: dict) -> tuple[dict, dict]:
+    """The approved box that signed this envelope and the body; refused whole otherwise."""
+    body = read_body(envelope)
+    name = str(body.get("box", ""))
+    row = connection.execute(select(tables.box).where(tables.box.c.name == name)).mappings().first()
+    if row is None:
+        raise BoxRefused(f"The hub does not know a box named '{name[:64]}': enrol it first.", code="box_unknown")
+    if row["status"] == "revoked":
+        raise BoxRefused(f"The box {name} was revoked by the hub admin.", code="box_revoked")
+    if row["status"] != "approved":
+        raise BoxRefused(f"The box {name} waits for a hub admin's approval.", code="box_not_approved")
+    check_signature(envelope, parse_public_key(row["public_key"], f"box {name}"))
+    if body.get("key") != row["fingerprint"]:
+        raise BoxRefused("The body names another key than the box's.", code="sync_signature_invalid")
+    return dict(row), body
+
+
+def hub_identity(home: Path) -> tuple[object, PublicKey]:
+    """The hub's own key pair, made on first use: it seals what travels down."""
+    directory = home / "keys"
+    path = directory / "hub.key"
+    if not path.exists():
+        create_key_pair("hub", directory)
+    private, name = load_private_key(path)
+    return private, public_key_of(private, name)
