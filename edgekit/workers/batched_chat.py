@@ -10,52 +10,18 @@ piece, as the one-at-a-time engine's, and the two can be compared in one run (ED
 
 from __future__ import annotations
 
-import inspect
 import random
 import threading
 
-from llama_cpp import Llama, _internals, llama_cpp
-
 from edgekit.engines.llm_llamacpp import LlamaCppEngine
-from edgekit.workers.batch_loop import END, Batcher, Sequence
 from edgekit.workers.chat_slots import chat_slots, kv_mb_per_slot
-
-SAMPLER_OPTIONS = set(inspect.signature(Llama._init_sampler).parameters) - {"self"}
-
-
-class SequenceView(Llama):
-    """The shared Llama as one answer sees it: its tokens come from the batch. Never closes the shared model."""
-
-    def __init__(self, shared: Llama, batcher: Batcher, n_ctx: int, seed: int):
-        self.__dict__.update(shared.__dict__)
-        self._batcher = batcher
-        self._n_ctx = n_ctx  # one slot's context, not the whole cache's
-        self._seed = seed
-
-    def generate(self, tokens, **options):
-        sampler = self._init_sampler(**{k: v for k, v in options.items() if k in SAMPLER_OPTIONS})
-        sequence = Sequence(prompt=list(tokens), sampler=sampler)
-        self._batcher.submit(sequence)
-        try:
-            while (token := sequence.tokens.get()) is not END:
-                if isinstance(token, BaseException):
-                    raise token
-                yield token
-        finally:
-            self._batcher.close(sequence)
-
-    def close(self) -> None:
-        pass
-
-    def __del__(self) -> None:
-        pass
 
 
 class BatchedLlamaCppEngine(LlamaCppEngine):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = chat_slots(self.settings, self.context_length)
-        self._batcher: Batcher | None = None
+        self._batcher = None
         self._seeds = random.Random()
         self._seeds_lock = threading.Lock()
 
@@ -64,6 +30,10 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         return self.spec.ram_mb + (self.slots - 1) * kv_mb_per_slot(self.context_length)
 
     def load(self) -> None:
+        from llama_cpp import _internals, llama_cpp  # here: the server imports this module without llama.cpp
+
+        from edgekit.workers.batch_loop import Batcher
+
         super().load()
         llm = self._llm
         params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
@@ -85,6 +55,8 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
 
     def _require(self):
         """A view per call: the answers share the model and the batch, each has its own seed and sampler."""
+        from edgekit.workers.sequence_view import SequenceView
+
         llm = super()._require()
         with self._seeds_lock:
             seed = self._seeds.randint(0, 2**32)

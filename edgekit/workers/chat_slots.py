@@ -29,3 +29,10 @@ def chat_slots(settings, context_length: int) -> int:
     by_cores = min(MAX_AUTO_SLOTS, SLOTS_PER_CORE * cores)
     by_memory = int(settings.ram_budget_mb * KV_SHARE_OF_BUDGET // kv_mb_per_slot(context_length))
     return max(1, min(by_cores, by_memory))
+
+
+def chat_parallel_choice(settings, slots: int) -> str:
+    """The slots and why, for `models status`."""
+    if settings.chat_parallel != "auto":
+        return f"{slots} (EDGEKIT_CHAT_PARALLEL={settings.chat_parallel})"
+    return f"{slots} (auto: {os.cpu_count() or 1} cores, {settings.ram_budget_mb:.0f} MB budget)"
