@@ -103,6 +103,7 @@ class ModelManager:
         while True:
             entry = self._pin(model_id, what)
             entry.lock.acquire()
+            getattr(entry.engine, "probe", lambda: None)()  # a worker killed a moment ago is found out now
             if entry.engine.crash_reason is None:
                 break
             # Its worker died while we waited (or while idle): forget it, and load a fresh one.

@@ -12,7 +12,7 @@ import os
 # f16 K and V per token of context: qwen2.5-1.5b 28 KB, gemma-3-270m 18 KB, qwen2.5-0.5b 12 KB. The largest is
 # used to plan before a model is loaded; the worker reports the real figure once it is (slot_memory_mb).
 KV_KB_PER_TOKEN = 28
-SLOTS_PER_CORE = 8
+SLOTS_PER_CORE = 4
 MAX_AUTO_SLOTS = 16
 KV_SHARE_OF_BUDGET = 0.25
 

@@ -21,6 +21,7 @@ import threading
 from typing import BinaryIO
 
 from edgekit.workers.faults import crash, planned_fault
+from edgekit.workers.process import PROBE
 from edgekit.workers.protocol import ChannelClosed, encode_error, receive, send
 
 
@@ -85,7 +86,9 @@ class Worker:
     def handle(self, message: tuple) -> None:
         kind, ident, method, args, kwargs = message
         try:
-            if kind == "call":
+            if method == PROBE:
+                self.reply(("result", ident, True))
+            elif kind == "call":
                 found = getattr(self.engine, method)  # a method, or a property's value (languages, sample_rate)
                 self.reply(("result", ident, found(*args, **kwargs) if callable(found) else found))
             else:

@@ -29,6 +29,7 @@ log = logging.getLogger("edgekit.workers")
 
 CLOSE_WAIT_S = 2.0  # a worker asked to close gets this long before it is killed
 CANCEL_POLL_S = 0.05  # how often a stream waiting for the worker looks at its cancel event
+PROBE = "__probe__"  # the no-op call every worker answers
 
 
 def exit_reason(returncode: int | None) -> str:
@@ -54,6 +55,7 @@ class WorkerProcess:
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
         self._crash_lock = threading.Lock()
+        self._broken = False  # the reply reader met the end of the channel
 
     @property
     def pid(self) -> int | None:
@@ -62,6 +64,7 @@ class WorkerProcess:
     def start(self, engine_path: str, spec, model_dir: Path, settings) -> None:
         """Start the worker and have it load the engine; the engine's own load errors are raised as they are."""
         self.crash_reason = None
+        self._broken = False
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "edgekit.workers.main"],
             stdin=subprocess.PIPE,
@@ -79,14 +82,30 @@ class WorkerProcess:
         ).start()
 
     def alive(self) -> bool:
-        return self.proc is not None and self.crash_reason is None and self.proc.poll() is None
+        return self.proc is not None and self.crash_reason is None and not self._broken and self.proc.poll() is None
 
     def dead_reason(self) -> str | None:
         """Why the worker died, if it did (also while idle: the OOM killer does not wait for a request)."""
+        if self.crash_reason is None and (self._broken or self._exiting()):
+            self._crashed()  # wait for the reason: a worker with a large KV cache takes a while to go
         if self.crash_reason is None and self.proc is not None and self.proc.poll() is not None:
             self.crash_reason = exit_reason(self.proc.returncode)
             log.error("The worker for %s %s", self.label, self.crash_reason)
         return self.crash_reason
+
+    def probe(self) -> None:
+        """An idle worker answers a no-op call, or is found dead: one killed a moment ago still has its channel
+        open while the kernel frees its memory, and the next request must not be the one that finds out."""
+        if self.alive() and not self._waiting:
+            with contextlib.suppress(EngineCrashed):
+                self.call(PROBE)
+
+    def _exiting(self) -> bool:
+        """Killed but not yet gone: its main thread is a zombie while the kernel frees its memory."""
+        try:
+            return self.proc is not None and psutil.Process(self.proc.pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
 
     def resident_mb(self) -> float | None:
         """The worker's resident memory: what the model really holds, its interpreter included."""
@@ -164,6 +183,7 @@ class WorkerProcess:
             if replies is not None:  # else a stream its caller left: nobody wants the rest
                 replies.put(reply)
         if self.proc is proc:  # not stopped on purpose: the worker died
+            self._broken = True
             self._crashed()
             for replies in list(self._waiting.values()):
                 replies.put(_DIED)
