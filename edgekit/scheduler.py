@@ -114,9 +114,12 @@ class FairQueue:
 
     def _grant_next(self) -> None:
         while self._waiting and len(self._admitted) < self.slots:
-            client, tickets = next(iter(self._waiting.items()))
+            # In turn, but a client already running in other slots gives way to one that is not.
+            running = [t.client for t in self._admitted]
+            order = list(self._waiting)
+            client = min(order, key=lambda c: (running.count(c), order.index(c)))
+            tickets = self._waiting.pop(client)
             ticket = tickets.popleft()
-            del self._waiting[client]
             if tickets:  # the client goes to the back of the line with the rest of its requests
                 self._waiting[client] = tickets
             if not ticket.granted.cancelled():
