@@ -73,6 +73,12 @@ class FairQueue:
 
     @property
     def busy(self) -> bool:
+        """Something runs (with one slot, the model is taken)."""
+        return bool(self._admitted)
+
+    @property
+    def full(self) -> bool:
+        """Every slot runs a request: the next one waits."""
         return len(self._admitted) >= self.slots
 
     def enter(self, client: str) -> Ticket:
@@ -147,6 +153,13 @@ class Scheduler:
 
     def status(self) -> dict[str, dict]:
         return {
-            m: {"busy": q.busy, "running": q.running, "slots": q.slots, "waiting": q.waiting, "limit": q.max_waiting}
+            m: {
+                "busy": q.busy,
+                "full": q.full,
+                "running": q.running,
+                "slots": q.slots,
+                "waiting": q.waiting,
+                "limit": q.max_waiting,
+            }
             for m, q in self.queues.items()
         }

@@ -71,7 +71,7 @@ def test_a_model_with_slots_runs_that_many_and_the_rest_wait_their_turn():
         queue = FairQueue("chat", max_waiting=4, slots=2)
         first, second = queue.enter("alice"), queue.enter("alice")  # both run at once: two slots
         waiting = [queue.enter("alice"), queue.enter("bob"), queue.enter("carol")]
-        assert queue.running == 2 and queue.busy and queue.waiting == 3
+        assert queue.running == 2 and queue.full and queue.waiting == 3
         await asyncio.wait_for(asyncio.gather(first.turn(), second.turn()), 1)
         first.release()  # one slot frees: bob, running nowhere, goes before alice, who still runs in one
         await asyncio.wait_for(waiting[1].turn(), 1)
