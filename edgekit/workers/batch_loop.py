@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -72,6 +73,7 @@ class Batcher:
         self.active: list[Sequence] = []
         self.steps = 0  # decode calls, for tests and status
         self.prefix_reused = 0  # prompt tokens not computed because a slot held them
+        self.seconds = {"decode": 0.0, "sample": 0.0, "step": 0.0}  # where the loop's time goes (profile)
         self._wake = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="edgekit-batch", daemon=True)
@@ -177,6 +179,11 @@ class Batcher:
         return True
 
     def _step(self) -> None:
+        started = time.perf_counter()
+        self._fill_decode_sample()
+        self.seconds["step"] += time.perf_counter() - started
+
+    def _fill_decode_sample(self) -> None:
         batch = self.batch.batch
         batch.n_tokens = 0
         sampled: list[tuple[Sequence, int]] = []
@@ -214,7 +221,10 @@ class Batcher:
                 add(sequence, token, start + offset == len(sequence.prompt) - 1)
         if batch.n_tokens == 0:
             return
+        decoding = time.perf_counter()
         self.ctx.decode(self.batch)
+        sampling = time.perf_counter()
+        self.seconds["decode"] += sampling - decoding
         self.steps += 1
         for sequence, index in sampled:
             token = sequence.sampler.sample(self.ctx, index)
@@ -224,3 +234,4 @@ class Batcher:
                 sequence.closed = True
             else:
                 sequence.pending = token
+        self.seconds["sample"] += time.perf_counter() - sampling
