@@ -106,20 +106,21 @@ class Batcher:
                     self._wake.wait()
                 if self._stopped:
                     return
-                self._retire()
-                self._admit()
-            if self.active:
-                try:
+            try:
+                with self._wake:
+                    self._retire()
+                    self._admit()
+                if self.active:
                     self._step()
-                except Exception as exc:  # every sequence in the batch hears of it
-                    log.exception("batch decode failed")
+            except Exception as exc:  # every sequence in the batch hears of it, and the loop goes on
+                log.exception("batch step failed")
+                with self._wake:
                     for sequence in self.active:
                         sequence.tokens.put(exc)
                         sequence.closed = True
                         sequence.kv = []  # what its cells hold is not known: the slot starts clean
                         llama_cpp.llama_memory_seq_rm(self.memory, sequence.slot, -1, -1)
-                    with self._wake:
-                        self._retire()
+                    self._retire()
 
     def _retire(self) -> None:
         for sequence in [s for s in self.active if s.done()]:

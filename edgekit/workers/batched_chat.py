@@ -24,6 +24,7 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         self._batcher = None
         self._seeds = random.Random()
         self._seeds_lock = threading.Lock()
+        self._calling = threading.local()  # the cancel event of the call this thread is serving
 
     def memory_estimate_mb(self) -> float:
         """The catalog's figure holds one context; each further slot adds a context's KV cache."""
@@ -53,14 +54,23 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
             self._batcher = None
         super().unload()
 
+    def generate(self, prompt: str, *, cancel: threading.Event | None = None, **options):
+        self._calling.cancel = cancel
+        yield from super().generate(prompt, cancel=cancel, **options)
+
+    def stream_chat(self, messages: list[dict], *, cancel: threading.Event | None = None, **options):
+        self._calling.cancel = cancel
+        yield from super().stream_chat(messages, cancel=cancel, **options)
+
     def _require(self):
-        """A view per call: the answers share the model and the batch, each has its own seed and sampler."""
+        """A view per call: the answers share the model and the batch, each has its own seed and sampler, and
+        the batch drops one whose cancel is set even while it has no piece to show (reading its prompt)."""
         from edgekit.workers.sequence_view import SequenceView
 
         llm = super()._require()
         with self._seeds_lock:
             seed = self._seeds.randint(0, 2**32)
-        return SequenceView(llm, self._batcher, self.context_length, seed)
+        return SequenceView(llm, self._batcher, self.context_length, seed, getattr(self._calling, "cancel", None))
 
     def slot_memory_mb(self) -> dict:
         """The KV cache as loaded: per slot and in all, from the model's own dimensions (f16 K and V)."""

@@ -8,6 +8,7 @@ with a sampler Llama itself builds from the request's options. Nothing else of L
 from __future__ import annotations
 
 import inspect
+import threading
 
 from llama_cpp import Llama
 
@@ -19,15 +20,16 @@ SAMPLER_OPTIONS = set(inspect.signature(Llama._init_sampler).parameters) - {"sel
 class SequenceView(Llama):
     """The shared Llama as one answer sees it: its tokens come from the batch. Never closes the shared model."""
 
-    def __init__(self, shared: Llama, batcher: Batcher, n_ctx: int, seed: int):
+    def __init__(self, shared: Llama, batcher: Batcher, n_ctx: int, seed: int, cancel: threading.Event | None = None):
         self.__dict__.update(shared.__dict__)
         self._batcher = batcher
+        self._cancel = cancel
         self._n_ctx = n_ctx  # one slot's context, not the whole cache's
         self._seed = seed
 
     def generate(self, tokens, **options):
         sampler = self._init_sampler(**{k: v for k, v in options.items() if k in SAMPLER_OPTIONS})
-        sequence = Sequence(prompt=list(tokens), sampler=sampler)
+        sequence = Sequence(prompt=list(tokens), sampler=sampler, cancel=self._cancel)
         self._batcher.submit(sequence)
         try:
             while (token := sequence.tokens.get()) is not END:
