@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
+from edgekit.engines.llm_llamacpp import DEFAULT_CONTEXT
 from edgekit.errors import EdgekitError, EngineCrashed, MemoryBusy, ModelTooLarge
 from edgekit.installer import ModelStore
 from edgekit.settings import Settings
+from edgekit.workers.chat_slots import chat_slots
 from edgekit.workers.crashes import CRASHES_FILE, CrashLog
 from edgekit.workers.proxies import proxy_for
 
@@ -260,16 +262,18 @@ class ModelManager:
         return stop
 
     def slots_for(self, model_id: str) -> int:
-        """How many requests may hold a model at once: its engine's slots (the fair queue admits that many)."""
+        """How many requests may hold a model at once: its engine's slots (the fair queue admits that many).
+        From the catalog alone when it is not loaded: no file is read or verified for it."""
         with self._state:
             entry = self._loaded.get(model_id)
             if entry is not None:
                 return slots_of(entry.engine)
-        try:
-            engine = self.check_loadable(model_id)
-        except EdgekitError:
+        spec = self.store.catalog.find(model_id)
+        engine_class = self.engines.get(spec.engine) if spec is not None else None
+        proxy = proxy_for(engine_class) if engine_class is not None and self.settings.engine_workers else None
+        if proxy is None or spec.task != "chat":
             return 1
-        return 1 if engine is None else slots_of(engine)
+        return chat_slots(self._engine_settings(), spec.context_length or DEFAULT_CONTEXT)
 
     # --- what is loaded ----------------------------------------------------------------------------
     def used_mb(self) -> float:
