@@ -158,7 +158,7 @@ def measure(model: str, parallel: str, threads: int, levels: list[int], max_toke
     server = start_edgekit(model, parallel, threads, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/healthz", server)
+        wait_for(base + "/healthz", server, timeout=600)  # a loaded machine starts a server slowly
         stream_chat(base, QUESTIONS[0], 4)  # the model loads on first use
         status = httpx.get(base + "/api/models/status").json()
         rows = []

@@ -177,3 +177,22 @@ def test_through_the_worker_answers_run_at_once_and_a_crash_reaches_each(install
             assert finished([ask(llm, QUESTIONS[0], max_tokens=16)])
     finally:
         kit.close()
+
+
+def test_the_default_chat_model_through_its_chat_template_answers_as_today(installed_models_dir, tmp_path):
+    """qwen2.5-0.5b-instruct (the default on most boxes) asked through its chat template: a chat handler's stop."""
+    model = "qwen2.5-0.5b-instruct"
+    settings = Settings(home=tmp_path, models_dir_override=installed_models_dir, threads=2, chat_parallel=2)
+    spec = ModelStore(installed_models_dir, Catalog.from_dir(settings.catalog_dir)).installed_spec(model)
+    if spec is None:
+        pytest.skip(f"{model} is not installed")
+    answers = []
+    for engine_class in (LlamaCppEngine, BatchedLlamaCppEngine):
+        engine = engine_class(spec, installed_models_dir / model, settings)
+        engine.load()
+        try:
+            answers.append([ask(engine, q, max_tokens=24, system=INSTRUCTION) for q in QUESTIONS[:2]])
+        finally:
+            engine.unload()
+    assert answers[1] == answers[0]
+    assert all(g["text"].strip() for _, g in answers[0])
