@@ -82,7 +82,9 @@ class Kit:
     def scheduler(self) -> Scheduler:
         from edgekit.scheduler import Scheduler
 
-        return Scheduler(self.settings.queue_max_waiting, self.settings.queue_retry_after_s)
+        return Scheduler(
+            self.settings.queue_max_waiting, self.settings.queue_retry_after_s, slots_for=self.manager.slots_for
+        )
 
     @cached_property
     def app_contexts(self) -> dict[str, AppContext]:

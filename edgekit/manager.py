@@ -1,7 +1,8 @@
 """ModelManager: the one place models are loaded, inside one RAM budget.
 
 - One instance per model, loaded on first use and only after its files are verified.
-- Each loaded model has a lock: a llama.cpp context or a speech model is not safe from two threads at once.
+- Each loaded model has a lock: a llama.cpp context or a speech model is not safe from two threads at once. The
+  batching chat engine has `slots` places instead (EDGEKIT_CHAT_PARALLEL): that many answers decode together.
 - Loading a model that does not fit evicts the least recently used idle models first. A model larger than the
   whole budget is refused with a clear error instead of letting the kernel kill the server.
 - A model idle for longer than the keep-alive is unloaded (unload_idle, run by a reaper thread in the server),
@@ -20,9 +21,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
+from edgekit.engines.llm_llamacpp import DEFAULT_CONTEXT
 from edgekit.errors import EdgekitError, EngineCrashed, MemoryBusy, ModelTooLarge
 from edgekit.installer import ModelStore
 from edgekit.settings import Settings
+from edgekit.workers.chat_slots import chat_slots
 from edgekit.workers.crashes import CRASHES_FILE, CrashLog
 from edgekit.workers.proxies import proxy_for
 
@@ -40,7 +43,7 @@ class Loaded:
     engine: Engine
     ram_mb: float
     last_used: float
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock | threading.BoundedSemaphore = field(default_factory=threading.Lock)
     users: int = 0  # callers holding or waiting for this model: never evicted while above zero
 
     def counted_mb(self) -> float:
@@ -102,6 +105,7 @@ class ModelManager:
         while True:
             entry = self._pin(model_id, what)
             entry.lock.acquire()
+            getattr(entry.engine, "probe", lambda: None)()  # a worker killed a moment ago is found out now
             if entry.engine.crash_reason is None:
                 break
             # Its worker died while we waited (or while idle): forget it, and load a fresh one.
@@ -197,7 +201,9 @@ class ModelManager:
         except EngineCrashed:
             self.crashes.record(model_id, engine.crash_reason or "died while loading")
             raise
-        entry = Loaded(engine=engine, ram_mb=need, last_used=self.clock())
+        slots = slots_of(engine)
+        lock = threading.BoundedSemaphore(slots) if slots > 1 else threading.Lock()
+        entry = Loaded(engine=engine, ram_mb=need, last_used=self.clock(), lock=lock)
         self._loaded[model_id] = entry
         return entry
 
@@ -255,6 +261,20 @@ class ModelManager:
         threading.Thread(target=reap, name="edgekit-model-reaper", daemon=True).start()
         return stop
 
+    def slots_for(self, model_id: str) -> int:
+        """How many requests may hold a model at once: its engine's slots (the fair queue admits that many).
+        From the catalog alone when it is not loaded: no file is read or verified for it."""
+        with self._state:
+            entry = self._loaded.get(model_id)
+            if entry is not None:
+                return slots_of(entry.engine)
+        spec = self.store.catalog.find(model_id)
+        engine_class = self.engines.get(spec.engine) if spec is not None else None
+        proxy = proxy_for(engine_class) if engine_class is not None and self.settings.engine_workers else None
+        if proxy is None or spec.task != "chat":
+            return 1
+        return chat_slots(self._engine_settings(), spec.context_length or DEFAULT_CONTEXT)
+
     # --- what is loaded ----------------------------------------------------------------------------
     def used_mb(self) -> float:
         return sum(e.counted_mb() for e in self._loaded.values())
@@ -273,10 +293,15 @@ class ModelManager:
                     "in_use": e.users > 0,
                     "idle_s": round(now - e.last_used, 1),
                     "unloads_in_s": None if e.users else round(max(0.0, self._keep_alive_s() - (now - e.last_used)), 1),
+                    **({"slots": slots_of(e.engine)} if slots_of(e.engine) > 1 else {}),  # a batching engine's
                     **_worker_fields(e.engine),
                 }
                 for model_id, e in sorted(self._loaded.items())
             ]
+
+
+def slots_of(engine: Engine) -> int:
+    return getattr(engine, "slots", 1)
 
 
 def _worker_fields(engine: Engine) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -133,6 +134,10 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(default=30, gt=0, description="Longest pause in a request body before a 408.")
     load_wait_s: float = Field(default=30, ge=0, description="How long a load waits for busy models to free RAM.")
     engine_workers: bool = Field(default=True, description="Run native engines in worker processes.")
+    chat_parallel: int | Literal["auto"] = Field(
+        default="auto",
+        description="Answers the chat model decodes together (continuous batching); auto: from cores and memory.",
+    )
     crash_backoff_after: int = Field(default=3, ge=1, description="Worker crashes before a model's loads back off.")
     crash_window_s: float = Field(default=300, gt=0, description="Crashes closer together than this count together.")
     crash_backoff_s: float = Field(default=30, ge=0, description="First back-off; doubles with each further crash.")

@@ -5,6 +5,7 @@ import pytest
 
 from edgekit.errors import ChecksumMismatch, EdgekitError, ModelNotInstalled
 from edgekit.kit import Kit
+from edgekit.settings import Settings
 from tests.conftest import CHAT_MODEL
 
 
@@ -17,14 +18,14 @@ def test_one_instance_per_model(chat_kit):
     assert chat_kit.manager.loaded_ids() == [CHAT_MODEL]
 
 
-def test_callers_take_turns(chat_kit):
+def most_inside_at_once(kit: Kit, callers: int) -> int:
     inside = 0
     most_inside = 0
     guard = threading.Lock()
 
     def use():
         nonlocal inside, most_inside
-        with chat_kit.manager.acquire("chat") as llm:
+        with kit.manager.acquire("chat") as llm:
             with guard:
                 inside += 1
                 most_inside = max(most_inside, inside)
@@ -32,12 +33,30 @@ def test_callers_take_turns(chat_kit):
             with guard:
                 inside -= 1
 
-    threads = [threading.Thread(target=use) for _ in range(3)]
+    threads = [threading.Thread(target=use) for _ in range(callers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert most_inside == 1
+    return most_inside
+
+
+@pytest.fixture
+def slots_kit(installed_models_dir, tmp_path, request):
+    kit = Kit(Settings(home=tmp_path, models_dir_override=installed_models_dir, threads=2, chat_parallel=request.param))
+    yield kit
+    kit.close()
+
+
+# The one-at-a-time engine (EDGEKIT_CHAT_PARALLEL=1): callers take turns. The batching engine: at most its slots.
+@pytest.mark.parametrize("slots_kit", [1], indirect=True)
+def test_callers_take_turns(slots_kit):
+    assert most_inside_at_once(slots_kit, 3) == 1
+
+
+@pytest.mark.parametrize("slots_kit", [2], indirect=True)
+def test_callers_hold_at_most_the_slots(slots_kit):
+    assert most_inside_at_once(slots_kit, 4) == 2
 
 
 def test_no_chat_model_says_how_to_install_it(bare_settings):

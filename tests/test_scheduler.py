@@ -64,3 +64,26 @@ def test_release_from_a_worker_thread():
         return queue.served
 
     assert run(scenario()) == ["a", "b"]
+
+
+def test_a_model_with_slots_runs_that_many_and_the_rest_wait_their_turn():
+    async def scenario():
+        queue = FairQueue("chat", max_waiting=4, slots=2)
+        first, second = queue.enter("alice"), queue.enter("alice")  # both run at once: two slots
+        waiting = [queue.enter("alice"), queue.enter("bob"), queue.enter("carol")]
+        assert queue.running == 2 and queue.full and queue.waiting == 3
+        await asyncio.wait_for(asyncio.gather(first.turn(), second.turn()), 1)
+        first.release()  # one slot frees: bob, running nowhere, goes before alice, who still runs in one
+        await asyncio.wait_for(waiting[1].turn(), 1)
+        assert not waiting[0].granted.done() and queue.running == 2
+        second.release()  # alice runs nowhere now: her turn comes again before carol's, in arrival order
+        await asyncio.wait_for(waiting[0].turn(), 1)
+        waiting[1].release()
+        await asyncio.wait_for(waiting[2].turn(), 1)
+        queue.enter("dan")
+        with pytest.raises(QueueFull):  # a full queue still refuses at once, beside the running slots
+            for _ in range(5):
+                queue.enter("erin")
+        return queue.served
+
+    assert run(scenario()) == ["alice", "alice", "bob", "alice", "carol"]

@@ -186,6 +186,8 @@ def status(
     typer.echo(f"RAM budget {body['budget_mb']} MB, {body['used_mb']} MB in use by models")
     if body.get("chat_model"):
         typer.echo(f"chat model: {body['chat_model']}")
+    if body.get("chat_parallel"):
+        typer.echo(f"chat answers decoded together: {body['chat_parallel']}")
     for crash in body.get("crashes", []):
         resting = f"; loads refused for {crash['backoff_s']} s" if crash["backoff_s"] else ""
         typer.secho(
@@ -196,12 +198,13 @@ def status(
     if not body["loaded"]:
         typer.echo("No model is loaded.")
         return
-    table = Table("id", "task", "RAM MB", "in use", "idle s", "unloads in s")
+    table = Table("id", "task", "RAM MB", "slots", "in use", "idle s", "unloads in s")
     for row in body["loaded"]:
         table.add_row(
             row["id"],
             row["task"],
             str(row["ram_mb"]),
+            str(row.get("slots", 1)),
             "yes" if row["in_use"] else "no",
             str(row["idle_s"]),
             "-" if row["unloads_in_s"] is None else str(row["unloads_in_s"]),

@@ -12,10 +12,32 @@ import threading
 from collections.abc import Iterator
 
 from edgekit.engines.llm_llamacpp import Generation, LlamaCppEngine
+from edgekit.workers.chat_slots import chat_slots, kv_mb_per_slot
 from edgekit.workers.proxy import WorkerBacked
+
+BATCHING_ENGINE = "edgekit.workers.batched_chat:BatchedLlamaCppEngine"
 
 
 class ChatWorkerEngine(WorkerBacked, LlamaCppEngine):
+    """With more than one slot (EDGEKIT_CHAT_PARALLEL), the worker runs the batching engine and answers `slots`
+    requests at once through this one channel; with one, llama.cpp's one-at-a-time engine, as in process."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = chat_slots(self.settings, self.context_length)
+
+    def memory_estimate_mb(self) -> float:
+        """The catalog's figure holds one context; each further slot adds a context's KV cache."""
+        return self.spec.ram_mb + (self.slots - 1) * kv_mb_per_slot(self.context_length)
+
+    def load(self) -> None:
+        engine = BATCHING_ENGINE if self.slots > 1 else self.real_engine()
+        self.worker.start(engine, self.spec, self.model_dir, self.settings)
+
+    def slot_memory_mb(self) -> dict | None:
+        """The slots' KV cache as the worker allocated it (None for the one-at-a-time engine)."""
+        return self._remote("slot_memory_mb") if self.slots > 1 else None
+
     def count_tokens(self, text: str) -> int:
         return self._remote("count_tokens", text)
 

@@ -2,7 +2,9 @@
 
 The channel is the process's own stdin and stdout, taken over at once: fd 1 is then pointed at stderr, so what a
 native library prints (llama.cpp does) goes to the log and never into the channel. A reader thread reads the
-server's messages so that `cancel` arrives while an answer streams; the main thread runs the engine.
+server's messages so that `cancel` arrives while an answer streams; the main thread runs the engine's calls one
+at a time, or, for an engine that answers many at once (the batching chat engine, `slots` > 1), each call runs in
+a thread of its own.
 When the server goes away (its end of the pipe closes), the worker exits at once: no worker outlives its server.
 """
 
@@ -19,6 +21,7 @@ import threading
 from typing import BinaryIO
 
 from edgekit.workers.faults import crash, planned_fault
+from edgekit.workers.process import PROBE
 from edgekit.workers.protocol import ChannelClosed, encode_error, receive, send
 
 
@@ -47,18 +50,27 @@ class Worker:
         self.inbox = inbox
         self.outbox = outbox
         self.calls: queue.Queue = queue.Queue()
-        self.cancel = threading.Event()  # the running stream's: only one call runs at a time
+        self.concurrent = getattr(engine, "slots", 1) > 1
+        self.cancels: dict[int, threading.Event] = {}  # each running stream's, by request id
+        self.send_lock = threading.Lock()
         self.fault = planned_fault(engine.spec.task)
 
     def read_messages(self) -> None:
-        """Reader thread: calls go to the main thread's queue, cancel acts at once."""
+        """Reader thread: calls go to the main thread's queue (or a thread each), cancel acts at once."""
         while True:
             try:
                 message = receive(self.inbox)
             except ChannelClosed:
                 os._exit(0)  # the server is gone: nobody waits for what we would write
             if message[0] == "cancel":
-                self.cancel.set()
+                cancel = self.cancels.get(message[1])
+                if cancel is not None:
+                    cancel.set()
+                continue
+            if message[0] == "stream":
+                self.cancels[message[1]] = threading.Event()  # before a cancel for it can be read
+            if self.concurrent and message[0] != "close":
+                threading.Thread(target=self.handle, args=(message,), name="edgekit-worker-call", daemon=True).start()
             else:
                 self.calls.put(message)
 
@@ -69,27 +81,38 @@ class Worker:
             if message[0] == "close":
                 self.engine.unload()
                 return
-            kind, method, args, kwargs = message
-            try:
-                if kind == "call":
-                    found = getattr(self.engine, method)  # a method, or a property's value (languages, sample_rate)
-                    send(self.outbox, ("result", found(*args, **kwargs) if callable(found) else found))
-                else:
-                    self.stream(method, args, kwargs)
-            except Exception as exc:  # noqa: BLE001  (every error goes back to the caller, the worker goes on)
-                send(self.outbox, ("error", encode_error(exc)))
+            self.handle(message)
 
-    def stream(self, method: str, args: tuple, kwargs: dict) -> None:
+    def handle(self, message: tuple) -> None:
+        kind, ident, method, args, kwargs = message
+        try:
+            if method == PROBE:
+                self.reply(("result", ident, True))
+            elif kind == "call":
+                found = getattr(self.engine, method)  # a method, or a property's value (languages, sample_rate)
+                self.reply(("result", ident, found(*args, **kwargs) if callable(found) else found))
+            else:
+                self.stream(ident, method, args, kwargs)
+        except Exception as exc:  # noqa: BLE001  (every error goes back to the caller, the worker goes on)
+            self.reply(("error", ident, encode_error(exc)))
+        finally:
+            self.cancels.pop(ident, None)
+
+    def reply(self, message: tuple) -> None:
+        with self.send_lock:
+            send(self.outbox, message)
+
+    def stream(self, ident: int, method: str, args: tuple, kwargs: dict) -> None:
         from edgekit.engines.llm_llamacpp import Generation
 
-        self.cancel.clear()
+        cancel = self.cancels.setdefault(ident, threading.Event())
         generation = Generation()
-        pieces = getattr(self.engine, method)(*args, cancel=self.cancel, generation=generation, **kwargs)
+        pieces = getattr(self.engine, method)(*args, cancel=cancel, generation=generation, **kwargs)
         for count, piece in enumerate(pieces, start=1):
-            send(self.outbox, ("piece", piece))
+            self.reply(("piece", ident, piece))
             if self.fault is not None and count >= self.fault[1]:
                 crash(self.fault[0])
-        send(self.outbox, ("end", dataclasses.asdict(generation)))
+        self.reply(("end", ident, dataclasses.asdict(generation)))
 
 
 def main() -> None:

@@ -1,16 +1,18 @@
 """The server's end of one worker process: start it, call it, stream from it, notice when it dies, stop it.
 
 Started with subprocess.Popen (never fork: the server has threads), in a session of its own so a Ctrl-C meant for
-the server does not reach it first. One call at a time: the model manager's per-model lock sees to that. When the
-worker dies, the call in flight raises EngineCrashed with the reason (the signal that killed it); the worker's pid
-is kept for the RAM budget, which counts what the worker really holds.
+the server does not reach it first. Calls and streams carry an id, so several may be in flight at once (the
+batching chat worker answers many together): one reader thread hands each reply to the caller waiting for its id.
+When the worker dies, every call in flight raises EngineCrashed with the reason (the signal that killed it); the
+worker's pid is kept for the RAM budget, which counts what the worker really holds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
-import select
+import queue
 import signal
 import subprocess
 import sys
@@ -27,6 +29,7 @@ log = logging.getLogger("edgekit.workers")
 
 CLOSE_WAIT_S = 2.0  # a worker asked to close gets this long before it is killed
 CANCEL_POLL_S = 0.05  # how often a stream waiting for the worker looks at its cancel event
+PROBE = "__probe__"  # the no-op call every worker answers
 
 
 def exit_reason(returncode: int | None) -> str:
@@ -48,7 +51,11 @@ class WorkerProcess:
         self.label = label  # the model id, for messages
         self.proc: subprocess.Popen | None = None
         self.crash_reason: str | None = None  # set once, when the worker died under us
-        self._unsettled = False  # a stream was left before its end: its rest is still to be read
+        self._waiting: dict[int, queue.SimpleQueue] = {}  # request id -> where its replies go
+        self._ids = itertools.count(1)
+        self._send_lock = threading.Lock()
+        self._crash_lock = threading.Lock()
+        self._broken = False  # the reply reader met the end of the channel
 
     @property
     def pid(self) -> int | None:
@@ -57,12 +64,12 @@ class WorkerProcess:
     def start(self, engine_path: str, spec, model_dir: Path, settings) -> None:
         """Start the worker and have it load the engine; the engine's own load errors are raised as they are."""
         self.crash_reason = None
-        self._unsettled = False
+        self._broken = False
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "edgekit.workers.main"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            bufsize=0,  # unbuffered: select() on the pipe then tells the truth about what is left to read
+            bufsize=0,
             start_new_session=True,
         )
         self._send(("load", engine_path, spec, model_dir, settings))
@@ -70,16 +77,35 @@ class WorkerProcess:
         if reply[0] == "error":
             self.stop()
             raise decode_error(reply[1])
+        threading.Thread(
+            target=self._read_replies, args=(self.proc,), name="edgekit-worker-replies", daemon=True
+        ).start()
 
     def alive(self) -> bool:
-        return self.proc is not None and self.crash_reason is None and self.proc.poll() is None
+        return self.proc is not None and self.crash_reason is None and not self._broken and self.proc.poll() is None
 
     def dead_reason(self) -> str | None:
         """Why the worker died, if it did (also while idle: the OOM killer does not wait for a request)."""
+        if self.crash_reason is None and (self._broken or self._exiting()):
+            self._crashed()  # wait for the reason: a worker with a large KV cache takes a while to go
         if self.crash_reason is None and self.proc is not None and self.proc.poll() is not None:
             self.crash_reason = exit_reason(self.proc.returncode)
             log.error("The worker for %s %s", self.label, self.crash_reason)
         return self.crash_reason
+
+    def probe(self) -> None:
+        """An idle worker answers a no-op call, or is found dead: one killed a moment ago still has its channel
+        open while the kernel frees its memory, and the next request must not be the one that finds out."""
+        if self.alive() and not self._waiting:
+            with contextlib.suppress(EngineCrashed):
+                self.call(PROBE)
+
+    def _exiting(self) -> bool:
+        """Killed but not yet gone: its main thread is a zombie while the kernel frees its memory."""
+        try:
+            return self.proc is not None and psutil.Process(self.proc.pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
 
     def resident_mb(self) -> float | None:
         """The worker's resident memory: what the model really holds, its interpreter included."""
@@ -93,50 +119,74 @@ class WorkerProcess:
 
     def call(self, method: str, *args, **kwargs):
         self._require()
-        self._settle()
-        self._send(("call", method, args, kwargs))
-        reply = self._receive()
+        ident, replies = self._open()
+        try:
+            self._send(("call", ident, method, args, kwargs))
+            reply = self._next(replies, None)
+        finally:
+            self._waiting.pop(ident, None)
         if reply[0] == "error":
-            raise decode_error(reply[1])
-        return reply[1]
+            raise decode_error(reply[2])
+        return reply[2]
 
     def stream(self, method: str, args: tuple, kwargs: dict, cancel: threading.Event | None) -> Iterator:
         """Yield ("piece", text) messages, then ("end", fields). Setting `cancel` (or closing the iterator) sends
         the worker a cancel and returns at once, within CANCEL_POLL_S, without waiting for the worker's current
-        token: the model is free for the next caller at once, and that caller first reads what is left."""
+        token; what the worker still sends for this id is dropped."""
         self._require()
-        self._settle()
-        self._send(("stream", method, args, kwargs))
+        ident, replies = self._open()
         finished = False
         try:
+            self._send(("stream", ident, method, args, kwargs))
             while True:
                 if cancel is not None and cancel.is_set():
                     return
-                if not self._readable(CANCEL_POLL_S):
+                reply = self._next(replies, CANCEL_POLL_S)
+                if reply is None:
                     continue
-                reply = self._receive()
-                if reply[0] == "error":
+                kind, _ident, value = reply
+                if kind == "error":
                     finished = True
-                    raise decode_error(reply[1])
-                if reply[0] == "end":
-                    finished = True
-                yield reply
+                    raise decode_error(value)
+                finished = kind == "end"
+                yield kind, value
                 if finished:
                     return
         finally:
+            self._waiting.pop(ident, None)
             if not finished and self.alive():
-                self._unsettled = True
                 with contextlib.suppress(EngineCrashed):
-                    self._send(("cancel",))
+                    self._send(("cancel", ident))
 
-    def _settle(self) -> None:
-        """Read the rest of a stream its consumer left (up to the worker's end of it) before the next call."""
-        while self._unsettled:
-            if self._receive()[0] in ("end", "error"):
-                self._unsettled = False
+    def _open(self) -> tuple[int, queue.SimpleQueue]:
+        ident, replies = next(self._ids), queue.SimpleQueue()
+        self._waiting[ident] = replies
+        return ident, replies
 
-    def _readable(self, timeout: float) -> bool:
-        return bool(select.select([self.proc.stdout], [], [], timeout)[0])
+    def _next(self, replies: queue.SimpleQueue, timeout: float | None) -> tuple | None:
+        try:
+            reply = replies.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if reply is _DIED:
+            raise self._crashed()
+        return reply
+
+    def _read_replies(self, proc: subprocess.Popen) -> None:
+        """Reader thread: each reply to the caller waiting for its id; when the channel breaks, to all of them."""
+        while True:
+            try:
+                reply = receive(proc.stdout)
+            except (ChannelClosed, OSError, ValueError):
+                break
+            replies = self._waiting.get(reply[1])
+            if replies is not None:  # else a stream its caller left: nobody wants the rest
+                replies.put(reply)
+        if self.proc is proc:  # not stopped on purpose: the worker died
+            self._broken = True
+            self._crashed()
+            for replies in list(self._waiting.values()):
+                replies.put(_DIED)
 
     def stop(self) -> None:
         """Close the worker (its memory goes back to the system with it), killing it if it does not go."""
@@ -145,7 +195,8 @@ class WorkerProcess:
             return
         if proc.poll() is None:
             try:
-                send(proc.stdin, ("close",))
+                with self._send_lock:
+                    send(proc.stdin, ("close",))
                 proc.wait(CLOSE_WAIT_S)
             except (OSError, subprocess.TimeoutExpired):
                 proc.kill()
@@ -161,8 +212,9 @@ class WorkerProcess:
 
     def _send(self, message: tuple) -> None:
         try:
-            send(self.proc.stdin, message)
-        except (OSError, ValueError) as exc:  # a broken pipe: the worker is gone
+            with self._send_lock:
+                send(self.proc.stdin, message)
+        except (OSError, ValueError, AttributeError) as exc:  # a broken pipe: the worker is gone
             raise self._crashed() from exc
 
     def _receive(self) -> tuple:
@@ -172,16 +224,20 @@ class WorkerProcess:
             raise self._crashed() from exc
 
     def _crashed(self) -> EngineCrashed:
-        if self.crash_reason is None:
-            returncode = None
-            if self.proc is not None:
-                try:
-                    returncode = self.proc.wait(CLOSE_WAIT_S)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()  # its channel is broken: it cannot serve again
-            self.crash_reason = exit_reason(returncode)
-            log.error("The worker for %s %s", self.label, self.crash_reason)
+        with self._crash_lock:
+            if self.crash_reason is None:
+                returncode = None
+                if self.proc is not None:
+                    try:
+                        returncode = self.proc.wait(CLOSE_WAIT_S)
+                    except subprocess.TimeoutExpired:
+                        self.proc.kill()  # its channel is broken: it cannot serve again
+                self.crash_reason = exit_reason(returncode)
+                log.error("The worker for %s %s", self.label, self.crash_reason)
         return EngineCrashed(
             f"The {self.label} model's worker process {self.crash_reason}. Nothing else was affected: ask again "
             f"and a fresh worker starts."
         )
+
+
+_DIED = object()  # put on every waiting caller's queue when the worker's channel breaks

@@ -3,10 +3,11 @@
 Pickle, because both ends are the same installed edgekit and a reply may hold numpy arrays; the worker is a child
 the server started itself, never a peer on a network. A frame is a 4-byte big-endian length and the pickled tuple.
 
-Server -> worker: ("load", engine_path, spec, model_dir, settings), ("call", method, args, kwargs),
-("stream", method, args, kwargs), ("cancel",), ("close",).
-Worker -> server: ("ready", pid), ("result", value), ("piece", text), ("end", generation_fields),
-("error", encoded_error).
+Server -> worker: ("load", engine_path, spec, model_dir, settings), ("call", id, method, args, kwargs),
+("stream", id, method, args, kwargs), ("cancel", id), ("close",).
+Worker -> server: ("ready", pid) or ("error", encoded_error) after a load; then ("result", id, value),
+("piece", id, text), ("end", id, generation_fields), ("error", id, encoded_error). The id says which call a reply
+answers: several may be in flight at once.
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ class WorkerBacked:
     def crash_reason(self) -> str | None:
         return self.worker.dead_reason()
 
+    def probe(self) -> None:
+        self.worker.probe()
+
     def resident_mb(self) -> float | None:
         return self.worker.resident_mb()
 

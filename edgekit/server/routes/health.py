@@ -53,6 +53,7 @@ def register_routes(router):
     def models_status(kit: Kit = Depends(get_kit), _user=Depends(require_admin_or_local)) -> dict:
         manager = kit.manager
         from edgekit.settings import chat_model_choice
+        from edgekit.workers.chat_slots import chat_parallel_choice
 
         return {
             "budget_mb": round(manager.budget_mb),
@@ -60,4 +61,5 @@ def register_routes(router):
             "loaded": manager.status(),
             "crashes": manager.crashes.status(),
             "chat_model": chat_model_choice(kit.settings),  # which and why: pinned, or chosen by total RAM
+            "chat_parallel": chat_parallel_choice(kit.settings, manager.slots_for(manager.model_for("chat"))),
         }
