@@ -16,7 +16,9 @@ from edgekit.errors import EdgekitError
 
 REQUIRED_FIELDS = ("title", "source", "url", "license", "language", "region", "updated")
 LIST_FIELDS = ("aliases", "tags")
-KNOWN_FIELDS = (*REQUIRED_FIELDS, *LIST_FIELDS)
+# Optional, one value each: where a lesson sits in a curriculum (the school app's lessons are knowledge documents).
+CURRICULUM_FIELDS = ("subject", "grade", "skill")
+KNOWN_FIELDS = (*REQUIRED_FIELDS, *LIST_FIELDS, *CURRICULUM_FIELDS)
 FENCE = "---"
 KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")  # BCP 47, short form: en, sw, fr, pt-BR
