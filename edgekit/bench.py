@@ -48,7 +48,7 @@ def bench_chat(kit: Kit, max_tokens: int = 64) -> dict:
 
 
 def bench_tts(kit: Kit) -> tuple[dict, bytes]:
-    from edgekit.speak import synthesize_speech
+    from edgekit.speech.tts import synthesize_speech
 
     synthesize_speech(kit.manager, "Warm up.", "en")
     started = time.perf_counter()
@@ -58,8 +58,8 @@ def bench_tts(kit: Kit) -> tuple[dict, bytes]:
 
 
 def bench_stt(kit: Kit, wav: bytes) -> dict:
-    from edgekit.audio import read_speech, seconds
-    from edgekit.speech import speech_model_for, transcribe
+    from edgekit.speech.audio import read_speech, seconds
+    from edgekit.speech.stt import speech_model_for, transcribe
 
     transcribe(kit.manager, wav, "en")  # warm
     duration = seconds(read_speech(wav))

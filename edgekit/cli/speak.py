@@ -9,7 +9,7 @@ import typer
 from edgekit.cli.output import print_json
 from edgekit.errors import EdgekitError
 from edgekit.hookspecs import hookimpl
-from edgekit.speak import synthesize_speech
+from edgekit.speech.tts import synthesize_speech
 
 
 def speak_command(

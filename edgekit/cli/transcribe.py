@@ -9,7 +9,7 @@ import typer
 
 from edgekit.cli.output import print_json
 from edgekit.hookspecs import hookimpl
-from edgekit.speech import transcribe
+from edgekit.speech.stt import transcribe
 
 
 def transcribe_command(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from edgekit.audio import SAMPLE_RATE
+from edgekit.speech.audio import SAMPLE_RATE
 from edgekit.engines import Engine
 from edgekit.errors import BadInput, EngineError
 from edgekit.hookspecs import hookimpl

@@ -13,7 +13,7 @@ from pathlib import Path
 from edgekit.engines import Engine
 from edgekit.errors import EngineError
 from edgekit.hookspecs import hookimpl
-from edgekit.wav import pcm16_to_wav
+from edgekit.speech.wav import pcm16_to_wav
 
 # Phonemizers that work from files inside the piper-tts wheel; the others download or need extra packages.
 OFFLINE_PHONEME_TYPES = ("espeak", "text")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from edgekit.audio import AudioSource, read_speech
+from edgekit.speech.audio import AudioSource, read_speech
 from edgekit.engines.stt_fasterwhisper import Transcript
 from edgekit.manager import TASK_NAMES, ModelManager
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from edgekit.engines.tts_espeak import EspeakSpeaker, normalize_language
 from edgekit.errors import BadInput, ModelNotInstalled
 from edgekit.manager import ModelManager
-from edgekit.wav import wav_info
+from edgekit.speech.wav import wav_info
 
 # About two minutes of speech: enough for an answer, short enough that a request cannot hold the voice long.
 MAX_SPEECH_CHARS = 2000
