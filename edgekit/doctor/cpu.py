@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from edgekit.doctor import Check
+from edgekit.doctor.check import Check
 
 # llama.cpp's name for a compiled feature -> the /proc/cpuinfo flags of which the CPU must have at least one.
 CPUINFO_FLAGS: dict[str, tuple[str, ...]] = {

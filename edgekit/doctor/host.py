@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import edgekit
 from edgekit import hardware
 from edgekit.device import DeviceFileError, device_file, read_device_file
-from edgekit.doctor import Check
-from edgekit.doctor_cpu import check_cpu_features
+from edgekit.doctor.check import Check
+from edgekit.doctor.cpu import check_cpu_features
 from edgekit.settings import Settings
 
 WARM_C, HOT_C = 80.0, 85.0  # a Pi starts throttling at 80 °C and throttles hard at 85 °C

@@ -7,11 +7,12 @@ import platform
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psutil
 
+from edgekit.doctor.check import Check
+from edgekit.doctor.host import host_checks
 from edgekit.errors import EdgekitError
 from edgekit.installer import StartTask, install_command, no_progress
 from edgekit.kit import Kit
@@ -20,17 +21,6 @@ MIN_FREE_MB = 500
 LOW_FREE_MB = 2000
 MIN_RAM_MB = 900
 DAY_S = 24 * 3600
-
-
-@dataclass
-class Check:
-    name: str
-    status: str  # ok | warn | fail
-    detail: str
-    fix: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def check_python() -> Check:
@@ -140,8 +130,6 @@ def check_engine_crashes(home: Path, now: float | None = None) -> Check:
 
 
 def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
-    from edgekit.doctor_host import host_checks  # it builds on Check, defined above
-
     steps: list[Callable[[], list[Check] | Check]] = [
         check_python,
         lambda: check_data_dir(kit.settings.home),
