@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from edgekit import __version__, checksums
+from edgekit import __version__
+from edgekit.models import checksums
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
+from edgekit.progress import StartTask, no_progress
 from edgekit.keys import PUBLIC_SUFFIX, trusted_dir
 from edgekit.kit import Kit
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from edgekit.catalog import Catalog
-from edgekit.installer import ModelStore
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from edgekit.manager import ModelManager
 from edgekit.plugins import PluginHost, load_plugins
 from edgekit.settings import Settings

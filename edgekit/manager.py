@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from edgekit.engines import Engine
 from edgekit.errors import EdgekitError, EngineCrashed, MemoryBusy, ModelTooLarge
-from edgekit.installer import ModelStore
+from edgekit.models.store import ModelStore
 from edgekit.settings import Settings
 from edgekit.workers.crashes import CRASHES_FILE, CrashLog
 from edgekit.workers.proxies import proxy_for

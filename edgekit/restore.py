@@ -20,10 +20,11 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
-from edgekit import checksums
+from edgekit.models import checksums
 from edgekit.backup import DB_FILE, TRUSTED_KEYS, BackupError, check_backup, copy_database
 from edgekit.errors import EdgekitError
-from edgekit.installer import ModelStore, StartTask, no_progress
+from edgekit.models.store import ModelStore
+from edgekit.progress import StartTask, no_progress
 from edgekit.runlock import hold_run_lock
 from edgekit.settings import Settings
 from edgekit.store.db import MIGRATIONS
@@ -87,7 +88,7 @@ def _keep_current_database(home: Path) -> bool:
 
 def _models_missing(manifest: dict, settings: Settings) -> list[str]:
     """Models the backed-up box had that this one lacks, or has in another version: to install again."""
-    from edgekit.catalog import Catalog
+    from edgekit.models.catalog import Catalog
 
     store = ModelStore(settings.models_dir, Catalog.from_dir(settings.catalog_dir))
     missing = []

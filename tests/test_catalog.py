@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from edgekit.catalog import Catalog, parse_spec
+from edgekit.models.catalog import Catalog, parse_spec
 from edgekit.errors import CatalogError, UnknownModel
 
 REPO_CATALOG = Path(__file__).parents[1] / "models"

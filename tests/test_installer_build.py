@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from edgekit import checksums, installer
-from edgekit.catalog import Catalog
+from edgekit.models import checksums
+from edgekit.models import store as installer
+from edgekit.models.catalog import Catalog
 from edgekit.errors import ChecksumMismatch, EdgekitError, ModelNotInstalled, ModelUnverified
-from edgekit.installer import ModelStore
+from edgekit.models.store import ModelStore
 from tests.wheels import build_wheel
 
 WEIGHTS = bytes(range(256)) * 64

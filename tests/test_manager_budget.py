@@ -8,10 +8,10 @@ from typing import ClassVar
 
 import pytest
 
-from edgekit.catalog import Catalog
+from edgekit.models.catalog import Catalog
 from edgekit.engines import Engine
 from edgekit.errors import MemoryBusy, ModelTooLarge
-from edgekit.installer import ModelStore
+from edgekit.models.store import ModelStore
 from edgekit.kit import Kit
 from edgekit.manager import ModelManager
 from edgekit.settings import Settings

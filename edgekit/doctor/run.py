@@ -14,7 +14,8 @@ import psutil
 from edgekit.doctor.check import Check
 from edgekit.doctor.host import host_checks
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, install_command, no_progress
+from edgekit.models.store import install_command
+from edgekit.progress import StartTask, no_progress
 from edgekit.kit import Kit
 
 MIN_FREE_MB = 500

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageOps
 
-from edgekit.catalog import VisionSpec
+from edgekit.models.catalog import VisionSpec
 
 
 def image_to_tensor(image: Image.Image, vision: VisionSpec) -> np.ndarray:

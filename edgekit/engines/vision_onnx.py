@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from edgekit.catalog import VisionSpec
+from edgekit.models.catalog import VisionSpec
 from edgekit.engines import Engine
 from edgekit.errors import BadInput, EngineError
 from edgekit.hookspecs import hookimpl

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
+from edgekit.progress import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.chunking import Chunk, chunk_markdown
 from edgekit.knowledge.documents import BadDocument, Document, file_sha256, parse_document

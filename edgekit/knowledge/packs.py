@@ -10,7 +10,7 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
+from edgekit.progress import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport, index_pack
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack

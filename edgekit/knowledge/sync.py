@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from edgekit.installer import StartTask, no_progress
+from edgekit.progress import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.documents import file_sha256
 from edgekit.knowledge.indexer import DOCUMENT_PATTERN, IndexReport

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from edgekit import checksums
-from edgekit.catalog import ENTRY_FILE
+from edgekit.models import checksums
+from edgekit.models.catalog import ENTRY_FILE
 from edgekit.errors import ChecksumMismatch
-from edgekit.installer import StartTask, install_command, no_progress
+from edgekit.models.store import install_command
+from edgekit.progress import StartTask, no_progress
 from edgekit.keys import public_key_of
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import DOCUMENT_PATTERN

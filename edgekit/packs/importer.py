@@ -26,9 +26,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from edgekit.catalog import ENTRY_FILE
+from edgekit.models.catalog import ENTRY_FILE
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
+from edgekit.progress import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport
 from edgekit.knowledge.packs import add_pack, imported_knowledge_dir, remove_pack

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from edgekit.catalog import Catalog
+from edgekit.models.catalog import Catalog
 from edgekit.engines.tts_piper import PiperEngine
 from edgekit.errors import EngineError
 from tests.conftest import VOICE_MODEL

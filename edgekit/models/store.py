@@ -26,8 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edgekit import checksums, recipes
-from edgekit.catalog import ENTRY_FILE, MODEL_ID_PATTERN, Catalog, ModelSpec, load_spec
+from edgekit.models import checksums
+from edgekit.models import recipes
+from edgekit.models.catalog import ENTRY_FILE, MODEL_ID_PATTERN, Catalog, ModelSpec, load_spec
+from edgekit.progress import StartTask, no_progress
 from edgekit.errors import (
     ChecksumMismatch,
     DataDirError,
@@ -38,15 +40,6 @@ from edgekit.errors import (
     UnknownModel,
 )
 from edgekit.swap import swap_together
-
-# Progress: start(description, total) returns advance(amount). The CLI draws bars; the core only counts.
-Advance = Callable[[int], None]
-StartTask = Callable[[str, int], Advance]
-
-
-def no_progress(_description: str, _total: int) -> Advance:
-    return lambda _amount: None
-
 
 @dataclass
 class FileCheck:
@@ -401,7 +394,7 @@ def _run_recipe(spec: ModelSpec, source: Path, output: Path, progress: StartTask
     """Run the recipe in a child process and turn its failure into an EdgekitError with the same code."""
     recipe = recipes.load_recipe(spec.source.recipe)
     advance = progress(f"build {spec.id}", len(recipe.STEPS))
-    command = [sys.executable, "-m", "edgekit.recipes", spec.source.recipe, str(source), str(output)]
+    command = [sys.executable, "-m", "edgekit.models.recipes", spec.source.recipe, str(source), str(output)]
     tail: deque[str] = deque(maxlen=20)  # the child's chatter (warnings) is only wanted when it fails
     # One merged stream: reading stdout while stderr fills its pipe would deadlock.
     with subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The child process that runs one recipe: python -m edgekit.recipes RECIPE SOURCE_DIR OUTPUT_DIR
+"""The child process that runs one recipe: python -m edgekit.models.recipes RECIPE SOURCE_DIR OUTPUT_DIR
 
 Each finished step is one line `step NAME` on stdout. A failure with a code is one line of JSON
 ({"code", "message"}) on stderr and exit status 2, so the parent can raise the same EdgekitError.
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from edgekit.errors import EdgekitError
-from edgekit.recipes import FAILED_WITH_CODE, load_recipe
+from edgekit.models.recipes import FAILED_WITH_CODE, load_recipe
 
 
 def main(argv: list[str]) -> int:

