@@ -19,7 +19,7 @@ from edgekit.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
-    from edgekit.auth import Accounts
+    from edgekit.accounts.auth import Accounts
     from edgekit.power.state import PowerState
     from edgekit.scheduler import Scheduler
 
@@ -73,7 +73,7 @@ class Kit:
 
     @cached_property
     def accounts(self) -> Accounts:
-        from edgekit.auth import Accounts
+        from edgekit.accounts.auth import Accounts
 
         return Accounts(self.db, self.settings)
 

@@ -9,11 +9,11 @@ import threading
 import pytest
 from sqlmodel import Session, func, select
 
-from edgekit import audit
+from edgekit.store import audit
 from edgekit.answer import record_exchange
-from edgekit.backup import MANIFEST_FILE, backup, check_backup, integrity
+from edgekit.backup.create import MANIFEST_FILE, backup, check_backup, integrity
 from edgekit.errors import EdgekitError
-from edgekit.keys import create_key_pair, trust
+from edgekit.packs.keys import create_key_pair, trust
 from edgekit.kit import Kit
 from edgekit.settings import Settings
 from edgekit.store.tables import AuditEntry, Exchange

@@ -2,7 +2,7 @@
 
 import pytest
 
-from edgekit.login_throttle import LoginThrottle, is_loopback
+from edgekit.accounts.throttle import LoginThrottle, is_loopback
 from edgekit.settings import Settings
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from edgekit.classify import classify_image
+from edgekit.vision.classify import classify_image
 from edgekit.cli.output import print_json
 from edgekit.hookspecs import hookimpl
 

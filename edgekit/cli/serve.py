@@ -47,7 +47,7 @@ def serve_command(
     import uvicorn  # the web stack is imported by the one command that needs it
 
     from edgekit.server import create_app
-    from edgekit.service_log import configure_server_logging
+    from edgekit.logs.service import configure_server_logging
     from edgekit.tls import renew_if_due, tls_files
 
     kit = ctx.obj

@@ -16,7 +16,7 @@ from edgekit.errors import BadInput, EngineError
 from edgekit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from edgekit.images import ImageSource
+    from edgekit.vision.images import ImageSource
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class OnnxVisionEngine(Engine):
     def classify(self, image: ImageSource, top_k: int | None = None) -> Classification:
         """The top_k labels (the entry's default when None), most likely first."""
         from edgekit.engines import vision_math
-        from edgekit.images import decode_image
+        from edgekit.vision.images import decode_image
 
         vision = self.vision
         top_k = vision.top_k if top_k is None else top_k

@@ -21,7 +21,7 @@ from edgekit.models.catalog import ENTRY_FILE
 from edgekit.errors import ChecksumMismatch
 from edgekit.models.store import install_command
 from edgekit.progress import StartTask, no_progress
-from edgekit.keys import public_key_of
+from edgekit.packs.keys import public_key_of
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import DOCUMENT_PATTERN
 from edgekit.packs import PackError

@@ -17,7 +17,7 @@ from edgekit.models import checksums
 from edgekit.models.catalog import ENTRY_FILE, ModelSpec, parse_spec
 from edgekit.errors import CatalogError
 from edgekit.progress import StartTask, no_progress
-from edgekit.keys import PublicKey
+from edgekit.packs.keys import PublicKey
 from edgekit.packs import PackError
 from edgekit.packs.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, SIGNATURE_FILE, Manifest, PackPart, parse_manifest
 from edgekit.packs.sign import verify_manifest

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from edgekit.errors import EdgekitError
-from edgekit.keys import create_key_pair, load_private_key, trust
+from edgekit.packs.keys import create_key_pair, load_private_key, trust
 from edgekit.kit import Kit
 from edgekit.packs.create import create_pack
 from edgekit.packs.importer import import_pack

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from edgekit import audit
+from edgekit.store import audit
 from edgekit.errors import EdgekitError
 from edgekit.store.tables import User, utc_now
 from edgekit_health import schedule

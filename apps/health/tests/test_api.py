@@ -146,8 +146,8 @@ def test_a_referral_id_out_of_range_is_not_found(kit, client, referral_id):
 def test_a_query_string_cannot_forge_a_line_in_the_servers_log(kit, client, monkeypatch):
     import logging
 
-    from edgekit.log_reader import read_log_file
-    from edgekit.service_log import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
+    from edgekit.logs.reader import read_log_file
+    from edgekit.logs.service import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
 
     monkeypatch.delenv("JOURNAL_STREAM", raising=False)
     root = logging.getLogger()

@@ -88,7 +88,7 @@ def test_acting_as_an_account_that_is_not_a_health_worker_is_refused(edgekit):
 def test_the_technician_is_named_in_the_audit_log(edgekit, kit):
     from sqlmodel import Session
 
-    from edgekit.audit import recent
+    from edgekit.store.audit import recent
 
     assert edgekit("health", "due").exit_code == 0
     with Session(kit.db) as session:

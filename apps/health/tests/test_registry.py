@@ -19,7 +19,7 @@ from edgekit_health.registry import CODE_ALPHABET, Actor, BadRecord, RecordForbi
 from edgekit_health.tables import Woman
 from sqlmodel import Session, select
 
-from edgekit.audit import recent
+from edgekit.store.audit import recent
 from edgekit.store.tables import AuditEntry
 
 AMINA = Actor("amina", "health_worker")

@@ -1,6 +1,6 @@
 """Sign in and out. A browser gets an HttpOnly, SameSite=Strict session cookie (Secure over HTTPS); a wrong PIN
 answers slowly, and more slowly each time; too many tries on a name or from an address answer 429 with Retry-After,
-the same whether or not the name has an account (edgekit.login_throttle). Once signed in by cookie, a browser's
+the same whether or not the name has an account (edgekit.accounts.throttle). Once signed in by cookie, a browser's
 POSTs carry the CSRF token from GET /auth/csrf (or from the page) in the X-CSRF-Token header."""
 
 # No `from __future__ import annotations`: FastAPI must see the real Request/Response classes imported below.
@@ -15,7 +15,7 @@ def register_routes(router):
     from fastapi import Depends, Request, Response
     from pydantic import BaseModel, Field
 
-    from edgekit.auth import LoginFailed, NotAuthenticated
+    from edgekit.accounts.auth import LoginFailed, NotAuthenticated
     from edgekit.kit import Kit
     from edgekit.server.deps import SESSION_COOKIE, current_user, get_kit
 

@@ -39,7 +39,7 @@ def register_routes(router):
     from fastapi import Depends, Form, Request
     from fastapi.responses import RedirectResponse
 
-    from edgekit.auth import LoginFailed
+    from edgekit.accounts.auth import LoginFailed
     from edgekit.kit import Kit
     from edgekit.server.deps import SESSION_COOKIE, current_user, get_kit
     from edgekit.server.i18n import LANG_COOKIE, LANGUAGES

@@ -42,7 +42,7 @@ def duration_parts(seconds: int) -> dict:
 
 
 def user_state(user, network_wait_s: float) -> str:
-    """Disabled by a technician, made to wait after wrong tries from phones (edgekit.login_throttle), or active."""
+    """Disabled by a technician, made to wait after wrong tries from phones (edgekit.accounts.throttle), or active."""
     if user.disabled:
         return "disabled"
     return "locked" if network_wait_s > 0 else "active"
@@ -54,7 +54,7 @@ def register_routes(router):
     from fastapi.responses import RedirectResponse
 
     from edgekit.apps import set_enabled
-    from edgekit.auth import ROLES
+    from edgekit.accounts.auth import ROLES
     from edgekit.errors import BadInput, EdgekitError
     from edgekit.server.deps import get_kit, require_roles
     from edgekit.server.pages import render
@@ -74,7 +74,7 @@ def register_routes(router):
 
     @router.post("/admin/apps/{app_id}")
     def switch_app(app_id: str, enabled: int = Form(...), kit: Kit = Depends(get_kit), admin=Depends(admin_only)):
-        from edgekit import audit
+        from edgekit.store import audit
         from edgekit.store import session_for
 
         if app_id not in kit.plugins.apps:

@@ -24,7 +24,7 @@ def past_exchanges(kit, user_id: int, limit: int = HISTORY_LIMIT) -> list:
 def register_routes(router):
     from fastapi import Depends, Request
 
-    from edgekit.auth import NotAuthenticated
+    from edgekit.accounts.auth import NotAuthenticated
     from edgekit.kit import Kit
     from edgekit.server.deps import current_user, get_kit
     from edgekit.server.pages import render

@@ -40,7 +40,7 @@ def register_routes(router):
 
     @router.post("/admin/power/profile")
     def pin(profile: str = Form(...), kit: Kit = Depends(get_kit), admin=Depends(admin_only)):
-        from edgekit import audit
+        from edgekit.store import audit
         from edgekit.power.config import pin_profile
         from edgekit.store import session_for
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from edgekit.store.tables import AuditEntry
 
-log = logging.getLogger("edgekit.audit")
+log = logging.getLogger("edgekit.audit")  # the name technicians read in the log, kept from before the move
 
 
 def record(session: Session, actor: str, action: str, target: str = "", detail: str = "") -> AuditEntry:

@@ -21,7 +21,7 @@ from edgekit import __version__
 from edgekit.models import checksums
 from edgekit.errors import EdgekitError
 from edgekit.progress import StartTask, no_progress
-from edgekit.keys import PUBLIC_SUFFIX, trusted_dir
+from edgekit.packs.keys import PUBLIC_SUFFIX, trusted_dir
 from edgekit.kit import Kit
 
 FORMAT = "edgekit-backup"

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from edgekit.errors import BadInput
-from edgekit.service_log import BACKUPS, DATE_FORMAT, LOG_FILE
+from edgekit.logs.service import BACKUPS, DATE_FORMAT, LOG_FILE
 
 # The index is the syslog priority.
 LEVELS = ("emergency", "alert", "critical", "error", "warning", "notice", "info", "debug")

@@ -3,7 +3,7 @@
 There is never a default password: the first admin is made with `edgekit users add NAME --role admin`.
 Tokens and session cookies are random and high-entropy, so a fast sha256 of them is what is stored; PINs and
 passwords are short and guessable, so they get argon2 (memory-hard) and a throttle on guessing
-(edgekit.login_throttle) that never tells which names have accounts.
+(edgekit.accounts.throttle) that never tells which names have accounts.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import Session, select
 
-from edgekit import audit
+from edgekit.store import audit
 from edgekit.errors import BadInput, EdgekitError
-from edgekit.login_throttle import LoginThrottle
-from edgekit.roles import NAME_PATTERN, ROLES
+from edgekit.accounts.throttle import LoginThrottle
+from edgekit.accounts.roles import NAME_PATTERN, ROLES
 from edgekit.settings import Settings
 from edgekit.store.tables import ApiToken, BrowserSession, User, utc_now
 
@@ -175,7 +175,7 @@ class Accounts:
 
         `address` is the client's (None: a caller on the box itself). A name that has no account gets the same
         work, the same answers and the same waits as one that has, on every try: one argon2 check (against a
-        dummy hash), one database read, and a throttle keyed by the name as typed (edgekit.login_throttle)."""
+        dummy hash), one database read, and a throttle keyed by the name as typed (edgekit.accounts.throttle)."""
         name = name.strip().lower()
         dummy = _dummy_hash()  # made before the clock starts mattering: the first try pays for it either way
         verdict = self.throttle.admit(name, address)

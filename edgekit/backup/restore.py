@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
 from edgekit.models import checksums
-from edgekit.backup import DB_FILE, TRUSTED_KEYS, BackupError, check_backup, copy_database
+from edgekit.backup.create import DB_FILE, TRUSTED_KEYS, BackupError, check_backup, copy_database
 from edgekit.errors import EdgekitError
 from edgekit.models.store import ModelStore
 from edgekit.progress import StartTask, no_progress

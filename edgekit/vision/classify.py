@@ -9,7 +9,7 @@ from edgekit.manager import ModelManager
 
 if TYPE_CHECKING:
     from edgekit.engines.vision_onnx import Classification
-    from edgekit.images import ImageSource
+    from edgekit.vision.images import ImageSource
 
 
 def classify_image(
