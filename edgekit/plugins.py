@@ -23,7 +23,7 @@ DEFAULT_PLUGINS = (
     "edgekit.engines.stt_fasterwhisper",
     "edgekit.engines.embed_onnx",
     "edgekit.power.sources",
-    "edgekit.server.routes.health",
+    "edgekit.server.routes.healthz",
     "edgekit.server.routes.ui",
     "edgekit.server.routes.ui_ask",
     "edgekit.server.routes.ui_history",

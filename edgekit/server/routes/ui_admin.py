@@ -15,7 +15,7 @@ def device_status(kit: Kit, started_at: float) -> dict:
     """What a technician checks first: models, memory, disk, queues, uptime."""
     import psutil  # route modules are plugins the CLI loads too: keep its start-up fast
 
-    from edgekit.server.routes.health import health
+    from edgekit.server.routes.healthz import health
 
     memory = psutil.virtual_memory()
     disk = shutil.disk_usage(kit.settings.home)
