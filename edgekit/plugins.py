@@ -15,7 +15,8 @@ from edgekit import hookspecs
 
 ENTRY_POINT_GROUP = "edgekit.apps"
 
-# Modules of the core that implement hooks, registered exactly as an app would be.
+# Modules of the core that implement hooks, registered exactly as an app would be. The core's routes are not here:
+# create_app includes them (edgekit.server.routes), so the CLI never imports them.
 DEFAULT_PLUGINS = (
     "edgekit.engines.llm_llamacpp",
     "edgekit.engines.tts_piper",
@@ -23,12 +24,6 @@ DEFAULT_PLUGINS = (
     "edgekit.engines.stt_fasterwhisper",
     "edgekit.engines.embed_onnx",
     "edgekit.power.sources",
-    "edgekit.server.routes.healthz",
-    "edgekit.server.routes.ui",
-    "edgekit.server.routes.ui_ask",
-    "edgekit.server.routes.ui_history",
-    "edgekit.server.routes.ui_admin",
-    "edgekit.server.routes.ui_power",
     "edgekit.cli.models",
     "edgekit.cli.ask",
     "edgekit.cli.speak",
@@ -49,10 +44,6 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.provision",
     "edgekit.cli.logs",
     "edgekit.cli.power",
-    "edgekit.server.routes.auth",
-    "edgekit.server.routes.https",
-    "edgekit.server.routes.openai",
-    "edgekit.server.routes.apps",
 )
 
 
