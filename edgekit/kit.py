@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from edgekit.manager import ModelManager
 from edgekit.models.catalog import Catalog
 from edgekit.models.store import ModelStore
-from edgekit.manager import ModelManager
 from edgekit.plugins import PluginHost, load_plugins
 from edgekit.settings import Settings
 

@@ -18,11 +18,7 @@ ENTRY_POINT_GROUP = "edgekit.apps"
 # Modules of the core that implement hooks, registered exactly as an app would be. The core's routes are not here:
 # create_app includes them (edgekit.server.routes), so the CLI never imports them.
 DEFAULT_PLUGINS = (
-    "edgekit.engines.llm_llamacpp",
-    "edgekit.engines.tts_piper",
-    "edgekit.engines.vision_onnx",
-    "edgekit.engines.stt_fasterwhisper",
-    "edgekit.engines.embed_onnx",
+    "edgekit.engines.registry",
     "edgekit.power.sources",
     "edgekit.cli.models",
     "edgekit.cli.ask",

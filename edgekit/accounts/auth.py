@@ -21,11 +21,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import Session, select
 
-from edgekit.store import audit
-from edgekit.errors import BadInput, EdgekitError
-from edgekit.accounts.throttle import LoginThrottle
 from edgekit.accounts.roles import NAME_PATTERN, ROLES
+from edgekit.accounts.throttle import LoginThrottle
+from edgekit.errors import BadInput, EdgekitError
 from edgekit.settings import Settings
+from edgekit.store import audit
 from edgekit.store.tables import ApiToken, BrowserSession, User, utc_now
 
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")

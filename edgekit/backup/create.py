@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from edgekit import __version__
-from edgekit.models import checksums
 from edgekit.errors import EdgekitError
-from edgekit.progress import StartTask, no_progress
-from edgekit.packs.keys import PUBLIC_SUFFIX, trusted_dir
 from edgekit.kit import Kit
+from edgekit.models import checksums
+from edgekit.packs.keys import PUBLIC_SUFFIX, trusted_dir
+from edgekit.progress import StartTask, no_progress
 
 FORMAT = "edgekit-backup"
 VERSION = 1

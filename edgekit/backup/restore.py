@@ -20,9 +20,9 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
-from edgekit.models import checksums
 from edgekit.backup.create import DB_FILE, TRUSTED_KEYS, BackupError, check_backup, copy_database
 from edgekit.errors import EdgekitError
+from edgekit.models import checksums
 from edgekit.models.store import ModelStore
 from edgekit.progress import StartTask, no_progress
 from edgekit.runlock import hold_run_lock

@@ -46,8 +46,8 @@ def serve_command(
     ctx.with_resource(hold_run_lock(ctx.obj.settings.home, "serve"))
     import uvicorn  # the web stack is imported by the one command that needs it
 
-    from edgekit.server import create_app
     from edgekit.logs.service import configure_server_logging
+    from edgekit.server import create_app
     from edgekit.tls import renew_if_due, tls_files
 
     kit = ctx.obj

@@ -14,9 +14,9 @@ import psutil
 from edgekit.doctor.check import Check
 from edgekit.doctor.host import host_checks
 from edgekit.errors import EdgekitError
+from edgekit.kit import Kit
 from edgekit.models.store import install_command
 from edgekit.progress import StartTask, no_progress
-from edgekit.kit import Kit
 
 MIN_FREE_MB = 500
 LOW_FREE_MB = 2000

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from edgekit.models.catalog import VisionSpec
 from edgekit.engines import Engine
 from edgekit.errors import BadInput, EngineError
-from edgekit.hookspecs import hookimpl
+from edgekit.models.catalog import VisionSpec
 
 if TYPE_CHECKING:
     from edgekit.vision.images import ImageSource
@@ -136,8 +135,3 @@ class OnnxVisionEngine(Engine):
             labels=ranked,
             unsure=ranked[0].probability < vision.unsure_below,
         )
-
-
-@hookimpl
-def register_engines(register):
-    register("onnx_vision", OnnxVisionEngine)

@@ -21,15 +21,11 @@ import sys
 import tempfile
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edgekit.models import checksums
-from edgekit.models import recipes
-from edgekit.models.catalog import ENTRY_FILE, MODEL_ID_PATTERN, Catalog, ModelSpec, load_spec
-from edgekit.progress import StartTask, no_progress
 from edgekit.errors import (
     ChecksumMismatch,
     DataDirError,
@@ -39,7 +35,11 @@ from edgekit.errors import (
     ModelUnverified,
     UnknownModel,
 )
+from edgekit.models import checksums, recipes
+from edgekit.models.catalog import ENTRY_FILE, MODEL_ID_PATTERN, Catalog, ModelSpec, load_spec
+from edgekit.progress import StartTask, no_progress
 from edgekit.swap import swap_together
+
 
 @dataclass
 class FileCheck:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from edgekit.speech.audio import AudioSource, read_speech
 from edgekit.engines.stt_fasterwhisper import Transcript
 from edgekit.manager import TASK_NAMES, ModelManager
+from edgekit.speech.audio import AudioSource, read_speech
 
 
 def transcribe(
