@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from edgekit.speech.audio import read_speech, seconds
 from edgekit.kit import Kit
 from edgekit.settings import Settings
+from edgekit.speech.audio import read_speech, seconds
 from edgekit.speech.stt import transcribe
 
 TEXT = (

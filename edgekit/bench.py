@@ -10,6 +10,7 @@ import resource
 import time
 from collections.abc import Callable
 
+from edgekit.engines.tasks import ChatEngine, EmbeddingEngine, for_task
 from edgekit.errors import EdgekitError
 from edgekit.kit import Kit
 
@@ -31,7 +32,8 @@ def _sentences(count: int) -> list[str]:
 
 
 def bench_chat(kit: Kit, max_tokens: int = 64) -> dict:
-    with kit.manager.acquire("chat") as llm:
+    with kit.manager.acquire("chat") as engine:
+        llm = for_task(engine, ChatEngine)
         # Warm with another prompt: llama.cpp reuses a cached prefix, which would make the first token look free.
         list(llm.generate("Hello.", max_tokens=4, temperature=0.0))
         started = time.perf_counter()
@@ -76,9 +78,10 @@ def bench_stt(kit: Kit, wav: bytes) -> dict:
 def bench_embed(kit: Kit, count: int = 200) -> dict:
     sentences = _sentences(count)
     with kit.manager.acquire("embed") as engine:
-        engine.embed(sentences[:8])  # warm
+        embedder = for_task(engine, EmbeddingEngine)
+        embedder.embed(sentences[:8])  # warm
         started = time.perf_counter()
-        engine.embed(sentences)
+        embedder.embed(sentences)
         elapsed = time.perf_counter() - started
         model = engine.spec.id
     return {"model": model, "sentences_per_s": round(count / elapsed, 1)}

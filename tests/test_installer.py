@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from edgekit.errors import ChecksumMismatch, DataDirError, DownloadFailed, EdgekitError, ModelNotInstalled, UnknownModel
 from edgekit.models import store as installer
 from edgekit.models.catalog import Catalog
-from edgekit.errors import ChecksumMismatch, DataDirError, DownloadFailed, EdgekitError, ModelNotInstalled, UnknownModel
 from edgekit.models.store import ModelStore
 from tests.wheels import build_wheel, sha256
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from edgekit.errors import ChecksumMismatch, EdgekitError, ModelNotInstalled, ModelUnverified
 from edgekit.models import checksums
 from edgekit.models import store as installer
 from edgekit.models.catalog import Catalog
-from edgekit.errors import ChecksumMismatch, EdgekitError, ModelNotInstalled, ModelUnverified
 from edgekit.models.store import ModelStore
 from tests.wheels import build_wheel
 

@@ -12,10 +12,10 @@ import pytest
 from sqlmodel import Session, select
 
 from edgekit.backup.create import MANIFEST_FILE, backup
-from edgekit.errors import EdgekitError
-from edgekit.packs.keys import trusted_keys, untrust
-from edgekit.kit import Kit
 from edgekit.backup.restore import restore
+from edgekit.errors import EdgekitError
+from edgekit.kit import Kit
+from edgekit.packs.keys import trusted_keys, untrust
 from edgekit.runlock import hold_run_lock
 from edgekit.settings import Settings
 from edgekit.store.tables import AuditEntry, Exchange

@@ -89,6 +89,7 @@ def check_secret_rules(pin: str | None, password: str | None) -> tuple[str, str]
         if not PIN_PATTERN.match(pin):
             raise BadInput("A PIN is 4 to 8 digits.", code="weak_secret")
         return pin, "pin"
+    assert password is not None  # exactly one of the two was given
     if len(password) < MIN_PASSWORD:
         raise BadInput(f"A password has at least {MIN_PASSWORD} characters.", code="weak_secret")
     return password, "password"
@@ -184,7 +185,7 @@ class Accounts:
         with Session(self.db) as session:
             user = session.exec(select(User).where(User.name == name)).first()
             right = _verify(user.secret_hash if user is not None else dummy, secret) and user is not None
-            if not right:
+            if not right or user is None:
                 return self._failed(session, name, address, verdict.failures)
             self.throttle.succeeded(name, address)
             if user.disabled:  # said only to someone who knows the PIN: it reveals nothing to a guesser

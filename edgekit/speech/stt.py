@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from edgekit.engines.stt_fasterwhisper import Transcript
+from edgekit.engines.tasks import SpeechToTextEngine, for_task
 from edgekit.manager import TASK_NAMES, ModelManager
 from edgekit.speech.audio import AudioSource, read_speech
 
@@ -23,7 +24,9 @@ def transcribe(
     lang = lang.strip().lower() if lang and lang.strip() else None
     samples = read_speech(audio)  # bad audio fails here, before any model is loaded
     with manager.acquire_model(speech_model_for(manager, lang), TASK_NAMES["stt"]) as engine:
-        return engine.transcribe(samples, lang, hotwords=" ".join(words) if words else None)
+        return for_task(engine, SpeechToTextEngine).transcribe(
+            samples, lang, hotwords=" ".join(words) if words else None
+        )
 
 
 def speech_model_for(manager: ModelManager, lang: str | None) -> str:

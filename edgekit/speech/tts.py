@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edgekit.engines.tasks import TextToSpeechEngine, for_task
 from edgekit.engines.tts_espeak import EspeakSpeaker, normalize_language
 from edgekit.errors import BadInput, ModelNotInstalled
 from edgekit.manager import ModelManager
@@ -58,7 +59,8 @@ def synthesize_speech(
     neural_allowed = manager.power is None or manager.power.profile.voice == "piper"
     if lang.split("-")[0] == PIPER_LANGUAGE and neural_allowed:
         try:
-            with manager.acquire("tts") as piper:
+            with manager.acquire("tts") as engine:
+                piper = for_task(engine, TextToSpeechEngine)
                 wav, voice = piper.synthesize(text), piper.spec.id
         except ModelNotInstalled:
             pass  # espeak-ng below; a damaged voice (checksum_mismatch) still fails loudly

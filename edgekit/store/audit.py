@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from edgekit.store.tables import AuditEntry
 
@@ -21,7 +21,7 @@ def record(session: Session, actor: str, action: str, target: str = "", detail: 
 
 
 def recent(session: Session, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
     if actor:
         query = query.where(AuditEntry.actor == actor)
     return list(session.exec(query))

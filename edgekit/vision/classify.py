@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from edgekit.engines.tasks import VisionEngine, for_task
 from edgekit.errors import BadInput
 from edgekit.manager import ModelManager
 
@@ -23,4 +24,4 @@ def classify_image(
             code="not_a_vision_model",
         )
     with manager.acquire_model(model_id, "Vision model") as engine:
-        return engine.classify(image, top_k=top_k)
+        return for_task(engine, VisionEngine).classify(image, top_k=top_k)

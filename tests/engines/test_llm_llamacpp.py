@@ -1,7 +1,7 @@
 """The real gemma-3-270m model through the llama.cpp engine (loaded once for the session by chat_kit)."""
 
-from edgekit.models.catalog import Catalog
 from edgekit.engines.llm_llamacpp import Generation
+from edgekit.models.catalog import Catalog
 
 CHAT = "gemma3-270m-q4km"
 

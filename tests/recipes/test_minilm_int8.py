@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from edgekit.models import checksums
-from edgekit.models import recipes
 from edgekit.errors import EdgekitError
+from edgekit.models import checksums, recipes
 from edgekit.models.recipes import minilm_int8
 from tests.conftest import EMBED_MODEL
 

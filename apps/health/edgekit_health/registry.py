@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from edgekit.store import audit
 from edgekit.errors import EdgekitError
+from edgekit.store import audit
 from edgekit.store.tables import User, utc_now
 from edgekit_health import schedule
 from edgekit_health.tables import OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, WOMAN_STATUSES, Referral, Visit, Woman
