@@ -144,6 +144,6 @@ def configure_server_logging(settings: Settings, stream=None) -> logging.Handler
 
 
 def _add(root: logging.Logger, handler: logging.Handler) -> None:
-    handler.edgekit = True  # ours: replaced, not doubled, when logging is configured again
+    handler.edgekit = True  # type: ignore[attr-defined]  # ours: replaced, not doubled, when configured again
     handler.addFilter(PlainNames())
     root.addHandler(handler)

@@ -189,6 +189,7 @@ def _parse_vision(table: Any, origin: str) -> VisionSpec | None:
         problems.append("[vision] unsure_below must be a probability from 0 to 1")
     if problems:
         raise CatalogError(f"{origin}: " + "; ".join(problems) + ".")
+    assert mean is not None and std is not None  # a missing or bad one is among the problems above
     return VisionSpec(
         width=size[0],
         height=size[1],

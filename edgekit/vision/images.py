@@ -53,7 +53,7 @@ def decode_image(source: ImageSource, *, fit_within: tuple[int, int] | None = No
         with warnings.catch_warnings():
             # Our own limits below are stricter than Pillow's warning threshold.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=FORMATS)
+            image: Image.Image = Image.open(io.BytesIO(data), formats=FORMATS)
         _refuse_oversize(image.size)
         if fit_within is not None and image.format == "JPEG":
             # Square request: the EXIF rotation below may swap width and height.

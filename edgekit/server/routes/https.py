@@ -35,6 +35,6 @@ def secure_page(request: Request, kit: Kit = Depends(get_kit)):
         "ready": ready,
         "on_https": request.url.scheme == "https",
         "fingerprint": fingerprint(files) if ready else "",
-        "https_address": https_url(request.url, port, "/") if ready else "",
+        "https_address": https_url(request.url, port, "/") if ready and port else "",
     }
     return render(request, "secure.html", context)
