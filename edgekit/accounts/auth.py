@@ -204,6 +204,7 @@ class Accounts:
 
     # --- sessions and tokens -----------------------------------------------------------------------
     def open_session(self, user: User) -> str:
+        assert user.id is not None  # a user read from the database
         cookie = secrets.token_urlsafe(32)
         with Session(self.db) as session:
             session.add(
@@ -237,6 +238,7 @@ class Accounts:
             user = self.get_user(session, name)
             if user.disabled:
                 raise BadInput(f"User '{user.name}' is disabled.", code="account_disabled")
+            assert user.id is not None  # read from the database
             session.add(ApiToken(user_id=user.id, token_hash=token_digest(token)))
             audit.record(session, actor, "token_created", user.name)
             session.commit()

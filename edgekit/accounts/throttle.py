@@ -88,6 +88,7 @@ class LoginThrottle:
             if streak is not None and now - streak.last_try > FORGET_AFTER_S:
                 streak = None
             if not local:
+                assert address is not None  # only the box itself (loopback, or in process) has none
                 waits = []
                 if streak is not None:
                     waits.append(streak.last_try + self.name_wait(streak.failures) - now)
@@ -112,7 +113,7 @@ class LoginThrottle:
         with self._guard:
             for key in ("local:" + name, "net:" + name):
                 self._names.pop(key, None)
-            if not is_loopback(address) and (window := self._addresses.get(address)):
+            if address is not None and not is_loopback(address) and (window := self._addresses.get(address)):
                 window.pop()
 
     def forgive(self, name: str) -> None:

@@ -185,7 +185,7 @@ def _put_back(home: Path, placed: list[str], kept: list[str]) -> None:
             shutil.copyfile(before, current)
 
 
-def _migrate(settings: Settings) -> str:
+def _migrate(settings: Settings) -> str | None:
     """A backup from an older edgekit is brought to this one's schema at once."""
     from edgekit.store import create_db_engine, migrate
 
