@@ -129,7 +129,7 @@ class ModelStore:
             else:
                 result.files.append(FileCheck(f.path, "ok", expected, actual))
         if result.ok:
-            checksums.write_stamp(directory, {c.path: c.actual for c in result.files})
+            checksums.write_stamp(directory, {c.path: c.actual for c in result.files if c.actual is not None})
         else:
             self._forget_fingerprints(directory, spec)
         return result
@@ -148,7 +148,11 @@ class ModelStore:
                 raise ModelNotInstalled(model_id, what, fix=install_command(spec, model_id))
             if check.status == "checksum_mismatch":
                 raise ChecksumMismatch(
-                    model_id, self.model_dir(model_id) / check.path, check.expected, check.actual, fix=fix
+                    model_id,
+                    self.model_dir(model_id) / check.path,
+                    check.expected or "none",
+                    check.actual or "none",
+                    fix=fix,
                 )
             if check.status == "no_checksum":
                 raise ModelUnverified(model_id, check.path, fix)
