@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from edgekit import installer
-from edgekit.catalog import Catalog
 from edgekit.engines.embed_onnx import OnnxEmbedEngine
-from edgekit.recipes import minilm_int8
+from edgekit.models import store as installer
+from edgekit.models.catalog import Catalog
+from edgekit.models.recipes import minilm_int8
 from edgekit.settings import Settings, bundled_catalog_dir
 
 MODEL_ID = "minilm-int8"

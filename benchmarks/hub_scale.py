@@ -39,7 +39,7 @@ from edgekit.hub import enrol, tables  # noqa: E402
 from edgekit.hub.db import HubSettings, create_hub_engine, migrate  # noqa: E402
 from edgekit.hub.ingest import ingest  # noqa: E402
 from edgekit.hub.scratch_cluster import start_scratch_cluster  # noqa: E402
-from edgekit.keys import public_key_of  # noqa: E402
+from edgekit.packs.keys import public_key_of  # noqa: E402
 from edgekit.sync.envelope import seal  # noqa: E402
 
 BATCH = 500

@@ -89,7 +89,7 @@ def main() -> None:
     from llama_cpp import Llama
     from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
-    from edgekit.catalog import Catalog
+    from edgekit.models.catalog import Catalog
     from edgekit.settings import Settings
 
     pool = [q for q in load_questions() if q.lang in ("en", "fr")]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from edgekit.catalog import Catalog
+from edgekit.models.catalog import Catalog
 from edgekit.settings import Settings
 
 PROMPT = "Question: How should a farmer store maize after harvest to keep weevils out?\nAnswer:"

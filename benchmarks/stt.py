@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from edgekit.audio import read_speech, seconds
 from edgekit.kit import Kit
 from edgekit.settings import Settings
-from edgekit.speech import transcribe
+from edgekit.speech.audio import read_speech, seconds
+from edgekit.speech.stt import transcribe
 
 TEXT = (
     "Good morning. My maize leaves have small holes and there is fine sawdust in the funnel of the plant. "

@@ -13,7 +13,7 @@ import time
 
 from edgekit.kit import Kit
 from edgekit.settings import Settings
-from edgekit.speak import synthesize_speech
+from edgekit.speech.tts import synthesize_speech
 
 # About ten seconds of speech in each language.
 SENTENCES = {

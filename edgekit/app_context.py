@@ -119,7 +119,7 @@ class AppContext:
     def audit(self, session: Session, actor: str, action: str, target: str = "", detail: str = "") -> AuditEntry:
         """An audit entry in the caller's session, so it is committed with the change it describes. The action
         is named under the app's id ("health.woman.read"), so an app cannot write one that looks like the core's."""
-        from edgekit.audit import record
+        from edgekit.store.audit import record
 
         if not action.startswith(self.id + "."):
             action = f"{self.id}.{action}"

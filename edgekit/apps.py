@@ -18,8 +18,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from edgekit import __version__
+from edgekit.accounts.roles import ROLES
 from edgekit.errors import EdgekitError
-from edgekit.roles import ROLES
 
 MANIFEST_FILE = "manifest.toml"
 APP_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")

@@ -10,6 +10,7 @@ import resource
 import time
 from collections.abc import Callable
 
+from edgekit.engines.tasks import ChatEngine, EmbeddingEngine, for_task
 from edgekit.errors import EdgekitError
 from edgekit.kit import Kit
 
@@ -31,7 +32,8 @@ def _sentences(count: int) -> list[str]:
 
 
 def bench_chat(kit: Kit, max_tokens: int = 64) -> dict:
-    with kit.manager.acquire("chat") as llm:
+    with kit.manager.acquire("chat") as engine:
+        llm = for_task(engine, ChatEngine)
         # Warm with another prompt: llama.cpp reuses a cached prefix, which would make the first token look free.
         list(llm.generate("Hello.", max_tokens=4, temperature=0.0))
         started = time.perf_counter()
@@ -48,7 +50,7 @@ def bench_chat(kit: Kit, max_tokens: int = 64) -> dict:
 
 
 def bench_tts(kit: Kit) -> tuple[dict, bytes]:
-    from edgekit.speak import synthesize_speech
+    from edgekit.speech.tts import synthesize_speech
 
     synthesize_speech(kit.manager, "Warm up.", "en")
     started = time.perf_counter()
@@ -58,8 +60,8 @@ def bench_tts(kit: Kit) -> tuple[dict, bytes]:
 
 
 def bench_stt(kit: Kit, wav: bytes) -> dict:
-    from edgekit.audio import read_speech, seconds
-    from edgekit.speech import speech_model_for, transcribe
+    from edgekit.speech.audio import read_speech, seconds
+    from edgekit.speech.stt import speech_model_for, transcribe
 
     transcribe(kit.manager, wav, "en")  # warm
     duration = seconds(read_speech(wav))
@@ -76,9 +78,10 @@ def bench_stt(kit: Kit, wav: bytes) -> dict:
 def bench_embed(kit: Kit, count: int = 200) -> dict:
     sentences = _sentences(count)
     with kit.manager.acquire("embed") as engine:
-        engine.embed(sentences[:8])  # warm
+        embedder = for_task(engine, EmbeddingEngine)
+        embedder.embed(sentences[:8])  # warm
         started = time.perf_counter()
-        engine.embed(sentences)
+        embedder.embed(sentences)
         elapsed = time.perf_counter() - started
         model = engine.spec.id
     return {"model": model, "sentences_per_s": round(count / elapsed, 1)}

@@ -33,6 +33,8 @@ def cpu_temperatures_c(sysfs: Path) -> dict[str, float]:
     found = {}
     for zone in sorted((sysfs / "class" / "thermal").glob("thermal_zone*")):
         raw = _read(zone / "temp")
+        if raw is None:
+            continue
         try:
             found[_read(zone / "type") or zone.name] = int(raw) / 1000
         except (TypeError, ValueError):

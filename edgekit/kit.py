@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from edgekit.catalog import Catalog
-from edgekit.installer import ModelStore
 from edgekit.manager import ModelManager
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from edgekit.plugins import PluginHost, load_plugins
 from edgekit.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
+    from edgekit.accounts.auth import Accounts
     from edgekit.app_context import AppContext
-    from edgekit.auth import Accounts
     from edgekit.power.state import PowerState
     from edgekit.scheduler import Scheduler
 
@@ -74,7 +74,7 @@ class Kit:
 
     @cached_property
     def accounts(self) -> Accounts:
-        from edgekit.auth import Accounts
+        from edgekit.accounts.auth import Accounts
 
         return Accounts(self.db, self.settings)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from edgekit.engines import Engine
 from edgekit.engines.llm_llamacpp import DEFAULT_CONTEXT
 from edgekit.errors import EdgekitError, EngineCrashed, MemoryBusy, ModelTooLarge
-from edgekit.installer import ModelStore
+from edgekit.models.store import ModelStore
 from edgekit.settings import Settings
 from edgekit.workers.chat_slots import chat_slots
 from edgekit.workers.crashes import CRASHES_FILE, CrashLog

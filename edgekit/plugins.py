@@ -20,20 +20,11 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "edgekit.apps"
 
-# Modules of the core that implement hooks, registered exactly as an app would be.
+# Modules of the core that implement hooks, registered exactly as an app would be. The core's routes are not here:
+# create_app includes them (edgekit.server.routes), so the CLI never imports them.
 DEFAULT_PLUGINS = (
-    "edgekit.engines.llm_llamacpp",
-    "edgekit.engines.tts_piper",
-    "edgekit.engines.vision_onnx",
-    "edgekit.engines.stt_fasterwhisper",
-    "edgekit.engines.embed_onnx",
+    "edgekit.engines.registry",
     "edgekit.power.sources",
-    "edgekit.server.routes.health",
-    "edgekit.server.routes.ui",
-    "edgekit.server.routes.ui_ask",
-    "edgekit.server.routes.ui_history",
-    "edgekit.server.routes.ui_admin",
-    "edgekit.server.routes.ui_power",
     "edgekit.cli.models",
     "edgekit.cli.ask",
     "edgekit.cli.speak",
@@ -56,10 +47,6 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.power",
     "edgekit.cli.sync",
     "edgekit.hub.cli",
-    "edgekit.server.routes.auth",
-    "edgekit.server.routes.https",
-    "edgekit.server.routes.openai",
-    "edgekit.server.routes.apps",
 )
 
 

@@ -27,7 +27,7 @@ from edgekit.app_context import AppContext
 from edgekit.errors import BadInput, EdgekitError
 from edgekit.guards import GuardAnswer
 from edgekit.hookspecs import hookimpl
-from edgekit.roles import ROLES
+from edgekit.accounts.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -189,7 +189,7 @@ async def sign_in(request: Request, response: Response, name: str, secret: str) 
     a stable code) and put the session cookie on `response`. For an app's own sign-in page."""
     import asyncio
 
-    from edgekit.auth import LoginFailed
+    from edgekit.accounts.auth import LoginFailed
     from edgekit.server.deps import SESSION_COOKIE
 
     kit = get_kit(request)
@@ -244,7 +244,7 @@ def find_account(session: Session, name: str) -> Account | None:
 def audit(session: Session, actor: str, action: str, target: str = "", detail: str = "") -> AuditEntry:
     """Add an audit entry to the session: commit it with the change it describes (both survive, or neither).
     Name actions under the app's id ("health.woman.read"); AppContext.audit does that for you."""
-    from edgekit.audit import record
+    from edgekit.store.audit import record
 
     return record(session, actor, action, target, detail)
 
@@ -259,7 +259,7 @@ def add_to_outbox(session: Session, kind: str, key: object, payload: dict[str, A
 
 def audit_entries(session: Session, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:
     """The newest audit entries first (for an app's own checks and tests)."""
-    from edgekit.audit import recent
+    from edgekit.store.audit import recent
 
     return recent(session, limit, actor)
 
@@ -268,9 +268,9 @@ def audit_entries(session: Session, limit: int = 100, actor: str | None = None) 
 
 _LAZY = {
     "AppManifest": ("edgekit.apps", "AppManifest"),
-    "Forbidden": ("edgekit.auth", "Forbidden"),
-    "LoginFailed": ("edgekit.auth", "LoginFailed"),
-    "NotAuthenticated": ("edgekit.auth", "NotAuthenticated"),
+    "Forbidden": ("edgekit.accounts.auth", "Forbidden"),
+    "LoginFailed": ("edgekit.accounts.auth", "LoginFailed"),
+    "NotAuthenticated": ("edgekit.accounts.auth", "NotAuthenticated"),
     "Passage": ("edgekit.knowledge", "Passage"),
     # edgekit.knowledge's package imports the database layer; apps fold text only once a guard or triage runs.
     "FOLDED": ("edgekit.knowledge.language", "FOLDED"),
@@ -280,7 +280,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from edgekit.apps import AppManifest
-    from edgekit.auth import Forbidden, LoginFailed, NotAuthenticated
+    from edgekit.accounts.auth import Forbidden, LoginFailed, NotAuthenticated
     from edgekit.knowledge import Passage
     from edgekit.knowledge.language import FOLDED, fold, guess_language
 

@@ -7,7 +7,7 @@ import pytest
 
 from edgekit.app_context import AppContext
 from edgekit.apps import check_app, manifest_of
-from edgekit.catalog import Catalog
+from edgekit.models.catalog import Catalog
 from edgekit.plugins import ENTRY_POINT_GROUP, load_plugins
 from edgekit.settings import bundled_catalog_dir
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from edgekit import audio
-from edgekit.audio import MAX_SECONDS, SAMPLE_RATE, decode_audio, read_speech
 from edgekit.errors import EdgekitError
+from edgekit.speech import audio
+from edgekit.speech.audio import MAX_SECONDS, SAMPLE_RATE, decode_audio, read_speech
 from tests.speech_clips import PHONE_FORMATS, convert, write_wav
 
 

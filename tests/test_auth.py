@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from edgekit.auth import Accounts, Forbidden, LoginFailed, NotAuthenticated, require_role
+from edgekit.accounts.auth import Accounts, Forbidden, LoginFailed, NotAuthenticated, require_role
 from edgekit.errors import BadInput
 from edgekit.kit import Kit
 from edgekit.settings import Settings

@@ -9,13 +9,13 @@ import threading
 import pytest
 from sqlmodel import Session, func, select
 
-from edgekit import audit
 from edgekit.answer import record_exchange
-from edgekit.backup import MANIFEST_FILE, backup, check_backup, integrity
+from edgekit.backup.create import MANIFEST_FILE, backup, check_backup, integrity
 from edgekit.errors import EdgekitError
-from edgekit.keys import create_key_pair, trust
 from edgekit.kit import Kit
+from edgekit.packs.keys import create_key_pair, trust
 from edgekit.settings import Settings
+from edgekit.store import audit
 from edgekit.store.tables import AuditEntry, Exchange
 from tests import vision_model
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from edgekit.catalog import Catalog, parse_spec
 from edgekit.errors import CatalogError, UnknownModel
+from edgekit.models.catalog import Catalog, parse_spec
 
 REPO_CATALOG = Path(__file__).parents[1] / "models"
 

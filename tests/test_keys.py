@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from edgekit.errors import EdgekitError
-from edgekit.keys import (
+from edgekit.packs.keys import (
     create_key_pair,
     find_trusted,
     load_private_key,

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from edgekit.errors import BadInput
-from edgekit.log_reader import parse_since
+from edgekit.logs.reader import parse_since
 
 NOW = datetime(2025, 3, 10, 15, 30).astimezone()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from edgekit.login_throttle import LoginThrottle, is_loopback
+from edgekit.accounts.throttle import LoginThrottle, is_loopback
 from edgekit.settings import Settings
 
 
@@ -44,7 +44,7 @@ def greedy_tries(throttle: LoginThrottle, clock: FakeClock, name: str, addresses
 
 
 def expected_per_day(settings: Settings, addresses: int) -> float:
-    """The bound from the settings alone, as the README states it."""
+    """The bound from the settings alone, as docs/security.md states it."""
     per_name = 86400 / settings.login_name_wait_max_s
     per_address = settings.login_max_failures * 86400 / settings.login_lockout_s
     return min(per_name, per_address * addresses)

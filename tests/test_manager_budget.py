@@ -8,12 +8,12 @@ from typing import ClassVar
 
 import pytest
 
-from edgekit.catalog import Catalog
 from edgekit.engines import Engine
 from edgekit.errors import MemoryBusy, ModelTooLarge
-from edgekit.installer import ModelStore
 from edgekit.kit import Kit
 from edgekit.manager import ModelManager
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from edgekit.settings import Settings
 from tests.test_installer import tiny_entry
 

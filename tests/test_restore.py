@@ -11,11 +11,11 @@ import sqlite3
 import pytest
 from sqlmodel import Session, select
 
-from edgekit.backup import MANIFEST_FILE, backup
+from edgekit.backup.create import MANIFEST_FILE, backup
+from edgekit.backup.restore import restore
 from edgekit.errors import EdgekitError
-from edgekit.keys import trusted_keys, untrust
 from edgekit.kit import Kit
-from edgekit.restore import restore
+from edgekit.packs.keys import trusted_keys, untrust
 from edgekit.runlock import hold_run_lock
 from edgekit.settings import Settings
 from edgekit.store.tables import AuditEntry, Exchange
@@ -191,7 +191,7 @@ def test_a_restore_that_fails_half_way_leaves_the_box_as_it_was(box, monkeypatch
     settings, folder = box
     change_everything(settings)
     before = state(settings)
-    import edgekit.restore as restoring
+    import edgekit.backup.restore as restoring
 
     real_replace = os.replace
 

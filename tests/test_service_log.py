@@ -3,8 +3,8 @@ import logging
 
 import pytest
 
-from edgekit.log_reader import read_log_file
-from edgekit.service_log import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
+from edgekit.logs.reader import read_log_file
+from edgekit.logs.service import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
 from edgekit.settings import Settings
 
 

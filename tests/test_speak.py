@@ -3,7 +3,7 @@ import pytest
 from edgekit.engines.tts_espeak import EspeakSpeaker
 from edgekit.errors import EdgekitError
 from edgekit.kit import Kit
-from edgekit.speak import MAX_SPEECH_CHARS, clean_text, speak, synthesize_speech
+from edgekit.speech.tts import MAX_SPEECH_CHARS, clean_text, speak, synthesize_speech
 from tests.conftest import VOICE_MODEL
 from tests.speech import assert_is_speech
 

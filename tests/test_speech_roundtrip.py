@@ -1,7 +1,7 @@
 """Speech out, then speech in: what the Piper voice says, tiny.en hears (the two real models end to end)."""
 
-from edgekit.speak import synthesize_speech
-from edgekit.speech import transcribe
+from edgekit.speech.stt import transcribe
+from edgekit.speech.tts import synthesize_speech
 from tests.speech_clips import word_error_rate
 
 SENTENCE = "Dry the maize well in the sun before you store it in clean bags."

@@ -12,7 +12,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from edgekit import checksums
+from edgekit.models import checksums
 
 MODEL_ID = "tiny-rgb"
 LABELS = ("red", "green", "blue")

@@ -50,7 +50,7 @@ def ask_command(
         return
     from edgekit.answer import ask
 
-    result = ask(
+    answer = ask(
         kit.manager,
         words[0],
         max_tokens=max_tokens or kit.settings.max_tokens,
@@ -60,10 +60,10 @@ def ask_command(
         guard=kit.plugins.guard,
     )
     if as_json:
-        print_json(result.as_dict())
+        print_json(answer.as_dict())
     else:
         typer.echo("")
-        typer.secho(f"[{result.model}, {result.tokens} tokens, {result.latency_ms} ms]", dim=True, err=True)
+        typer.secho(f"[{answer.model}, {answer.tokens} tokens, {answer.latency_ms} ms]", dim=True, err=True)
 
 
 @hookimpl

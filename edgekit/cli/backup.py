@@ -19,7 +19,7 @@ def backup_command(
     """Back up the database and configuration (the server may keep running).
 
     Models are listed, not copied: install them again from packs or PyPI."""
-    from edgekit.backup import backup
+    from edgekit.backup.create import backup
 
     with progress_bars(enabled=not as_json) as progress:
         result = backup(ctx.obj, to, progress)
@@ -40,7 +40,7 @@ def restore_command(
     """Restore a backup (stop the server first).
 
     The backup is checked before anything changes; the current database is kept as edgekit.db.before-restore."""
-    from edgekit.restore import restore
+    from edgekit.backup.restore import restore
 
     kit = ctx.obj
     kit.close()  # this command's own engine must not hold the database that is about to be replaced

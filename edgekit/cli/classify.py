@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from edgekit.classify import classify_image
 from edgekit.cli.output import print_json
 from edgekit.hookspecs import hookimpl
 
@@ -19,6 +18,8 @@ def classify_command(
     as_json: bool = typer.Option(False, "--json", help='Print {"model","labels":[{"label","probability"}],"unsure"}.'),
 ):
     """Say what a photo shows, with a local image classifier."""
+    from edgekit.vision.classify import classify_image  # PIL and numpy load only for this command
+
     result = classify_image(ctx.obj.manager, model, image, top_k=top_k)
     if as_json:
         print_json(result.as_dict())

@@ -6,7 +6,7 @@ import typer
 
 from edgekit.cli.output import print_json
 from edgekit.cli.progress import progress_bars
-from edgekit.doctor import run_checks
+from edgekit.doctor.run import run_checks
 from edgekit.hookspecs import hookimpl
 
 MARKS = {"ok": ("ok  ", "green"), "warn": ("warn", "yellow"), "fail": ("FAIL", "red")}

@@ -24,7 +24,7 @@ def create(
     passphrase: bool = typer.Option(False, "--passphrase", help="Protect the private key with a passphrase (asked)."),
 ):
     """Make an ed25519 key pair for signing packs. The private key is written readable by you alone."""
-    from edgekit.keys import create_key_pair, default_key_name, private_dir
+    from edgekit.packs.keys import create_key_pair, default_key_name, private_dir
 
     secret = typer.prompt("Passphrase", hide_input=True, confirmation_prompt=True) if passphrase else None
     pair = create_key_pair(name or default_key_name(), out or private_dir(ctx.obj.settings.home), secret)
@@ -40,7 +40,7 @@ def trust(
     name: str = typer.Option(None, "--name", help="Trust it under this name (default: the name in the file)."),
 ):
     """Accept packs signed by this key."""
-    from edgekit.keys import trust as trust_key
+    from edgekit.packs.keys import trust as trust_key
 
     key, new = trust_key(ctx.obj.settings.home, path, name)
     typer.echo(f"{'trusted' if new else 'already trusted'} {key.name}  {key.fingerprint}")
@@ -49,7 +49,7 @@ def trust(
 @keys_cli.command("list")
 def list_keys(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """The keys this box trusts, with their fingerprints."""
-    from edgekit.keys import trusted_key_files
+    from edgekit.packs.keys import trusted_key_files
 
     rows = [
         {
@@ -75,7 +75,7 @@ def list_keys(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", 
 @keys_cli.command("untrust")
 def untrust(ctx: typer.Context, name: str = typer.Argument(..., help="The key's name (see: edgekit keys list).")):
     """Stop accepting packs signed by this key (packs already imported stay)."""
-    from edgekit.keys import untrust as untrust_key
+    from edgekit.packs.keys import untrust as untrust_key
 
     untrust_key(ctx.obj.settings.home, name)
     typer.echo(f"untrusted {name}")

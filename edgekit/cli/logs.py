@@ -20,7 +20,7 @@ def logs_command(
 ):
     """Recent logs of the edgekit service and USB imports: time, level in words, message."""
     from edgekit.errors import BadInput
-    from edgekit.log_reader import parse_since, recent_logs
+    from edgekit.logs.reader import parse_since, recent_logs
 
     if source not in ("auto", "journal", "file"):
         raise BadInput(f"--source is auto, journal or file, not '{source}'.", code="bad_arguments")

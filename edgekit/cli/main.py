@@ -3,11 +3,11 @@ register_commands hook, the core's own included. One handler turns an EdgekitErr
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 import typer
+from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
 from edgekit import __version__
@@ -18,7 +18,7 @@ from edgekit.settings import load_settings
 
 
 class EdgekitGroup(TyperGroup):
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: ClickContext):  # typer's own copy of click's Context, which its groups receive
         try:
             return super().invoke(ctx)
         except EdgekitError as exc:
@@ -93,4 +93,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(run())
+    run()

@@ -34,8 +34,8 @@ def create(
     as_json: bool = typer.Option(False, "--json", help="Print what was packed as JSON."),
 ):
     """Pack installed models and knowledge folders into one signed file."""
-    from edgekit.keys import load_private_key, private_key_is_encrypted
     from edgekit.packs.create import create_pack
+    from edgekit.packs.keys import load_private_key, private_key_is_encrypted
 
     passphrase = typer.prompt("Passphrase", hide_input=True) if private_key_is_encrypted(key) else None
     private, key_name = load_private_key(key, passphrase)

@@ -14,7 +14,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from edgekit.installer import StartTask
+from edgekit.progress import StartTask
 
 err_console = Console(stderr=True)
 

@@ -46,8 +46,8 @@ def serve_command(
     ctx.with_resource(hold_run_lock(ctx.obj.settings.home, "serve"))
     import uvicorn  # the web stack is imported by the one command that needs it
 
+    from edgekit.logs.service import configure_server_logging
     from edgekit.server import create_app
-    from edgekit.service_log import configure_server_logging
     from edgekit.tls import renew_if_due, tls_files
 
     kit = ctx.obj
@@ -59,23 +59,27 @@ def serve_command(
     configure_server_logging(kit.settings)
     files = tls_files(kit.settings.home)
     tls = bool(https_port) and files.ready()
+
     # log_config=None: uvicorn's loggers reach the handlers above (journal and file) instead of its own.
-    common = {"host": host, "log_level": "info", "access_log": False, "log_config": None}
-    configs = [uvicorn.Config(app, port=port, **common)]
+    def config(port: int, cert: str | None = None, key: str | None = None) -> uvicorn.Config:
+        return uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+            log_config=None,
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+            # lifespan off for HTTPS: the app starts up (database, indexing, reaper) once, with plain HTTP.
+            lifespan="off" if cert else "auto",
+        )
+
+    configs = [config(port)]
     if tls:
         renew_if_due(files)
         app.state.https_port = https_port
-        # lifespan off: the app starts up (database, indexing, reaper) once, with the plain-HTTP server.
-        configs.append(
-            uvicorn.Config(
-                app,
-                port=https_port,
-                ssl_certfile=str(files.server_cert),
-                ssl_keyfile=str(files.server_key),
-                lifespan="off",
-                **common,
-            )
-        )
+        configs.append(config(https_port, str(files.server_cert), str(files.server_key)))
     for address in reachable_addresses(host, port):
         typer.secho(f"edgekit is serving on {address}", fg="green")
     if tls:

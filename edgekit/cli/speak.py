@@ -9,7 +9,6 @@ import typer
 from edgekit.cli.output import print_json
 from edgekit.errors import EdgekitError
 from edgekit.hookspecs import hookimpl
-from edgekit.speak import synthesize_speech
 
 
 def speak_command(
@@ -21,6 +20,8 @@ def speak_command(
 ):
     """Speak text aloud into a WAV file (English with the Piper voice, other languages with espeak-ng)."""
     kit = ctx.obj
+    from edgekit.speech.tts import synthesize_speech  # numpy and the voices load only for this command
+
     speech = synthesize_speech(kit.manager, text, lang)
     try:
         out.write_bytes(speech.wav)

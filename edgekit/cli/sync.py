@@ -72,7 +72,7 @@ def trust_hub(ctx: typer.Context, path: Path):
     """Trust the hub's public key (edgekit hub key), for a box that only ever syncs by USB."""
     from sqlmodel import Session
 
-    from edgekit.keys import parse_public_key
+    from edgekit.packs.keys import parse_public_key
     from edgekit.sync import state
 
     key = parse_public_key(path.read_text(encoding="utf-8"), str(path))
@@ -87,7 +87,7 @@ def share(ctx: typer.Context, option: str, value: str = typer.Argument(..., help
     """Opt this site in (or out) of sharing phone_numbers, notes or questions with the hub (off by default)."""
     from sqlmodel import Session
 
-    from edgekit import audit
+    from edgekit.store import audit
     from edgekit.errors import BadInput
     from edgekit.sync.outbox import set_share
 
@@ -131,7 +131,7 @@ def mark(ctx: typer.Context, referral: int, status: str, by: str = typer.Option(
     """Mark a referral received here as arrived, treated or closed; the sending facility hears it."""
     from sqlmodel import Session
 
-    from edgekit import audit
+    from edgekit.store import audit
     from edgekit.sync.inbox import mark_inbound
 
     with Session(ctx.obj.db) as session:

@@ -9,7 +9,6 @@ import typer
 
 from edgekit.cli.output import print_json
 from edgekit.hookspecs import hookimpl
-from edgekit.speech import transcribe
 
 
 def transcribe_command(
@@ -21,6 +20,8 @@ def transcribe_command(
     """Transcribe a recording with the local speech model."""
     kit = ctx.obj
     started = time.perf_counter()
+    from edgekit.speech.stt import transcribe  # PyAV and numpy load only for this command
+
     result = transcribe(kit.manager, file, lang=lang)
     if as_json:
         print_json(result.as_dict())

@@ -11,7 +11,7 @@ users_cli = typer.Typer(help="Accounts: technicians, health workers, teachers, s
 
 
 def _accounts(ctx: typer.Context):
-    from edgekit.auth import Accounts
+    from edgekit.accounts.auth import Accounts
 
     kit = ctx.obj
     return Accounts(kit.db, kit.settings)
@@ -35,7 +35,7 @@ def add(
 @users_cli.command("list")
 def list_users(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Every account, with its role and whether it is disabled or locked."""
-    from edgekit.auth import utc_now
+    from edgekit.accounts.auth import utc_now
 
     now = utc_now()
     rows = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edgekit.catalog import ModelSpec
+from edgekit.models.catalog import ModelSpec
 from edgekit.settings import Settings
 
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from edgekit.engines import Engine
 from edgekit.errors import BadInput, EngineError
-from edgekit.hookspecs import hookimpl
 
 MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained with; longer texts are cut
 DEFAULT_BATCH = 32
@@ -139,8 +138,3 @@ def _mean_pool(hidden: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
-
-
-@hookimpl
-def register_engines(register):
-    register("onnx_embed", OnnxEmbedEngine)

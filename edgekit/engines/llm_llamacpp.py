@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from edgekit.engines import Engine
 from edgekit.engines.quiet import native_stderr_silenced
 from edgekit.errors import BadInput, EngineError
-from edgekit.hookspecs import hookimpl
 
 DEFAULT_CONTEXT = 2048
 MIN_ANSWER_TOKENS = 64  # an over-long prompt is cut so that at least this much answer fits
@@ -215,8 +214,3 @@ def _without_leading_space(answer: Iterator[str], generation: Generation) -> Ite
         if text:
             yield text
     generation.text = generation.text.lstrip()
-
-
-@hookimpl
-def register_engines(register):
-    register("llamacpp", LlamaCppEngine)

@@ -7,13 +7,13 @@ Silero VAD (shipped inside faster-whisper) cuts out the pauses first: less audio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from edgekit.audio import SAMPLE_RATE
 from edgekit.engines import Engine
 from edgekit.errors import BadInput, EngineError
-from edgekit.hookspecs import hookimpl
+
+if TYPE_CHECKING:  # numpy and PyAV load with the first audio, not when the engine is registered
+    import numpy as np
 
 BEAM_SIZE = 5  # faster-whisper's default beam search
 
@@ -104,6 +104,8 @@ class FasterWhisperEngine(Engine):
             raise EngineError(f"faster-whisper failed on this audio: {exc}") from exc
         text = " ".join(s.text for s in segments if s.text).strip()
         if not text:
+            from edgekit.speech.audio import SAMPLE_RATE
+
             raise BadInput(
                 f"No speech was heard in {audio.size / SAMPLE_RATE:.1f} s of audio. Speak closer to the microphone.",
                 code="audio_silent",
@@ -131,8 +133,3 @@ class FasterWhisperEngine(Engine):
             f"Use a code such as {', '.join(examples)}{more}.",
             code="unsupported_language",
         )
-
-
-@hookimpl
-def register_engines(register):
-    register("faster_whisper", FasterWhisperEngine)

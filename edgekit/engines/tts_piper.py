@@ -12,8 +12,7 @@ from pathlib import Path
 
 from edgekit.engines import Engine
 from edgekit.errors import EngineError
-from edgekit.hookspecs import hookimpl
-from edgekit.wav import pcm16_to_wav
+from edgekit.speech.wav import pcm16_to_wav
 
 # Phonemizers that work from files inside the piper-tts wheel; the others download or need extra packages.
 OFFLINE_PHONEME_TYPES = ("espeak", "text")
@@ -80,8 +79,3 @@ class PiperEngine(Engine):
         voice = self._require()
         pcm = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text))
         return pcm16_to_wav(pcm, voice.config.sample_rate)
-
-
-@hookimpl
-def register_engines(register):
-    register("piper", PiperEngine)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageOps
 
-from edgekit.catalog import VisionSpec
+from edgekit.models.catalog import VisionSpec
 
 
 def image_to_tensor(image: Image.Image, vision: VisionSpec) -> np.ndarray:
@@ -15,7 +15,7 @@ def image_to_tensor(image: Image.Image, vision: VisionSpec) -> np.ndarray:
     # Scale the shorter side to the input and cut the centre, rather than stretch: classifiers are trained on
     # undistorted pictures (a squashed leaf is another shape), and a phone photo has its subject in the middle.
     fitted = ImageOps.fit(image, (vision.width, vision.height), method=Image.Resampling.BILINEAR)
-    pixels = np.asarray(fitted, dtype=np.float32) / 255.0  # height, width, RGB
+    pixels: np.ndarray = np.asarray(fitted, dtype=np.float32) / 255.0  # height, width, RGB
     if vision.channel_order == "BGR":
         pixels = pixels[:, :, ::-1]
     pixels = (pixels - np.asarray(vision.mean, dtype=np.float32)) / np.asarray(vision.std, dtype=np.float32)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from edgekit.catalog import VisionSpec
 from edgekit.engines import Engine
 from edgekit.errors import BadInput, EngineError
-from edgekit.hookspecs import hookimpl
+from edgekit.models.catalog import VisionSpec
 
 if TYPE_CHECKING:
-    from edgekit.images import ImageSource
+    from edgekit.vision.images import ImageSource
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ class OnnxVisionEngine(Engine):
     def classify(self, image: ImageSource, top_k: int | None = None) -> Classification:
         """The top_k labels (the entry's default when None), most likely first."""
         from edgekit.engines import vision_math
-        from edgekit.images import decode_image
+        from edgekit.vision.images import decode_image
 
         vision = self.vision
         top_k = vision.top_k if top_k is None else top_k
@@ -136,8 +135,3 @@ class OnnxVisionEngine(Engine):
             labels=ranked,
             unsure=ranked[0].probability < vision.unsure_below,
         )
-
-
-@hookimpl
-def register_engines(register):
-    register("onnx_vision", OnnxVisionEngine)

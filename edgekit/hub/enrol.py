@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from edgekit.hub import tables
-from edgekit.keys import PublicKey, create_key_pair, load_private_key, parse_public_key, public_key_of
+from edgekit.packs.keys import PublicKey, create_key_pair, load_private_key, parse_public_key, public_key_of
 from edgekit.sync.envelope import SyncRefused, check_signature, read_body
 
 

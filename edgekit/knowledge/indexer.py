@@ -16,11 +16,11 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.chunking import Chunk, chunk_markdown
 from edgekit.knowledge.documents import BadDocument, Document, file_sha256, parse_document
 from edgekit.knowledge.embedding import BATCH, Embed, embedder, to_bytes
+from edgekit.progress import StartTask, no_progress
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
 DOCUMENT_PATTERN = "*.md"

@@ -10,9 +10,9 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport, index_pack
+from edgekit.progress import StartTask, no_progress
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
 IMPORTED_DIR = "knowledge"  # $EDGEKIT_HOME/knowledge/<name>/: folders that arrived in signed packs

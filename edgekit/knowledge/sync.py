@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from edgekit.installer import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.documents import file_sha256
 from edgekit.knowledge.indexer import DOCUMENT_PATTERN, IndexReport
 from edgekit.knowledge.packs import add_pack, imported_knowledge_names
+from edgekit.progress import StartTask, no_progress
 from edgekit.settings import Settings
 from edgekit.store.tables import KnowledgeDocument, KnowledgePack
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from edgekit import checksums
-from edgekit.catalog import ENTRY_FILE
 from edgekit.errors import ChecksumMismatch
-from edgekit.installer import StartTask, install_command, no_progress
-from edgekit.keys import public_key_of
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import DOCUMENT_PATTERN
+from edgekit.models import checksums
+from edgekit.models.catalog import ENTRY_FILE
+from edgekit.models.store import install_command
 from edgekit.packs import PackError
+from edgekit.packs.keys import public_key_of
 from edgekit.packs.manifest import (
     KNOWLEDGE_NAME_PATTERN,
     MANIFEST_FILE,
@@ -37,6 +37,7 @@ from edgekit.packs.manifest import (
 from edgekit.packs.sign import sign_manifest
 from edgekit.packs.source import SUFFIX
 from edgekit.packs.wheels import check_wheel_file, wheel_info
+from edgekit.progress import StartTask, no_progress
 
 PACK_MTIME = 1_577_836_800  # 2020-01-01T00:00:00Z for every member: a pack's bytes do not depend on when it was made
 

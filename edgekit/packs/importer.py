@@ -26,18 +26,18 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from edgekit.catalog import ENTRY_FILE
 from edgekit.errors import EdgekitError
-from edgekit.installer import StartTask, no_progress
 from edgekit.kit import Kit
 from edgekit.knowledge.indexer import IndexReport
 from edgekit.knowledge.packs import add_pack, imported_knowledge_dir, remove_pack
+from edgekit.models.catalog import ENTRY_FILE
 from edgekit.packs import PackError
 from edgekit.packs.manifest import MANIFEST_FILE, Manifest, PackPart, wheel_path
 from edgekit.packs.record import add_record
 from edgekit.packs.source import SUFFIX, open_pack
 from edgekit.packs.verify import CheckedPack, check_pack, copy_verified
 from edgekit.packs.wheels import keep_and_install, require_fits
+from edgekit.progress import StartTask, no_progress
 from edgekit.store.tables import KnowledgePack
 from edgekit.swap import swap_together
 

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from edgekit.catalog import MODEL_ID_PATTERN
+from edgekit.models.catalog import MODEL_ID_PATTERN
 from edgekit.packs import PackError
 from edgekit.packs.wheels import wheel_info
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from edgekit.keys import PublicKey, trusted_keys
 from edgekit.packs import PackError
+from edgekit.packs.keys import PublicKey, trusted_keys
 from edgekit.packs.manifest import claimed_fingerprint
 
 SIGNATURE_BYTES = 64

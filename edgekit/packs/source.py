@@ -12,7 +12,7 @@ import tarfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 from edgekit.packs import PackError
 from edgekit.packs.manifest import check_path
@@ -32,7 +32,7 @@ class PackSource(Protocol):
 
     def entries(self) -> list[Entry]: ...
 
-    def open(self, path: str) -> BinaryIO: ...
+    def open(self, path: str) -> IO[bytes]: ...
 
     def close(self) -> None: ...
 
@@ -79,7 +79,7 @@ class TarPack:
     def entries(self) -> list[Entry]:
         return [Entry(m.name, _tar_kind(m), m.size) for m in self._members]
 
-    def open(self, path: str) -> BinaryIO:
+    def open(self, path: str) -> IO[bytes]:
         stream = self._tar.extractfile(self._by_name[path])
         assert stream is not None  # only regular files are opened
         return stream
@@ -105,7 +105,7 @@ class FolderPack:
                 found.append(Entry(full.relative_to(self.root).as_posix(), kind, status.st_size))
         return found
 
-    def open(self, path: str) -> BinaryIO:
+    def open(self, path: str) -> IO[bytes]:
         return (self.root / path).open("rb")
 
     def close(self) -> None:

@@ -13,15 +13,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edgekit import checksums
-from edgekit.catalog import ENTRY_FILE, ModelSpec, parse_spec
 from edgekit.errors import CatalogError
-from edgekit.installer import StartTask, no_progress
-from edgekit.keys import PublicKey
+from edgekit.models import checksums
+from edgekit.models.catalog import ENTRY_FILE, ModelSpec, parse_spec
 from edgekit.packs import PackError
+from edgekit.packs.keys import PublicKey
 from edgekit.packs.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, SIGNATURE_FILE, Manifest, PackPart, parse_manifest
 from edgekit.packs.sign import verify_manifest
 from edgekit.packs.source import Entry, PackSource, open_pack, regular_files
+from edgekit.progress import StartTask, no_progress
 
 MAX_SIGNATURE_BYTES = 1024
 

@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 from edgekit.device import DeviceFileError
-from edgekit.doctor import Check
+from edgekit.doctor.check import Check
 from edgekit.power.clock import SLACK_S, last_restore, saved_time
 from edgekit.power.config import power_config
 from edgekit.power.sources import PmicMeter, RaplCounter

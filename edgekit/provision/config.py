@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edgekit.errors import EdgekitError
-from edgekit.keys import PublicKey
+from edgekit.packs.keys import PublicKey
 from edgekit.provision.values import (
     BACKENDS,
     COUNTRY,

@@ -16,7 +16,7 @@ from string import Template
 from xml.sax.saxutils import escape
 
 from edgekit.device import DEVICE_FILE
-from edgekit.keys import PUBLIC_SUFFIX, trusted_dir
+from edgekit.packs.keys import PUBLIC_SUFFIX, trusted_dir
 from edgekit.provision.config import SiteConfig, SiteConfigError
 from edgekit.provision.values import SAFE_PATH
 from edgekit.settings import Settings

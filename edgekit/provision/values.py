@@ -12,8 +12,8 @@ import re
 import zoneinfo
 from pathlib import Path
 
-from edgekit.keys import KeyProblem, PublicKey, parse_public_key
-from edgekit.roles import NAME_PATTERN
+from edgekit.accounts.roles import NAME_PATTERN
+from edgekit.packs.keys import KeyProblem, PublicKey, parse_public_key
 
 LANGUAGES = ("en", "sw", "fr")
 BACKENDS = ("networkmanager", "hostapd")

@@ -1,5 +1,5 @@
-"""create_app(settings): the web server of the box. Routes arrive through the register_routes hook, the core's own
-included, so an app adds pages exactly as the core does."""
+"""create_app(settings): the web server of the box. The core's routes are its own routers (edgekit.server.routes),
+imported here and only here, so the CLI never loads them; apps add theirs through the register_routes hook."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.https import HttpsUpgrade
 from edgekit.server.limits import BodyLimit
+from edgekit.server.routes import include_core_routes
 from edgekit.settings import Settings
 
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
 
     # Every route, the apps' included, refuses a forged browser request before it runs (edgekit.server.csrf).
     router = APIRouter(dependencies=[Depends(csrf_guard)])
+    include_core_routes(router)
     register_routes(kit, router)
     app.include_router(router)
     return app

@@ -50,7 +50,7 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     return ScriptDirectory(MIGRATIONS).get_current_head()
 
 
@@ -59,7 +59,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def migrate(engine: Engine) -> str:
+def migrate(engine: Engine) -> str | None:
     """Bring the schema to the newest revision; a no-op when it is there already. Returns the revision."""
     try:
         if current_revision(engine) != head_revision():

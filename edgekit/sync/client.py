@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from edgekit.errors import EdgekitError
-from edgekit.keys import parse_public_key
+from edgekit.packs.keys import parse_public_key
 from edgekit.sync import batches, inbox, state
 from edgekit.sync.envelope import check_signature, read_body
 from edgekit.sync.identity import BoxIdentity

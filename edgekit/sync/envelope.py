@@ -15,7 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from edgekit.errors import EdgekitError
-from edgekit.keys import PublicKey
+from edgekit.packs.keys import PublicKey
 
 FORMAT = "edgekit-sync/1"
 MAX_ENVELOPE_BYTES = 16 * 1024 * 1024

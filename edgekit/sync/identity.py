@@ -1,6 +1,6 @@
 """The box's own ed25519 key pair: its name at the hub and what signs every batch it sends.
 
-Made once with the project's key code (edgekit/keys.py, as technicians' pack keys) and kept under
+Made once with the project's key code (edgekit/packs/keys.py, as technicians' pack keys) and kept under
 $EDGEKIT_HOME/keys/box/; never copied off the box. Losing it means enrolling again under a new key.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from edgekit.keys import PRIVATE_SUFFIX, PublicKey, check_name, create_key_pair, load_private_key, public_key_of
+from edgekit.packs.keys import PRIVATE_SUFFIX, PublicKey, check_name, create_key_pair, load_private_key, public_key_of
 
 
 @dataclass(frozen=True)

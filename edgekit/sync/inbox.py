@@ -9,7 +9,7 @@ import json
 from sqlmodel import Session, select
 
 from edgekit.errors import BadInput
-from edgekit.keys import trusted_key_files
+from edgekit.packs.keys import trusted_key_files
 from edgekit.store.tables import InboxEntry, utc_now
 from edgekit.sync import state
 from edgekit.sync.outbox import add_to_outbox

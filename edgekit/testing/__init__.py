@@ -286,7 +286,7 @@ def audit_log(db: DbEngine, limit: int = 100, actor: str | None = None) -> list[
     """The newest audit entries first."""
     from sqlmodel import Session
 
-    from edgekit.audit import recent
+    from edgekit.store.audit import recent
 
     with Session(db) as session:
         return recent(session, limit, actor)

@@ -9,8 +9,8 @@ from edgekit import testing
 def test_a_query_string_cannot_forge_a_line_in_the_servers_log(app_kit, app_client, monkeypatch):
     import logging
 
-    from edgekit.log_reader import read_log_file
-    from edgekit.service_log import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
+    from edgekit.logs.reader import read_log_file
+    from edgekit.logs.service import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
 
     monkeypatch.delenv("JOURNAL_STREAM", raising=False)
     root = logging.getLogger()

@@ -10,11 +10,11 @@ import textwrap
 import numpy as np
 import pytest
 
-from edgekit.catalog import Catalog
 from edgekit.engines.embed_onnx import OnnxEmbedEngine
 from edgekit.errors import BadInput
-from edgekit.installer import ModelStore
 from edgekit.kit import Kit
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from edgekit.settings import Settings, bundled_catalog_dir
 from tests.conftest import EMBED_MODEL
 

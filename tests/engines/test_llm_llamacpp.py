@@ -1,7 +1,7 @@
 """The real gemma-3-270m model through the llama.cpp engine (loaded once for the session by chat_kit)."""
 
-from edgekit.catalog import Catalog
 from edgekit.engines.llm_llamacpp import Generation
+from edgekit.models.catalog import Catalog
 
 CHAT = "gemma3-270m-q4km"
 
@@ -75,7 +75,7 @@ def test_a_chat_template_conversation_too_long_for_the_context_is_a_clear_error(
 
     from edgekit.engines.llm_llamacpp import LlamaCppEngine
     from edgekit.errors import BadInput
-    from edgekit.installer import ModelStore
+    from edgekit.models.store import ModelStore
     from edgekit.settings import Settings
 
     settings = Settings(home=tmp_path, models_dir_override=installed_models_dir, threads=2)

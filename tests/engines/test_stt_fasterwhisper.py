@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from edgekit import plugins
-from edgekit.audio import decode_audio
 from edgekit.engines.stt_fasterwhisper import FasterWhisperEngine
 from edgekit.errors import EdgekitError
 from edgekit.kit import Kit
-from edgekit.speech import speech_model_for, transcribe
+from edgekit.speech.audio import decode_audio
+from edgekit.speech.stt import speech_model_for, transcribe
 from tests.speech_clips import ENGLISH_TEXT, convert, word_error_rate
 
 ENGLISH, MULTILINGUAL = "whisper-tiny-en", "whisper-base"

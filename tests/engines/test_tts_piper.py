@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from edgekit.catalog import Catalog
 from edgekit.engines.tts_piper import PiperEngine
 from edgekit.errors import EngineError
+from edgekit.models.catalog import Catalog
 from tests.conftest import VOICE_MODEL
 from tests.speech import assert_is_speech
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from edgekit.catalog import VisionSpec
 from edgekit.engines.vision_math import image_to_tensor, probabilities, softmax, top
+from edgekit.models.catalog import VisionSpec
 
 
 def spec(**changes) -> VisionSpec:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from edgekit.keys import create_key_pair, load_private_key, trust
 from edgekit.kit import Kit
 from edgekit.packs.create import create_pack
+from edgekit.packs.keys import create_key_pair, load_private_key, trust
 from edgekit.packs.manifest import MANIFEST_FILE, SIGNATURE_FILE
 from edgekit.packs.sign import sign_manifest
 from edgekit.settings import Settings

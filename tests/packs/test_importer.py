@@ -121,7 +121,7 @@ def test_an_apps_documents_from_a_pack_replace_the_copy_the_app_ships(office, ke
         sync_app_knowledge(box)  # the app's own folder, indexed by keywords (no model on this box)
         [shipped] = [p for p in list_packs(box) if p.app == "agri"]
         assert shipped.name == "agri-knowledge" and "edgekit_agri" in shipped.path
-        from edgekit.keys import trust
+        from edgekit.packs.keys import trust
 
         trust(home, tmp_path / "keys" / "alice.pub")
         result = import_pack(box, pack)
@@ -148,7 +148,7 @@ def test_a_pack_never_takes_the_name_of_documents_added_by_hand(box, pack, tmp_p
 
 
 def test_models_kept_on_another_directory_are_installed_there(keys, pack, tmp_path):
-    from edgekit.keys import trust
+    from edgekit.packs.keys import trust
 
     settings = Settings(home=tmp_path / "box2", models_dir_override=tmp_path / "shared-models", threads=2)
     trust(settings.home, tmp_path / "keys" / "alice.pub")

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from edgekit.errors import EdgekitError
-from edgekit.keys import create_key_pair, load_private_key, trust
 from edgekit.kit import Kit
 from edgekit.packs.create import create_pack
 from edgekit.packs.importer import import_pack
+from edgekit.packs.keys import create_key_pair, load_private_key, trust
 from edgekit.packs.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, SIGNATURE_FILE
 from edgekit.packs.sign import sign_manifest
 from edgekit.packs.verify import verify_pack

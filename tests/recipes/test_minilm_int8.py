@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from edgekit import checksums, recipes
 from edgekit.errors import EdgekitError
-from edgekit.recipes import minilm_int8
+from edgekit.models import checksums, recipes
+from edgekit.models.recipes import minilm_int8
 from tests.conftest import EMBED_MODEL
 
 FP32_MB = 90  # the exported model before quantization

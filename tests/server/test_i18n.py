@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from edgekit.auth import ROLES
+from edgekit.accounts.auth import ROLES
 from edgekit.server.i18n import CORE_CATALOGS, LANGUAGES, Catalogs, accepted_language
 from edgekit.server.pages import STATIC, TEMPLATES
 

@@ -467,7 +467,7 @@ def test_a_path_is_never_a_model_name(server):
         )
         assert response.status_code == 404, name
         assert response.json()["error"]["code"] == "model_not_found"
-    from edgekit.catalog import MODEL_ID_PATTERN
+    from edgekit.models.catalog import MODEL_ID_PATTERN
 
     assert all(MODEL_ID_PATTERN.match(model_id) for model_id in kit.manager.loaded_ids())
     assert set(kit.scheduler.queues) <= {

@@ -13,8 +13,8 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
+from edgekit.accounts.roles import ROLES
 from edgekit.kit import Kit
-from edgekit.roles import ROLES
 from edgekit.server import create_app
 from edgekit.settings import Settings
 from tests.server.callers import IDENTITIES, ROLE_COLUMNS, Box, furnish

@@ -233,7 +233,7 @@ def test_the_technician_adds_locks_and_unlocks_people(client, kit):
 def test_unlocking_ends_a_wait_after_wrong_pins(kit):
     kit.settings.login_max_failures = 2
     kit.settings.login_delay_s = 60
-    from edgekit.auth import LoginFailed
+    from edgekit.accounts.auth import LoginFailed
 
     for _ in range(2):
         with pytest.raises(LoginFailed, match="Wrong name or PIN"):

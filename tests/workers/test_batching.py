@@ -16,10 +16,10 @@ import threading
 
 import pytest
 
-from edgekit.catalog import Catalog
+from edgekit.models.catalog import Catalog
 from edgekit.engines.llm_llamacpp import Generation, LlamaCppEngine
 from edgekit.errors import EngineCrashed
-from edgekit.installer import ModelStore
+from edgekit.models.store import ModelStore
 from edgekit.kit import Kit
 from edgekit.settings import Settings
 from edgekit.workers.batched_chat import BatchedLlamaCppEngine

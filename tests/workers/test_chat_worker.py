@@ -65,8 +65,8 @@ def test_cancel_stops_the_worker_within_a_token_and_it_serves_on(worker_kit):
 
 
 def test_an_engine_error_in_the_worker_arrives_with_its_code(installed_models_dir, tmp_path):
-    from edgekit.catalog import Catalog
-    from edgekit.installer import ModelStore
+    from edgekit.models.catalog import Catalog
+    from edgekit.models.store import ModelStore
 
     settings = Settings(home=tmp_path, models_dir_override=installed_models_dir, threads=2)
     spec = ModelStore(installed_models_dir, Catalog.from_dir(settings.catalog_dir)).installed_spec(CHAT_MODEL)

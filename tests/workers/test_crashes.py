@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edgekit.doctor import check_engine_crashes
+from edgekit.doctor.run import check_engine_crashes
 from edgekit.errors import EngineBackoff
 from edgekit.workers.crashes import CRASHES_FILE, CrashLog, read_crashes
 from edgekit.workers.protocol import decode_error, encode_error

@@ -42,8 +42,8 @@ def test_embeddings_match_in_and_out_of_process(embed_models_dir, tmp_path):
 
 
 def test_speech_both_ways_through_workers(installed_models_dir, tmp_path, speech_clips):
-    from edgekit.speak import synthesize_speech
-    from edgekit.speech import transcribe
+    from edgekit.speech.stt import transcribe
+    from edgekit.speech.tts import synthesize_speech
 
     in_worker, in_process = both(installed_models_dir, tmp_path)
     try:

@@ -286,7 +286,7 @@ def register_routes(router):
         kit: Kit = Depends(get_kit),
         client: str = Depends(v1_client),
     ):
-        from edgekit.speech import speech_model_for, transcribe
+        from edgekit.speech.stt import speech_model_for, transcribe
 
         if response_format not in ("json", "text", "verbose_json"):
             raise BadInput(
@@ -315,7 +315,7 @@ def register_routes(router):
 
     @router.post("/v1/audio/speech")
     async def audio_speech(body: SpeechRequest, kit: Kit = Depends(get_kit), client: str = Depends(v1_client)):
-        from edgekit.speak import synthesize_speech
+        from edgekit.speech.tts import synthesize_speech
 
         if body.response_format not in ("wav", "pcm"):
             raise BadInput(

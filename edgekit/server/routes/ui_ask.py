@@ -42,7 +42,7 @@ def register_routes(router):
             ticket.release()
 
     async def transcribe_upload(kit: Kit, request: Request, user, audio: UploadFile, lang: str | None):
-        from edgekit.speech import speech_model_for, transcribe
+        from edgekit.speech.stt import speech_model_for, transcribe
 
         data = await read_upload(audio, kit.settings.max_upload_mb)
         lang = lang if lang in SPOKEN_LANGUAGES else None
@@ -126,7 +126,7 @@ def register_routes(router):
     ):
         """An answer read aloud, as WAV: fetched by the page's script, or opened directly by a form without it.
         Spoken in the answer's own language (an English page may hold a Swahili answer)."""
-        from edgekit.speak import MAX_SPEECH_CHARS, synthesize_speech
+        from edgekit.speech.tts import MAX_SPEECH_CHARS, synthesize_speech
 
         _manifest, user = require_app_access(request, app_id)
         if lang not in SPOKEN_LANGUAGES:

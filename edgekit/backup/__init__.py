@@ -1,0 +1,1 @@
+"""Backups of a box (create) and putting one back (restore), all or nothing."""

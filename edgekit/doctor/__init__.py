@@ -1,0 +1,1 @@
+"""The technician's health checks: run (the list and its order), check (one finding), host (the box), cpu."""
