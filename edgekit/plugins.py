@@ -25,7 +25,6 @@ DEFAULT_PLUGINS = (
     "edgekit.power.sources",
     "edgekit.server.routes.health",
     "edgekit.server.routes.ui",
-    "edgekit.server.routes.ui_ask",
     "edgekit.server.routes.ui_history",
     "edgekit.server.routes.ui_admin",
     "edgekit.server.routes.ui_power",
@@ -51,8 +50,6 @@ DEFAULT_PLUGINS = (
     "edgekit.cli.power",
     "edgekit.server.routes.auth",
     "edgekit.server.routes.https",
-    "edgekit.server.routes.openai",
-    "edgekit.server.routes.apps",
 )
 
 

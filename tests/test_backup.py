@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from edgekit import audit
-from edgekit.answer import record_exchange
+from edgekit.answering import record_exchange
 from edgekit.backup import MANIFEST_FILE, backup, check_backup, integrity
 from edgekit.errors import EdgekitError
 from edgekit.keys import create_key_pair, trust

@@ -17,6 +17,7 @@ from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.https import HttpsUpgrade
 from edgekit.server.limits import BodyLimit
+from edgekit.server.routes import include_core_routers
 from edgekit.settings import Settings
 
 
@@ -66,5 +67,6 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     # Every route, the apps' included, refuses a forged browser request before it runs (edgekit.server.csrf).
     router = APIRouter(dependencies=[Depends(csrf_guard)])
     kit.plugins.call_each("register_routes", router=router)
+    include_core_routers(router)
     app.include_router(router)
     return app

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from sqlmodel import select
 
-from edgekit.grounded import EXTRACTIVE_MODEL, answer_question
+from edgekit.answering import EXTRACTIVE_MODEL, answer_question
 from edgekit.kit import Kit
 from edgekit.power.config import pin_profile
 from edgekit.settings import Settings

@@ -7,7 +7,7 @@ import edgekit_health as app
 import pytest
 from edgekit_health.triage import referral_text
 
-from edgekit.grounded import answer_question
+from edgekit.answering import answer_question
 from edgekit.kit import Kit
 
 
