@@ -21,11 +21,12 @@ POISONED = "My child swallowed pesticide!"
 
 
 class LeadingGuard:
-    """Words the answer must open with, the grounded answer after them (as health's triage does)."""
+    """Words the answer must open with, the grounded answer after them (as health's triage does). It takes only
+    `question`, which every version of the hook passes."""
 
     @hookimpl
-    def before_answer(self, question, ctx):
-        if "maize" in question and ctx.get("app") == "agri":
+    def before_answer(self, question):
+        if "maize" in question:
             return GuardAnswer("FIRST: check the store for rats.", final=False)
         return None
 
@@ -34,8 +35,8 @@ class PlainChatGuard:
     """A guard for plain chat (no app): it answers a danger sign whole."""
 
     @hookimpl
-    def before_answer(self, question, ctx):
-        if ctx.get("app") is None and "bleeding" in question.lower():
+    def before_answer(self, question):
+        if "bleeding" in question.lower():
             return "Refer now: heavy bleeding in pregnancy is an emergency."
         return None
 
@@ -62,7 +63,7 @@ def queue_that(kit: Kit, monkeypatch, *, full: bool) -> list[str]:
 
 def post_form(client: TestClient, question: str):
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/apps/agri", headers=HTML).text)[1]
-    return client.post("/apps/agri/ask", data={"question": question, "csrf_token": token}, headers=HTML, timeout=30)
+    return client.post("/apps/agri/ask", data={"question": question, "csrf_token": token}, headers=HTML)
 
 
 @pytest.mark.parametrize("full", [True, False], ids=["queue full", "queue busy"])

@@ -81,12 +81,13 @@ async def ask_form(
         heard = await transcribe_upload(kit, request, user, audio, choose_language(request))
         question = heard.text.strip()
     if not question:
-        context = {"error": "audio_silent" if heard else "empty_question"}
-        return app_page(request, app_id, manifest, user, context, status=400)
+        error = "audio_silent" if heard else "empty_question"
+        return app_page(request, app_id, manifest, user, {"error": error}, status=400)
     asked = await ask_app(kit, app_id, question, client=client_key(request, user), user=user)
-    result = await asked.result()
-    context = {"question": question, "result": result, "heard": heard is not None}
-    return app_page(request, app_id, manifest, user, context)
+    result = await asked.result()  # the same flow as the streamed API: a guard never waits in the queue
+    return app_page(
+        request, app_id, manifest, user, {"question": question, "result": result, "heard": heard is not None}
+    )
 
 
 @router.post("/apps/{app_id}/api/transcribe")
