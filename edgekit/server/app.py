@@ -17,7 +17,7 @@ from edgekit.server.csrf import csrf_guard
 from edgekit.server.errors import install_error_handlers
 from edgekit.server.https import HttpsUpgrade
 from edgekit.server.limits import BodyLimit
-from edgekit.server.routes import include_core_routers
+from edgekit.server.routes import include_core_routes
 from edgekit.settings import Settings
 
 
@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
     # Every route, the apps' included, refuses a forged browser request before it runs (edgekit.server.csrf).
     router = APIRouter(dependencies=[Depends(csrf_guard)])
     kit.plugins.call_each("register_routes", router=router)
-    include_core_routers(router)
+    # After the apps' routes, as when these were hooks (pluggy calls the last registered first): an app's own
+    # /apps/<id>/... route wins over the core's /apps/{app_id}/... ones.
+    include_core_routes(router)
     app.include_router(router)
     return app

@@ -89,8 +89,8 @@ def require_roles(*roles: str) -> Callable[[Request], User]:
 def require_app_access(request: Request, app_id: str):
     """The app's manifest and who is asking, when their role is among the manifest's `roles` (a visitor who is not
     signed in counts as a guest): 404 for no such app, 401 for a guest an app refuses, 403 for a wrong role."""
-    from edgekit.auth import Forbidden
     from edgekit.answering.guard import require_app
+    from edgekit.auth import Forbidden
 
     manifest = require_app(get_kit(request), app_id)
     user = current_user(request)
