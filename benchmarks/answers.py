@@ -95,7 +95,8 @@ def answer_language(answer: str, guard_text: str) -> str | None:
 def overlap_extractive(passages: list, lang: str | None, question: str = "", kit=None) -> str:
     """The baseline: the extractive answer before question kinds (sentences sharing most words with the question,
     from the best passage and a second one that scored close), kept here to compare against."""
-    from edgekit.grounded import EXTRACTIVE_LEAD, _language
+    from edgekit.answering.messages import EXTRACTIVE_LEAD
+    from edgekit.answering.messages import message_language as _language
     from edgekit.knowledge.language import content_terms, fold
 
     terms = set(content_terms(question))
@@ -146,15 +147,15 @@ def run_model(
 ) -> list[dict]:
     """Every answer scored; with rows_file, each row is also appended there as it comes (a long run stopped
     half-way keeps what it measured)."""
-    from edgekit.grounded import answer_question
+    from edgekit.answering import answer_question
 
     kit = make_kit(home, model, threads, writes)
     rows = []
-    import edgekit.grounded
+    import edgekit.answering.generate as generating  # where the answer's extractive fallback is looked up
 
-    kinds_extractive = edgekit.grounded.extractive_answer
+    kinds_extractive = generating.extractive_answer
     if model == "overlap":
-        edgekit.grounded.extractive_answer = overlap_extractive
+        generating.extractive_answer = overlap_extractive
     try:
         for number, question in enumerate(questions, start=1):
             times: list[float] = []
@@ -201,7 +202,7 @@ def run_model(
                     file=sys.stderr,
                 )
     finally:
-        edgekit.grounded.extractive_answer = kinds_extractive
+        generating.extractive_answer = kinds_extractive
         kit.close()
     return rows
 

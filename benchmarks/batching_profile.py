@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from batching import INSTRUCTION, QUESTIONS
 
-from edgekit.models.catalog import Catalog
 from edgekit.engines.llm_llamacpp import Generation
+from edgekit.models.catalog import Catalog
 from edgekit.models.store import ModelStore
 from edgekit.settings import Settings
 from edgekit.workers.batched_chat import BatchedLlamaCppEngine

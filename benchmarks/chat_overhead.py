@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from edgekit.answer import ask
+from edgekit.answering import ask
 from edgekit.kit import Kit
 from edgekit.settings import Settings
 
@@ -47,7 +47,7 @@ def run_edgekit(kit: Kit, question: str, max_tokens: int, seed: int):
         if first is None:
             first = time.perf_counter() - started
 
-    result = ask(kit.manager, question, max_tokens=max_tokens, seed=seed, on_text=on_text)
+    result = ask(kit, question, max_tokens=max_tokens, seed=seed, on_text=on_text, record=False)
     return result.answer, first or 0.0, time.perf_counter() - started
 
 

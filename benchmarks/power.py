@@ -21,7 +21,7 @@ from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.knowledge.agri_questions
 
-from edgekit.grounded import answer_question
+from edgekit.answering import answer_question
 from edgekit.kit import Kit
 from edgekit.power.config import pin_profile
 from edgekit.settings import Settings

@@ -32,8 +32,8 @@ def grounded_messages(model: str, questions: list, threads: int, home: Path) -> 
     catalog lets the model write), captured where the engine would start generating."""
     from answers import make_kit
 
+    from edgekit.answering import answer_question
     from edgekit.engines.llm_llamacpp import LlamaCppEngine
-    from edgekit.grounded import answer_question
 
     captured: list[list[dict]] = []
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from edgekit.accounts.roles import ROLES
 from edgekit.app_context import AppContext
 from edgekit.errors import BadInput, EdgekitError
 from edgekit.guards import GuardAnswer
 from edgekit.hookspecs import hookimpl
-from edgekit.accounts.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -279,8 +279,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from edgekit.apps import AppManifest
     from edgekit.accounts.auth import Forbidden, LoginFailed, NotAuthenticated
+    from edgekit.apps import AppManifest
     from edgekit.knowledge import Passage
     from edgekit.knowledge.language import FOLDED, fold, guess_language
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlmodel import Session, func, select
 
-from edgekit.answer import record_exchange
+from edgekit.answering import record_exchange
 from edgekit.backup.create import MANIFEST_FILE, backup, check_backup, integrity
 from edgekit.errors import EdgekitError
 from edgekit.kit import Kit

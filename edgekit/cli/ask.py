@@ -1,7 +1,8 @@
 """edgekit ask [APP] "question": the answer streams to the terminal as the local model writes it.
 
-With an app, the answer comes from that app's knowledge with its sources (the grounded pipeline); without one,
-the chat model answers alone.
+With an app, the answer comes from that app's knowledge with its sources; without one, the chat model answers
+alone. Both are the answering service's (edgekit/answering/): this command parses, calls it and prints. The
+terminal has the box to itself, so it takes no turn in the server's queues.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def ask_command(
 
     stream = (lambda _t: None) if as_json else show
     if len(words) == 2:
-        from edgekit.grounded import answer_question
+        from edgekit.answering import answer_question
         from edgekit.knowledge.sync import sync_app_knowledge
 
         sync_app_knowledge(kit)  # new or changed documents only: milliseconds when nothing changed
@@ -48,17 +49,9 @@ def ask_command(
             typer.secho(f"[{number}] {citation.title} ({citation.source}) {citation.url}", fg="cyan")
         typer.secho(f"[{result.model}, {result.latency_ms} ms]", dim=True, err=True)
         return
-    from edgekit.answer import ask
+    from edgekit.answering import ask
 
-    answer = ask(
-        kit.manager,
-        words[0],
-        max_tokens=max_tokens or kit.settings.max_tokens,
-        seed=seed,
-        on_text=stream,
-        db=kit.db,
-        guard=kit.plugins.guard,
-    )
+    answer = ask(kit, words[0], max_tokens=max_tokens or kit.settings.max_tokens, seed=seed, on_text=stream)
     if as_json:
         print_json(answer.as_dict())
     else:

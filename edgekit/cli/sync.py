@@ -87,8 +87,8 @@ def share(ctx: typer.Context, option: str, value: str = typer.Argument(..., help
     """Opt this site in (or out) of sharing phone_numbers, notes or questions with the hub (off by default)."""
     from sqlmodel import Session
 
-    from edgekit.store import audit
     from edgekit.errors import BadInput
+    from edgekit.store import audit
     from edgekit.sync.outbox import set_share
 
     if value not in ("on", "off"):

@@ -66,8 +66,10 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
 
     # Every route, the apps' included, refuses a forged browser request before it runs (edgekit.server.csrf).
     router = APIRouter(dependencies=[Depends(csrf_guard)])
-    include_core_routes(router)
+    # Apps' routes before the core's, as when the core's were hooks (pluggy calls the last registered first): an
+    # app's own /apps/<id>/... route wins over the core's /apps/{app_id}/... ones.
     register_routes(kit, router)
+    include_core_routes(router)
     app.include_router(router)
     return app
 

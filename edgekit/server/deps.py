@@ -90,7 +90,7 @@ def require_app_access(request: Request, app_id: str):
     """The app's manifest and who is asking, when their role is among the manifest's `roles` (a visitor who is not
     signed in counts as a guest): 404 for no such app, 401 for a guest an app refuses, 403 for a wrong role."""
     from edgekit.accounts.auth import Forbidden
-    from edgekit.grounded import require_app
+    from edgekit.answering.guard import require_app
 
     manifest = require_app(get_kit(request), app_id)
     user = current_user(request)

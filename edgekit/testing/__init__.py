@@ -244,13 +244,9 @@ def known_document_fields() -> tuple[str, ...]:
 
 def answer(kit: Kit, app_id: str, question: str, **options: Any) -> Any:
     """Ask an app a question through the box's own answering (guard, retrieval, the chat model, citations)."""
-    import importlib
+    from edgekit.answering import answer_question
 
-    try:  # the one answering service (edgekit/answering/), or where the pipeline lived before it
-        service = importlib.import_module("edgekit.answering")
-    except ImportError:
-        service = importlib.import_module("edgekit.grounded")
-    return service.answer_question(kit, app_id, question, **options)
+    return answer_question(kit, app_id, question, **options)
 
 
 def break_knowledge(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:

@@ -3,23 +3,15 @@ written with (not the default), so the file an app developer edits is the one th
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
 from pathlib import Path
 
 import pytest
 
+from edgekit.answering.prompt import app_instruction
 from edgekit.apps import manifest_of
 from edgekit.plugins import ENTRY_POINT_GROUP
 from edgekit.scaffold import scaffold_app
-
-
-def app_instruction(package_dir: Path) -> str:
-    try:  # the answering service reads it (edgekit/answering/prompt.py), or where it was read before
-        module = importlib.import_module("edgekit.answering.prompt")
-    except ImportError:
-        module = importlib.import_module("edgekit.grounded_chat")
-    return module.app_instruction(package_dir)
 
 
 def default_instruction() -> str:

@@ -3,7 +3,7 @@ re-indexed when a document changed."""
 
 from fastapi.testclient import TestClient
 
-from edgekit.grounded import NO_KNOWLEDGE_MODEL, answer_question
+from edgekit.answering import NO_KNOWLEDGE_MODEL, answer_question
 from edgekit.kit import Kit
 from edgekit.knowledge import retrieve
 from edgekit.knowledge.sync import BackgroundSync, needs_sync, sync_app_knowledge

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from edgekit.answer import record_exchange
+from edgekit.answering import record_exchange
 from edgekit.cli.main import app
 from edgekit.kit import Kit
 from edgekit.power.energy import EnergyUse

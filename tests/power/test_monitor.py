@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from edgekit.answer import record_exchange
+from edgekit.answering import record_exchange
 from edgekit.kit import Kit
 from edgekit.power.clock import saved_time
 from edgekit.power.monitor import PowerMonitor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from edgekit.answer import record_exchange
+from edgekit.answering import record_exchange
 from edgekit.kit import Kit
 from edgekit.plugins import load_plugins
 from edgekit.power.config import pin_profile

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from edgekit.answer import record_exchange
+from edgekit.answering import record_exchange
 from edgekit.kit import Kit
 from edgekit.power.energy import Calibration, EnergyUse
 from edgekit.power.records import SPEECH_IN, SPEECH_OUT, record_energy

@@ -16,11 +16,11 @@ import threading
 
 import pytest
 
-from edgekit.models.catalog import Catalog
 from edgekit.engines.llm_llamacpp import Generation, LlamaCppEngine
 from edgekit.errors import EngineCrashed
-from edgekit.models.store import ModelStore
 from edgekit.kit import Kit
+from edgekit.models.catalog import Catalog
+from edgekit.models.store import ModelStore
 from edgekit.settings import Settings
 from edgekit.workers.batched_chat import BatchedLlamaCppEngine
 from tests.conftest import CHAT_MODEL

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from edgekit.sdk import EdgekitError, audit, add_to_outbox, find_account, now
+from edgekit.sdk import EdgekitError, add_to_outbox, audit, find_account, now
 from edgekit_health import schedule
 from edgekit_health.hub_records import referral_record, visit_record, woman_record
 from edgekit_health.tables import OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, WOMAN_STATUSES, Referral, Visit, Woman

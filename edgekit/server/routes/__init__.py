@@ -1,8 +1,6 @@
 """The core's routes, imported when the server starts (create_app), never by the CLI.
 
-Each module is a module-level APIRouter. Those still written as a register_routes hook (the ask flow, /v1 and the
-apps' API, which the answering service rewrites) are called the same way an app's hook is, but directly: a broken
-core route is a bug to see at start, not an app to skip.
+Each module holds a module-level APIRouter (`router`); create_app includes them after the apps' routes.
 """
 
 from __future__ import annotations
@@ -21,15 +19,11 @@ CORE_ROUTE_MODULES = (
     "ui_power",
     "auth",
     "https",
-    "openai",
+    "v1",  # OpenAI-compatible /v1
     "apps",
 )
 
 
 def include_core_routes(router: APIRouter) -> None:
     for name in CORE_ROUTE_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        if isinstance(getattr(module, "router", None), APIRouter):
-            router.include_router(module.router)
-        else:
-            module.register_routes(router=router)
+        router.include_router(importlib.import_module(f"{__name__}.{name}").router)

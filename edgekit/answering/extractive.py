@@ -11,7 +11,15 @@ first). A second document joins only when it is about the same subject (a langua
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from edgekit.answering.messages import EXTRACTIVE_LEAD, message_language
+
+if TYPE_CHECKING:
+    from edgekit.kit import Kit
+    from edgekit.knowledge import Passage
 
 KINDS = ("do", "when", "amount", "signs", "what", "why")
 # Cues in the question, by kind; the first kind whose cue matches wins (order matters: "how much" before "how").
@@ -66,7 +74,7 @@ def question_kind(question: str) -> str:
 def _units(text: str) -> list[tuple[str, bool]]:
     """(sentence, whether it is a list item) for the sentences of a passage worth quoting. A chunk may hold a
     list on one line ("these signs: - Bleeding ... - Fits ..."), so a dash between spaces starts an item too."""
-    found = []
+    found: list[tuple[str, bool]] = []
     for line in text.replace("**", "").splitlines():
         for number, piece in enumerate(re.split(r"(?:^|\s)[-*]\s+|^\s*\d+\.\s+", line)):
             item = number > 0
@@ -96,10 +104,10 @@ def _sentence_score(sentence: str, heading: str, kind: str, terms: set[str], ite
     return overlap + fits + under + listed + intro
 
 
-def document_sections(kit, passage) -> list:
+def document_sections(kit: Kit, passage: Passage) -> list[Passage]:
     """Every chunk of the passage's document, as passages in the document's order (the passage itself when the
     document is gone)."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from edgekit.store.tables import KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
@@ -107,25 +115,25 @@ def document_sections(kit, passage) -> list:
     with Session(kit.db) as session:
         rows = session.exec(
             select(KnowledgeChunk)
-            .join(KnowledgeDocument, KnowledgeChunk.document_id == KnowledgeDocument.id)
-            .join(KnowledgePack, KnowledgeDocument.pack_id == KnowledgePack.id)
-            .where(KnowledgePack.name == pack, KnowledgeDocument.path == path)
-            .order_by(KnowledgeChunk.ordinal)
+            .join(KnowledgeDocument, col(KnowledgeChunk.document_id) == col(KnowledgeDocument.id))
+            .join(KnowledgePack, col(KnowledgeDocument.pack_id) == col(KnowledgePack.id))
+            .where(col(KnowledgePack.name) == pack, col(KnowledgeDocument.path) == path)
+            .order_by(col(KnowledgeChunk.ordinal))
         ).all()
     return [replace(passage, text=chunk.text, heading=chunk.heading) for chunk in rows] or [passage]
 
 
-def best_sections(kit, question: str, passages: list, limit: int = 2) -> list:
+def best_sections(kit: Kit | None, question: str, passages: Sequence[Passage], limit: int = 2) -> list[Passage]:
     """The sections of the best passage's document that answer this kind of question, best first: the chunk
     retrieval ranked first may say what a pest is when the question asks what to do about it."""
     from edgekit.knowledge.language import content_terms
 
     if not passages or kit is None:
-        return passages[:limit]
+        return list(passages[:limit])
     kind, terms = question_kind(question), set(content_terms(question))
     sections = document_sections(kit, passages[0])
 
-    def fit(section) -> float:
+    def fit(section: Passage) -> float:
         scores = sorted(
             (_sentence_score(s, section.heading, kind, terms, item) for s, item in _units(section.text)), reverse=True
         )
@@ -134,18 +142,21 @@ def best_sections(kit, question: str, passages: list, limit: int = 2) -> list:
     return sorted(sections, key=fit, reverse=True)[:limit]
 
 
-def same_subject(first, other) -> bool:
+def same_subject(first: Passage, other: Passage) -> bool:
     """Two passages of one document, or of its language versions (fall-armyworm.md and fall-armyworm.sw.md)."""
-    stem = lambda p: p.document_path.rsplit("/", 1)[-1].split(".")[0]  # noqa: E731
+
+    def stem(passage: Passage) -> str:
+        return passage.document_path.rsplit("/", 1)[-1].split(".")[0]
+
     return stem(first) == stem(other)
 
 
-def pick_sentences(question: str, sections: list, limit: int = EXTRACTIVE_SENTENCES) -> list[str]:
+def pick_sentences(question: str, sections: Sequence[Passage], limit: int = EXTRACTIVE_SENTENCES) -> list[str]:
     """The sentences of these sections that best answer this kind of question, in the documents' order."""
     from edgekit.knowledge.language import content_terms
 
     kind, terms = question_kind(question), set(content_terms(question))
-    scored = []
+    scored: list[tuple[float, int, int, str]] = []
     for order, section in enumerate(sections):
         for place, (sentence, item) in enumerate(_units(section.text)):
             scored.append((_sentence_score(sentence, section.heading, kind, terms, item), order, place, sentence))
@@ -157,3 +168,22 @@ def pick_sentences(question: str, sections: list, limit: int = EXTRACTIVE_SENTEN
             break
         best.append(row)
     return [row[3] for row in sorted(best, key=lambda row: (row[1], row[2]))]
+
+
+def extractive_answer(passages: Sequence[Passage], lang: str | None, question: str = "", kit: Kit | None = None) -> str:
+    """The sentences that answer this kind of question (what to do, when, how much, what it is, why), from the
+    best passage's document (its sections, when `kit` can read them), in their own order: no model, still
+    grounded. Another document joins only when it is about the same subject and in the same language."""
+    lines = [EXTRACTIVE_LEAD[message_language(lang)]]
+    sections = best_sections(kit, question, passages)
+    picked = pick_sentences(question, sections) or [" ".join(passages[0].text.replace("**", "").split()[:60])]
+    lines.append("[1] " + " ".join(picked))
+    best = passages[0]
+    for number, other in enumerate(passages[1:2], start=2):
+        if (
+            same_subject(best, other)
+            and other.language == best.language
+            and other.text not in {s.text for s in sections}
+        ):
+            lines.append(f"[{number}] " + " ".join(pick_sentences(question, [other], limit=2)))
+    return "\n".join(lines)

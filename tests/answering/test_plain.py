@@ -1,7 +1,7 @@
 import pytest
 from sqlmodel import select
 
-from edgekit.answer import MAX_QUESTION_CHARS, ask
+from edgekit.answering import MAX_QUESTION_CHARS, ask
 from edgekit.errors import BadInput, ModelNotInstalled
 from edgekit.store import session_for
 from edgekit.store.tables import Exchange
@@ -11,12 +11,11 @@ from tests.conftest import CHAT_MODEL
 def test_ask_streams_and_records_the_exchange(chat_kit):
     streamed = []
     result = ask(
-        chat_kit.manager,
+        chat_kit,
         "How do I store maize after harvest?",
         max_tokens=30,
         seed=5,
         on_text=streamed.append,
-        db=chat_kit.db,
     )
     assert streamed and "".join(streamed).strip() == result.answer
     assert result.model == CHAT_MODEL
@@ -36,7 +35,7 @@ def test_bad_questions_are_refused_before_any_model(bare_settings, question, cod
 
     kit = Kit(bare_settings)  # no model installed: the check must come first
     with pytest.raises(BadInput) as caught:
-        ask(kit.manager, question, max_tokens=5)
+        ask(kit, question, max_tokens=5, record=False)
     assert caught.value.code == code
 
 
@@ -55,16 +54,9 @@ def test_a_guard_answers_before_any_model_and_nothing_overrules_it(bare_settings
     kit = Kit(bare_settings, plugin_host=load_plugins(entry_points=False, extra=(DangerSigns(),)))
     streamed = []
     # No chat model is installed here: the guard's answer must not need one.
-    result = ask(
-        kit.manager,
-        "She has heavy bleeding",
-        max_tokens=20,
-        on_text=streamed.append,
-        guard=kit.plugins.guard,
-        db=kit.db,
-    )
+    result = ask(kit, "She has heavy bleeding", max_tokens=20, on_text=streamed.append)
     assert result.answer == "Refer now: heavy bleeding in pregnancy is an emergency."
     assert result.model == "guard" and streamed == [result.answer]
     assert kit.manager.loaded_ids() == []
     with pytest.raises(ModelNotInstalled):  # a question the guard passes goes on to the (missing) model
-        ask(kit.manager, "What should she eat?", max_tokens=20, guard=kit.plugins.guard)
+        ask(kit, "What should she eat?", max_tokens=20, record=False)

@@ -9,15 +9,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from edgekit.grounded import EXTRACTIVE_MODEL, answer_question
-from edgekit.grounded_chat import (
-    DEFAULT_INSTRUCTION,
-    SentenceGate,
-    answer_language,
-    app_instruction,
-    chat_messages,
-    sentence_grounded,
-)
+from edgekit.answering import EXTRACTIVE_MODEL, answer_question
+from edgekit.answering.check import SentenceGate, sentence_grounded
+from edgekit.answering.prompt import DEFAULT_INSTRUCTION, answer_language, app_instruction, chat_messages
 from edgekit.kit import Kit
 from edgekit.settings import Settings
 
@@ -98,7 +92,7 @@ def test_the_answer_language_is_the_askers_when_the_model_writes_it():
     ],
 )
 def test_questions_are_classified_by_what_they_ask(question, kind):
-    from edgekit.extractive import question_kind
+    from edgekit.answering.extractive import question_kind
 
     assert question_kind(question) == kind
 
@@ -156,7 +150,7 @@ def test_a_withdrawn_sentence_is_an_event_and_the_extractive_answer_follows(inst
     """The check itself is tested above; here it rejects the model's first sentence so the event is sure."""
     from fastapi.testclient import TestClient
 
-    from edgekit import grounded_chat
+    from edgekit.answering import check
     from edgekit.server import create_app
 
     judged = []
@@ -165,7 +159,7 @@ def test_a_withdrawn_sentence_is_an_event_and_the_extractive_answer_follows(inst
         judged.append(sentence)
         return len(judged) > 1
 
-    monkeypatch.setattr(grounded_chat, "sentence_grounded", first_fails)
+    monkeypatch.setattr(check, "sentence_grounded", first_fails)
     with (
         TestClient(create_app(kit=Kit(instruct_kit.settings))) as client,
         client.stream(
@@ -195,11 +189,11 @@ def test_the_page_without_javascript_shows_withdrawn_sentences_struck_out(settin
 
     from fastapi.testclient import TestClient
 
-    from edgekit import grounded
+    from edgekit.answering import GroundedAnswer, flow
     from edgekit.server import create_app
 
     def answered(kit, app_id, question, **_options):
-        return grounded.GroundedAnswer(
+        return GroundedAnswer(
             app=app_id,
             question=question,
             answer="Dry maize to 13% moisture.\n\nFrom the documents on this box:\n[1] Grain is ready at 13%.",
@@ -207,7 +201,7 @@ def test_the_page_without_javascript_shows_withdrawn_sentences_struck_out(settin
             withdrawn=["Spray it with cattle dip."],
         )
 
-    monkeypatch.setattr(grounded, "answer_question", answered)
+    monkeypatch.setattr(flow, "answer_question", answered)
     with TestClient(create_app(kit=Kit(settings))) as client:
         page = client.get("/apps/agri", headers={"accept": "text/html"})
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)

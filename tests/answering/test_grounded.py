@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edgekit.grounded import EXTRACTIVE_MODEL, NO_KNOWLEDGE_MODEL, answer_question
+from edgekit.answering import EXTRACTIVE_MODEL, NO_KNOWLEDGE_MODEL, answer_question
 from edgekit.kit import Kit
 from edgekit.settings import Settings
 from tests.conftest import CHAT_MODEL
@@ -210,7 +210,7 @@ def test_questions_the_chat_model_cannot_answer_in_their_language_get_the_passag
 
 
 def test_an_answer_that_wanders_from_the_passages_is_not_shown(agri_kit):
-    from edgekit.grounded import is_grounded
+    from edgekit.answering.check import is_grounded
     from edgekit.knowledge import retrieve
 
     passages = retrieve(agri_kit, "How dry should maize be before storage?", app="agri", lang="en")

@@ -1,0 +1,96 @@
+"""Step 5, check: what a model wrote is shown only when the passages carry it.
+
+An instruction model's answer is checked sentence by sentence as it streams (`SentenceGate`); a sentence that
+fails is withdrawn (the page strikes it out) and the extractive answer is offered after it. A base model's answer
+is written whole and checked whole (`is_grounded`) before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from edgekit.answering.prompt import PASSAGES_IN_PROMPT
+
+if TYPE_CHECKING:
+    from edgekit.knowledge import Passage
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+GROUNDED_SENTENCE_SHARE = 0.6  # of a sentence's content words that must come from the passages
+GROUNDED_SHARE = 0.75  # of a base model's whole answer's content words that must come from the passages
+MIN_ANSWER_WORDS = 3
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def sentence_grounded(sentence: str, passages: Sequence[Passage]) -> bool:
+    """A sentence passes when its numbers all appear in the passages and, written in the passages' language, most
+    of its content words do too. Across languages only the numbers can be checked (said in the README)."""
+    from edgekit.knowledge.language import content_terms, fold, guess_language
+
+    source = " ".join(p.title + " " + p.text for p in passages)
+    source_numbers = {n.replace(",", ".") for n in NUMBER.findall(source)}
+    if any(n.replace(",", ".") not in source_numbers for n in NUMBER.findall(sentence)):
+        return False
+    words = content_terms(fold(sentence))
+    if len(words) < 2:
+        return True  # "Yes." or a heading: nothing to check
+    passage_languages: set[str | None] = {p.language for p in passages}
+    if guess_language(sentence) not in (passage_languages | {None}):
+        return True
+    known = set(content_terms(fold(source)))
+    return sum(word in known for word in words) / len(words) >= GROUNDED_SENTENCE_SHARE
+
+
+def is_grounded(answer: str, passages: Sequence[Passage]) -> bool:
+    """Most of the answer's content words appear in the passages it was given: a small model that wanders off
+    (gemma-3-270m, asked about maize drying, answered about moist soil) is not shown."""
+    from edgekit.knowledge.language import content_terms, fold
+
+    words = content_terms(fold(answer))
+    if len(words) < MIN_ANSWER_WORDS:
+        return False
+    known = set(content_terms(fold(" ".join(p.title + " " + p.text for p in passages[:PASSAGES_IN_PROMPT]))))
+    return sum(word in known for word in words) / len(words) >= GROUNDED_SHARE
+
+
+@dataclass
+class SentenceGate:
+    """Passes text through as it comes and checks each sentence once it ends. `on_withdraw(n, sentence)` is
+    called for the n-th sentence (from 0) when it fails."""
+
+    passages: Sequence[Passage]
+    on_text: Callable[[str], None]
+    on_withdraw: Callable[[int, str], None]
+    kept: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    _pending: str = ""
+    _count: int = 0
+
+    def feed(self, piece: str) -> None:
+        self.on_text(piece)
+        self._pending += piece
+        parts = SENTENCE_END.split(self._pending)
+        for sentence in parts[:-1]:
+            self._judge(sentence)
+        self._pending = parts[-1]
+
+    def finish(self) -> None:
+        self._judge(self._pending)
+        self._pending = ""
+
+    def _judge(self, sentence: str) -> None:
+        sentence = sentence.strip()
+        if not sentence:
+            return
+        if sentence_grounded(sentence, self.passages):
+            self.kept.append(sentence)
+        else:
+            self.withdrawn.append(sentence)
+            self.on_withdraw(self._count, sentence)
+        self._count += 1
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.kept)
