@@ -12,12 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from edgekit_edu.item import Item
-from edgekit_edu.numbers import is_simplest, parse_number
+from edgekit_edu.numbers import is_simplest, parse_number, readings
 
 CORRECT, WRONG, UNREADABLE = "correct", "wrong", "unreadable"
 NOT_SIMPLEST, WRONG_FORM = "not_simplest", "wrong_form"  # the right value, not in the form the item asks for
 _VARIABLE = re.compile(r"^[a-z]\s*=\s*", re.IGNORECASE)  # "x = 8" for an equation
-_NUMBER_THEN_UNIT = re.compile(r"^(?P<number>[-+\u2212]?[\d\s.,/\u2044\u00bc-\u00be\u2150-\u215e]+?)\s*(?P<unit>[^\d\s.,/].*)?$")
+_NUMBER_THEN_UNIT = re.compile(
+    r"^(?P<number>[-+\u2212]?[\d\s.,/\u2044\u00bc-\u00be\u2150-\u215e]+?)\s*(?P<unit>[^\d\s.,/\u00bc-\u00be\u2150-\u215e].*)?$"
+)
 # How pupils write the units our items use; a different unit ("350 m" for centimetres) is a wrong answer.
 UNIT_SPELLINGS = {
     "cm²": {"cm2", "sq cm", "square cm", "square centimetres", "square centimeters", "sentimita za mraba"},
@@ -79,14 +81,14 @@ def check(item: Item, response: str) -> Verdict:
 def _check_number(item: Item, response: str) -> Verdict:
     expected = parse_number(item.answer.removesuffix(item.unit).strip() if item.unit else item.answer, "fr")
     written, unit_ok = split_unit(response, item.unit)
-    value = parse_number(written, item.lang)
-    if value is None or expected is None:
+    values = readings(written, item.lang)
+    if not values or expected is None:
         return Verdict(UNREADABLE)
-    if value != expected or not unit_ok:
+    if expected not in values or not unit_ok:
         return Verdict(WRONG)
     if item.simplest and not is_simplest(written):
         return Verdict(NOT_SIMPLEST)
-    if item.form == "decimal" and "/" in written or item.form == "fraction" and re.search(r"[.,]", written):
+    if (item.form == "decimal" and "/" in written) or (item.form == "fraction" and re.search(r"[.,]", written)):
         return Verdict(WRONG_FORM)
     return Verdict(CORRECT)
 

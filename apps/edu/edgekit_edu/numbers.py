@@ -11,8 +11,8 @@ import re
 import unicodedata
 from fractions import Fraction
 
-# A comma is the decimal mark in Swahili and French schools (0,75) and often in English ones too; a space or a
-# thin space groups thousands. "1,250" is read as thousands only in English, where that is how it is written.
+# A comma is the decimal mark in French schools (0,75) and often written by pupils elsewhere too; a space or a
+# thin space groups thousands everywhere; a comma groups them in English and Swahili (Kenya, Tanzania).
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _INTEGER = r"\d+"
 _DECIMAL = r"\d*[.,]\d+|\d+[.,]"
@@ -45,16 +45,31 @@ def normalise(text: str) -> str:
     return re.sub(r"^([-+])\s+", r"\1", text)
 
 
-def parse_number(text: str, lang: str = "en") -> Fraction | None:
-    """The exact value a pupil wrote, or None when it is not a number we can read (never a guess)."""
+def readings(text: str, lang: str = "en") -> list[Fraction]:
+    """Every value the pupil may have meant: one, except "1,375" in English or Swahili, where schools group
+    thousands with a comma but many pupils also write a decimal comma (1,375 may be 1375 or 1.375)."""
     text = normalise(text)
+    if lang in ("en", "sw") and _ENGLISH_THOUSANDS.match(text):
+        values = [_read(text.replace(",", ""))]
+        if text.count(",") == 1 and "." not in text:
+            values.append(_read(text))
+        return [v for v in values if v is not None]
+    value = _read(text)
+    return [] if value is None else [value]
+
+
+def parse_number(text: str, lang: str = "en") -> Fraction | None:
+    """The exact value a pupil wrote (the first reading), or None when it is not a number (never a guess)."""
+    values = readings(text, lang)
+    return values[0] if values else None
+
+
+def _read(text: str) -> Fraction | None:
     if not text:
         return None
     if _GROUPED.match(text):
         whole, _, decimals = text.replace(",", ".").partition(".")
         text = whole.replace(" ", "") + ("." + decimals if decimals else "")
-    elif lang == "en" and _ENGLISH_THOUSANDS.match(text):
-        text = text.replace(",", "")
     if match := _MIXED.match(text):
         whole, num, den = int(match["whole"]), int(match["num"]), int(match["den"])
         if den == 0:

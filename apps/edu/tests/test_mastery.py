@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-
 from edgekit_edu.mastery import FIRST_REVIEW, MasteryRule, RuleError, after_attempt, review_is_due
 
 NOW = datetime(2026, 6, 1, 9, 0)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the multiplication and minus signs are the ones pupils read in their books)
 """Fractions: equivalent fractions, simplest form, adding, and a fraction of an amount."""
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ def equivalent(rng, lang):
         num = rng.randrange(1, den)
     factor = rng.randrange(2, 7)
     return Made(
-        say(lang, f"Fill in the missing number: {num}/{den} = ?/{den * factor}",
+        say(
+            lang,
+            f"Fill in the missing number: {num}/{den} = ?/{den * factor}",
             f"Jaza namba inayokosekana: {num}/{den} = ?/{den * factor}",
-            f"Complète : {num}/{den} = ?/{den * factor}"),
+            f"Complète : {num}/{den} = ?/{den * factor}",
+        ),
         Fraction(num * factor),
-        f"{den} × {factor} = {den * factor}, " + say(lang, "so", "kwa hiyo", "donc")
+        f"{den} × {factor} = {den * factor}, "
+        + say(lang, "so", "kwa hiyo", "donc")
         + f" {num} × {factor} = {num * factor}: {num}/{den} = {num * factor}/{den * factor}",
     )
 
@@ -58,13 +63,18 @@ def simplify(rng, lang):
     factor = rng.randrange(2, 7)
     big_num, big_den = value.numerator * factor, value.denominator * factor
     return Made(
-        say(lang, f"Write {big_num}/{big_den} in its simplest form.",
+        say(
+            lang,
+            f"Write {big_num}/{big_den} in its simplest form.",
             f"Andika {big_num}/{big_den} katika hali yake rahisi kabisa.",
-            f"Écris {big_num}/{big_den} sous sa forme la plus simple."),
+            f"Écris {big_num}/{big_den} sous sa forme la plus simple.",
+        ),
         value,
         f"{big_num} ÷ {factor} = {value.numerator}, {big_den} ÷ {factor} = {value.denominator}: "
         f"{big_num}/{big_den} = {value.numerator}/{value.denominator}",
-        simplest=True, form="fraction", answer_form="fraction",
+        simplest=True,
+        form="fraction",
+        answer_form="fraction",
     )
 
 
@@ -84,13 +94,19 @@ def add(rng, lang):
     result = show(total, lang, "mixed") if total > 1 else show(total, lang, "fraction")
     same = f"{an}/{ad} + {bn}/{ad} = {an + bn}/{ad}" + (f" = {result}" if f"{an + bn}/{ad}" != result else "")
     return Made(
-        say(lang, f"Work out {an}/{ad} + {bn}/{bd}.", f"Hesabu {an}/{ad} + {bn}/{bd}.", f"Calcule {an}/{ad} + {bn}/{bd}."),
+        say(
+            lang,
+            f"Work out {an}/{ad} + {bn}/{bd}.",
+            f"Hesabu {an}/{ad} + {bn}/{bd}.",
+            f"Calcule {an}/{ad} + {bn}/{bd}.",
+        ),
         total,
         same
         if ad == bd
         else f"{an}/{ad} = {an * common // ad}/{common}, {bn}/{bd} = {bn * common // bd}/{common}; "
         f"{an * common // ad + bn * common // bd}/{common} = {result}",
-        form="", answer_form="fraction",
+        form="",
+        answer_form="fraction",
     )
 
 
@@ -107,8 +123,12 @@ def of_amount(rng, lang):
     amount = den * rng.randrange(2, 15)
     result = amount // den * num
     return Made(
-        say(lang, f"What is {num}/{den} of {amount}?", f"{num}/{den} ya {amount} ni ngapi?",
-            f"Combien font {num}/{den} de {amount} ?"),
+        say(
+            lang,
+            f"What is {num}/{den} of {amount}?",
+            f"{num}/{den} ya {amount} ni ngapi?",
+            f"Combien font {num}/{den} de {amount} ?",
+        ),
         Fraction(result),
         f"{amount} ÷ {den} = {amount // den}; {amount // den} × {num} = {result}",
     )

@@ -28,8 +28,12 @@ def from_fraction(rng, lang):
     power = next(p for p in (10, 100, 1000) if p % value.denominator == 0)
     scaled = value * power
     return Made(
-        say(lang, f"Write {num}/{den} as a decimal.", f"Andika {num}/{den} kama desimali.",
-            f"Écris {num}/{den} sous forme décimale."),
+        say(
+            lang,
+            f"Write {num}/{den} as a decimal.",
+            f"Andika {num}/{den} kama desimali.",
+            f"Écris {num}/{den} sous forme décimale.",
+        ),
         value,
         f"{num}/{den} = {scaled.numerator}/{power} = {show(value, lang)}",
         form="decimal",
@@ -53,8 +57,12 @@ def add(rng, lang):
     if a.denominator == 1:
         a += Fraction(1, 10)
     return Made(
-        say(lang, f"Work out {show(a, lang)} + {show(b, lang)}.", f"Hesabu {show(a, lang)} + {show(b, lang)}.",
-            f"Calcule {show(a, lang)} + {show(b, lang)}."),
+        say(
+            lang,
+            f"Work out {show(a, lang)} + {show(b, lang)}.",
+            f"Hesabu {show(a, lang)} + {show(b, lang)}.",
+            f"Calcule {show(a, lang)} + {show(b, lang)}.",
+        ),
         a + b,
         f"{show(a, lang)} + {show(b, lang)} = {show(a + b, lang)}",
     )

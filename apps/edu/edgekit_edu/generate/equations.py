@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the multiplication and minus signs are the ones pupils read in their books)
 """Simple equations: one step and two steps, with a whole-number solution."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the multiplication and minus signs are the ones pupils read in their books)
 """Measurement: converting metric units, and the perimeter and area of a rectangle."""
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ def convert(rng, lang):
     result = amount * factor
     name = say(lang, *names)
     return Made(
-        say(lang, f"How many {name} are there in {show(amount, lang)} {big}?",
+        say(
+            lang,
+            f"How many {name} are there in {show(amount, lang)} {big}?",
             f"Kuna {name} ngapi katika {big} {show(amount, lang)}?",
-            f"Combien de {name} y a-t-il dans {show(amount, lang)} {big} ?"),
+            f"Combien de {name} y a-t-il dans {show(amount, lang)} {big} ?",
+        ),
         result,
         f"1 {big} = {factor} {small}: {show(amount, lang)} × {factor} = {show(result, lang)} {small}",
         unit=small,
@@ -53,9 +57,12 @@ def convert(rng, lang):
 def area(rng, lang):
     length, width = rng.randrange(3, 25), rng.randrange(2, 15)
     return Made(
-        say(lang, f"A rectangle is {length} cm long and {width} cm wide. What is its area in cm²?",
+        say(
+            lang,
+            f"A rectangle is {length} cm long and {width} cm wide. What is its area in cm²?",
             f"Mstatili una urefu wa cm {length} na upana wa cm {width}. Eneo lake ni cm² ngapi?",
-            f"Un rectangle mesure {length} cm de long et {width} cm de large. Quelle est son aire en cm² ?"),
+            f"Un rectangle mesure {length} cm de long et {width} cm de large. Quelle est son aire en cm² ?",
+        ),
         Fraction(length * width),
         f"{length} × {width} = {length * width} cm²",
         unit="cm²",
@@ -73,10 +80,13 @@ def area(rng, lang):
 def perimeter(rng, lang):
     length, width = rng.randrange(3, 40), rng.randrange(2, 25)
     return Made(
-        say(lang, f"A rectangular garden is {length} m long and {width} m wide. What is its perimeter in metres?",
+        say(
+            lang,
+            f"A rectangular garden is {length} m long and {width} m wide. What is its perimeter in metres?",
             f"Bustani ya mstatili ina urefu wa m {length} na upana wa m {width}. Mzingo wake ni mita ngapi?",
             f"Un jardin rectangulaire mesure {length} m de long et {width} m de large. Quel est son périmètre "
-            "en mètres ?"),
+            "en mètres ?",
+        ),
         Fraction(2 * (length + width)),
         f"{length} + {width} + {length} + {width} = {2 * (length + width)} m",
         unit="m",

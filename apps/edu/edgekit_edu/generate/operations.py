@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the multiplication and minus signs are the ones pupils read in their books)
 """The four operations on whole numbers, with sizes an upper-primary pupil works on paper."""
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ def _work_out(lang, expression):
 )
 def add(rng, lang):
     a, b = rng.randrange(100, 9999), rng.randrange(100, 9999)
-    return Made(_work_out(lang, f"{show(a, lang)} + {show(b, lang)}"), Fraction(a + b),
-                f"{show(a, lang)} + {show(b, lang)} = {show(a + b, lang)}")
+    return Made(
+        _work_out(lang, f"{show(a, lang)} + {show(b, lang)}"),
+        Fraction(a + b),
+        f"{show(a, lang)} + {show(b, lang)} = {show(a + b, lang)}",
+    )
 
 
 @template(
@@ -43,8 +47,11 @@ def subtract(rng, lang):
     a, b = sorted((rng.randrange(100, 9999), rng.randrange(100, 9999)), reverse=True)
     if a == b:
         a += rng.randrange(1, 50)
-    return Made(_work_out(lang, f"{show(a, lang)} − {show(b, lang)}"), Fraction(a - b),
-                f"{show(a, lang)} − {show(b, lang)} = {show(a - b, lang)}")
+    return Made(
+        _work_out(lang, f"{show(a, lang)} − {show(b, lang)}"),
+        Fraction(a - b),
+        f"{show(a, lang)} − {show(b, lang)} = {show(a - b, lang)}",
+    )
 
 
 @template(
@@ -60,8 +67,11 @@ def multiply(rng, lang):
     a, b = rng.randrange(12, 999), rng.randrange(3, 99)
     tens, ones = b // 10 * 10, b % 10
     steps = f"{show(a, lang)} × {tens} = {show(a * tens, lang)}; {show(a, lang)} × {ones} = {show(a * ones, lang)}; "
-    return Made(_work_out(lang, f"{show(a, lang)} × {show(b, lang)}"), Fraction(a * b),
-                steps + f"{show(a * tens, lang)} + {show(a * ones, lang)} = {show(a * b, lang)}")
+    return Made(
+        _work_out(lang, f"{show(a, lang)} × {show(b, lang)}"),
+        Fraction(a * b),
+        steps + f"{show(a * tens, lang)} + {show(a * ones, lang)} = {show(a * b, lang)}",
+    )
 
 
 @template(
@@ -78,6 +88,10 @@ def multiply(rng, lang):
 def divide(rng, lang):
     divisor, quotient = rng.randrange(2, 13), rng.randrange(12, 500)
     total = divisor * quotient
-    return Made(_work_out(lang, f"{show(total, lang)} ÷ {divisor}"), Fraction(quotient),
-                f"{show(total, lang)} ÷ {divisor} = {show(quotient, lang)}, "
-                + say(lang, "because", "kwa sababu", "car") + f" {show(quotient, lang)} × {divisor} = {show(total, lang)}")
+    return Made(
+        _work_out(lang, f"{show(total, lang)} ÷ {divisor}"),
+        Fraction(quotient),
+        f"{show(total, lang)} ÷ {divisor} = {show(quotient, lang)}, "
+        + say(lang, "because", "kwa sababu", "car")
+        + f" {show(quotient, lang)} × {divisor} = {show(total, lang)}",
+    )

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the multiplication and minus signs are the ones pupils read in their books)
 """Percentages: a percentage of an amount, and a fraction as a percentage."""
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ def of_amount(rng, lang):
     amount = rng.randrange(2, 40) * 20
     result = Fraction(percent * amount, 100)
     return Made(
-        say(lang, f"What is {percent}% of {show(amount, lang)}?", f"{percent}% ya {show(amount, lang)} ni ngapi?",
-            f"Combien font {percent} % de {show(amount, lang)} ?"),
+        say(
+            lang,
+            f"What is {percent}% of {show(amount, lang)}?",
+            f"{percent}% ya {show(amount, lang)} ni ngapi?",
+            f"Combien font {percent} % de {show(amount, lang)} ?",
+        ),
         result,
         f"{show(amount, lang)} ÷ 100 × {percent} = {show(result, lang)}",
     )
@@ -43,8 +48,12 @@ def from_fraction(rng, lang):
     num = rng.randrange(1, den)
     percent = Fraction(num * 100, den)
     return Made(
-        say(lang, f"Write {num}/{den} as a percentage.", f"Andika {num}/{den} kama asilimia.",
-            f"Écris {num}/{den} en pourcentage."),
+        say(
+            lang,
+            f"Write {num}/{den} as a percentage.",
+            f"Andika {num}/{den} kama asilimia.",
+            f"Écris {num}/{den} en pourcentage.",
+        ),
         percent,
         f"{num}/{den} = {show(percent, lang)}/100 = {show(percent, lang)}%",
         unit="%",

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the multiplication and minus signs are the ones pupils read in their books)
 """Place value: the value of a digit, and rounding."""
 
 from __future__ import annotations
@@ -68,7 +69,11 @@ def rounding(rng, lang):
     if number % place == 0:
         number += rng.randrange(1, place)
     rounded = (number + place // 2) // place * place
-    names = {10: ("ten", "kumi", "dizaine"), 100: ("hundred", "mia", "centaine"), 1000: ("thousand", "elfu", "millier")}[place]
+    names = {
+        10: ("ten", "kumi", "dizaine"),
+        100: ("hundred", "mia", "centaine"),
+        1000: ("thousand", "elfu", "millier"),
+    }[place]
     return Made(
         say(
             lang,
@@ -81,8 +86,8 @@ def rounding(rng, lang):
         Fraction(rounded),
         say(
             lang,
-            f"The digit to the right of the {names[0]}s place is {number // (place // 10) % 10}, so {show(number, lang)} "
-            f"rounds to {show(rounded, lang)}.",
+            f"The digit to the right of the {names[0]}s place is {number // (place // 10) % 10}, "
+            f"so {show(number, lang)} rounds to {show(rounded, lang)}.",
             f"Tarakimu baada ya nafasi ya {names[1]} ni {number // (place // 10) % 10}, kwa hiyo "
             f"{show(number, lang)} inakuwa {show(rounded, lang)}.",
             f"Le chiffre à droite de ce rang est {number // (place // 10) % 10}, donc {show(number, lang)} s'arrondit "
