@@ -67,7 +67,7 @@ def ask(
     started = time.perf_counter()
     meter = manager.power.meter() if manager.power is not None else None
     try:
-        guarded = read_guard(guard(question=question, ctx={"manager": manager}) if guard else None)
+        guarded = read_guard(guard(app=None, question=question, lang=None, user=None) if guard else None)
         if guarded is not None:
             on_text(guarded.text if guarded.final else guarded.text.strip() + "\n\n")
         if guarded is not None and guarded.final:

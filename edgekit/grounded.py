@@ -138,9 +138,7 @@ def screen_question(kit: Kit, app_id: str, question: str, lang: str | None = Non
     require_app(kit, app_id)
     question = clean_question(question)
     lang = lang or guess_language(question)  # the reply speaks the asker's language even when it was not given
-    guarded = read_guard(
-        kit.plugins.hook.before_answer(question=question, ctx={"app": app_id, "lang": lang, "kit": kit})
-    )
+    guarded = read_guard(kit.plugins.guard(app=kit.app_contexts[app_id], question=question, lang=lang, user=None))
     return Screened(question, lang, guarded)
 
 

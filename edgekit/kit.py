@@ -19,6 +19,7 @@ from edgekit.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
+    from edgekit.app_context import AppContext
     from edgekit.auth import Accounts
     from edgekit.power.state import PowerState
     from edgekit.scheduler import Scheduler
@@ -82,6 +83,13 @@ class Kit:
         from edgekit.scheduler import Scheduler
 
         return Scheduler(self.settings.queue_max_waiting, self.settings.queue_retry_after_s)
+
+    @cached_property
+    def app_contexts(self) -> dict[str, AppContext]:
+        """Each app's context (edgekit.sdk.AppContext): what its hooks receive as `app`."""
+        from edgekit.app_context import app_contexts
+
+        return app_contexts(self)
 
     @cached_property
     def knowledge_indexing(self) -> threading.Event:

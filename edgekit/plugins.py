@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from edgekit import hookspecs
+
+if TYPE_CHECKING:
+    from edgekit.app_context import AppContext
 
 ENTRY_POINT_GROUP = "edgekit.apps"
 
@@ -96,12 +101,17 @@ class PluginHost:
     def names(self) -> list[str]:
         return sorted(name for name, _ in self.manager.list_name_plugin())
 
-    def call_each(self, hook_name: str, **kwargs) -> None:
-        """Call every implementation of a hook on its own. An app's that raises is recorded as failed and the
-        rest go on; the core's own raise, because a broken core is a bug to see, not to skip."""
+    def call_each(self, hook_name: str, *, for_app: Callable[[str], dict] | None = None, **kwargs) -> None:
+        """Call every implementation of a hook on its own, with the named arguments it asks for. `for_app(app_id)`
+        gives an app's own arguments (its context as `app`, its router); others get app=None. An app's that
+        raises is recorded as failed and the rest go on; the core's own raise, because a broken core is a bug
+        to see, not to skip."""
         for impl in getattr(self.hook, hook_name).get_hookimpls():
+            arguments = {"app": None, **kwargs}
+            if for_app is not None and impl.plugin_name in self.apps:
+                arguments.update(for_app(impl.plugin_name))
             try:
-                impl.function(**{name: kwargs[name] for name in impl.argnames})
+                impl.function(**{name: arguments[name] for name in impl.argnames})
             except Exception as exc:  # an app's bug must never take the box down
                 if impl.plugin_name in DEFAULT_PLUGINS:
                     raise
@@ -111,6 +121,14 @@ class PluginHost:
                     self.apps[impl.plugin_name] = AppRecord(
                         impl.plugin_name, "failed", reason, self.apps[impl.plugin_name].manifest
                     )
+
+    def guard(self, *, app: AppContext | None, question: str, lang: str | None, user: object | None) -> object:
+        """The before_answer hook for one question: the guard of the app asked (none for plain chat) and those
+        of plugins that are not apps, first answer wins. Another app's guard never sees the question."""
+        app_id = app.id if app is not None else None
+        others = [plugin for name, plugin in self.manager.list_name_plugin() if name in self.apps and name != app_id]
+        caller = self.manager.subset_hook_caller("before_answer", remove_plugins=others)
+        return caller(app=app, question=question, lang=lang, user=user)
 
     def mark_failed(self, app_id: str, reason: str) -> None:
         """An app the box cannot serve after all (its tables could not be migrated): reported, the rest go on."""

@@ -47,7 +47,7 @@ def test_a_guard_answers_before_any_model_and_nothing_overrules_it(bare_settings
 
     class DangerSigns:
         @hookimpl
-        def before_answer(self, question, ctx):
+        def before_answer(self, question):
             if "bleeding" in question.lower():
                 return "Refer now: heavy bleeding in pregnancy is an emergency."
             return None
@@ -60,11 +60,11 @@ def test_a_guard_answers_before_any_model_and_nothing_overrules_it(bare_settings
         "She has heavy bleeding",
         max_tokens=20,
         on_text=streamed.append,
-        guard=kit.plugins.hook.before_answer,
+        guard=kit.plugins.guard,
         db=kit.db,
     )
     assert result.answer == "Refer now: heavy bleeding in pregnancy is an emergency."
     assert result.model == "guard" and streamed == [result.answer]
     assert kit.manager.loaded_ids() == []
     with pytest.raises(ModelNotInstalled):  # a question the guard passes goes on to the (missing) model
-        ask(kit.manager, "What should she eat?", max_tokens=20, guard=kit.plugins.hook.before_answer)
+        ask(kit.manager, "What should she eat?", max_tokens=20, guard=kit.plugins.guard)

@@ -85,10 +85,10 @@ class LeadingGuard:
     from edgekit.hookspecs import hookimpl
 
     @hookimpl
-    def before_answer(self, question, ctx):
+    def before_answer(self, app, question):
         from edgekit.guards import GuardAnswer
 
-        if "maize" in question and ctx.get("app") == "agri":
+        if "maize" in question and app is not None and app.id == "agri":
             return GuardAnswer("FIRST: check the store for rats.", final=False, data={"level": "urgent"})
         return None
 

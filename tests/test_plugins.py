@@ -49,7 +49,7 @@ def test_an_app_whose_hooks_raise_is_recorded_and_the_server_still_starts(home):
             raise RuntimeError("forgot to import APIRouter")
 
         @plugins.hookspecs.hookimpl
-        def startup(self, ctx):
+        def startup(self, app):
             raise KeyError("missing_setting")
 
     host = plugins.load_plugins(entry_points=False, extra=(ClumsyApp(),))

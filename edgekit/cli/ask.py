@@ -57,7 +57,7 @@ def ask_command(
         seed=seed,
         on_text=stream,
         db=kit.db,
-        guard=kit.plugins.hook.before_answer,
+        guard=kit.plugins.guard,
     )
     if as_json:
         print_json(result.as_dict())

@@ -46,6 +46,16 @@ def _disabled_apps() -> set[str]:
         return set()  # a bad setting is reported by the command itself
 
 
+def _command_context(host, app_id: str):
+    """An app's context for its commands: the kit is the one the running command built (its --home)."""
+    from edgekit.app_context import AppContext
+
+    record = host.apps[app_id]
+    if record.manifest is None:
+        return None
+    return AppContext(record.manifest, lambda: click.get_current_context().find_object(Kit))
+
+
 def build_cli() -> typer.Typer:
     host = load_plugins(disabled=_disabled_apps())
     cli = typer.Typer(
@@ -67,7 +77,7 @@ def build_cli() -> typer.Typer:
         settings = load_settings(home=home) if home else load_settings()
         ctx.obj = Kit(settings, plugin_host=host)
 
-    host.call_each("register_commands", cli=cli)
+    host.call_each("register_commands", cli=cli, for_app=lambda app_id: {"app": _command_context(host, app_id)})
     return cli
 
 

@@ -35,7 +35,9 @@ def app_knowledge_folders(kit: Kit) -> list[tuple[str, Path]]:
     def register(app_id: str, folder) -> None:
         folders.append((app_id, Path(folder)))
 
-    kit.plugins.call_each("register_knowledge", register=register)
+    kit.plugins.call_each(
+        "register_knowledge", register=register, for_app=lambda app_id: {"app": kit.app_contexts.get(app_id)}
+    )
     return folders
 
 

@@ -30,9 +30,9 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
         indexing = BackgroundSync(kit).start() if needs_sync(kit) else None
         stop_reaper = kit.manager.start_reaper()
         stop_power_watch = PowerMonitor(kit).start()  # profiles, the battery log, a clean shutdown (edgekit/power)
-        kit.plugins.call_each("startup", ctx=kit)
+        kit.plugins.call_each("startup", for_app=lambda app_id: {"app": kit.app_contexts.get(app_id)})
         yield
-        kit.plugins.call_each("shutdown", ctx=kit)
+        kit.plugins.call_each("shutdown", for_app=lambda app_id: {"app": kit.app_contexts.get(app_id)})
         stop_reaper.set()
         stop_power_watch.set()
         if indexing is not None:
@@ -65,6 +65,22 @@ def create_app(settings: Settings | None = None, kit: Kit | None = None) -> Fast
 
     # Every route, the apps' included, refuses a forged browser request before it runs (edgekit.server.csrf).
     router = APIRouter(dependencies=[Depends(csrf_guard)])
-    kit.plugins.call_each("register_routes", router=router)
+    register_routes(kit, router)
     app.include_router(router)
     return app
+
+
+def register_routes(kit: Kit, root: APIRouter) -> None:
+    """The core's routes go on the root router; each app's on a router of its own mounted at /apps/<id>, the slug
+    the core chose (Kolibri's way), included only when its hook ran through: a failing app adds no half routes."""
+    app_routers: dict[str, APIRouter] = {}
+
+    def for_app(app_id: str) -> dict:
+        context = kit.app_contexts.get(app_id)
+        app_routers[app_id] = APIRouter(prefix=context.prefix if context else f"/apps/{app_id}")
+        return {"app": context, "router": app_routers[app_id]}
+
+    kit.plugins.call_each("register_routes", router=root, for_app=for_app)
+    for app_id, app_router in app_routers.items():
+        if kit.plugins.apps[app_id].status != "failed":
+            root.include_router(app_router)

@@ -73,7 +73,9 @@ class Pages:
         def register(app_id: str, path: str, label_key: str, roles=None) -> None:
             links.append(PageLink(app_id, path, label_key, tuple(roles) if roles else None))
 
-        self.kit.plugins.call_each("register_pages", register=register)
+        self.kit.plugins.call_each(
+            "register_pages", register=register, for_app=lambda app_id: {"app": self.kit.app_contexts.get(app_id)}
+        )
         return links
 
     def app_links(self, app_id: str, role: str) -> list[PageLink]:

@@ -65,13 +65,13 @@ def write_app(folder: Path) -> Path:
 
 class StaffroomPlugin:
     @hookimpl
-    def register_routes(self, router):
+    def register_routes(self, app, router):
         from fastapi import Request
 
         from edgekit.server.deps import require_app_access
         from edgekit.server.pages import render
 
-        @router.get("/apps/staffroom/notes")
+        @router.get("/notes")  # under the app's prefix: /apps/staffroom/notes
         def notes(request: Request):
             require_app_access(request, APP_ID)
             return render(request, "staffroom/notes.html", {"count": 3})

@@ -30,17 +30,19 @@ class EchoApp:
     """Answers by repeating the question, script tags and all: model output is never to be trusted."""
 
     @hookimpl
-    def before_answer(self, question, ctx):
-        return f"You asked: {question} <script>window.pwned = 1</script>" if ctx.get("app") == "echo" else None
+    def before_answer(self, app, question):
+        return (
+            f"You asked: {question} <script>window.pwned = 1</script>" if app is not None and app.id == "echo" else None
+        )
 
     @hookimpl
-    def register_routes(self, router):
+    def register_routes(self, app, router):
         from fastapi import Request
 
         from edgekit.server.deps import require_app_access
         from edgekit.server.pages import render
 
-        @router.get("/apps/echo/register")
+        @router.get("/register")  # the router is mounted at the app's prefix: /apps/echo/register
         def register_page(request: Request):
             require_app_access(request, "echo")
             return render(request, "echo/register.html", {"entries": ["<b>first</b>"]})

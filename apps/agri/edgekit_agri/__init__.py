@@ -5,7 +5,7 @@ Its guard handles the one farm question no document should answer slowly: pestic
 
 import re
 
-from edgekit.hookspecs import hookimpl
+from edgekit.sdk import AppContext, hookimpl
 
 APP_ID = "agri"
 
@@ -30,9 +30,10 @@ POISONING_ANSWER = {
 
 
 @hookimpl
-def before_answer(question, ctx):
-    """Pesticide poisoning gets first aid and a referral at once; every other question goes to the documents."""
-    if ctx.get("app") != APP_ID or not POISONING.search(question):
+def before_answer(app: AppContext, question: str, lang: str | None):
+    """Pesticide poisoning gets first aid and a referral at once; every other question goes to the documents.
+    The box calls this guard only for questions asked of this app."""
+    if not POISONING.search(question):
         return None
-    language = (ctx.get("lang") or "en").split("-")[0]
+    language = (lang or "en").split("-")[0]
     return POISONING_ANSWER.get(language, POISONING_ANSWER["en"])

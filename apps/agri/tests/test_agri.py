@@ -3,12 +3,11 @@
 import edgekit_agri as app
 import pytest
 
-from edgekit.apps import manifest_of
-from edgekit.plugins import load_plugins
+from edgekit import testing
 
 
 def test_the_manifest_is_valid_and_fits_this_edgekit():
-    manifest = manifest_of(app)
+    manifest = testing.manifest_of(app)
     assert manifest.id == "agri" and manifest.compatible()
     assert set(manifest.languages) == {"en", "sw", "fr"}
     documents = sorted(manifest.knowledge_dirs()[0].glob("*.md"))
@@ -16,7 +15,7 @@ def test_the_manifest_is_valid_and_fits_this_edgekit():
 
 
 def test_the_box_finds_the_app_through_its_entry_point():
-    assert load_plugins().apps["agri"].status == "loaded"
+    assert testing.installed_app("agri").status == "loaded"
 
 
 @pytest.mark.parametrize(
@@ -29,7 +28,7 @@ def test_the_box_finds_the_app_through_its_entry_point():
     ],
 )
 def test_poisoning_gets_first_aid_before_any_document(question, lang):
-    answer = app.before_answer(question=question, ctx={"app": "agri", "lang": lang})
+    answer = app.before_answer(app=testing.app_context(app), question=question, lang=lang)
     assert answer == app.POISONING_ANSWER[lang]
 
 
@@ -38,8 +37,10 @@ def test_poisoning_gets_first_aid_before_any_document(question, lang):
     ["How do I store maize after harvest?", "Which pesticide controls aphids on beans?", "Dawa ya viwavijeshi ni ipi?"],
 )
 def test_ordinary_questions_go_to_the_documents(question):
-    assert app.before_answer(question=question, ctx={"app": "agri", "lang": "en"}) is None
+    assert app.before_answer(app=testing.app_context(app), question=question, lang="en") is None
 
 
 def test_questions_for_other_apps_are_not_ours():
-    assert app.before_answer(question="He swallowed pesticide", ctx={"app": "health"}) is None
+    # The box routes a question to the guard of the app asked only: asked of another app, agri's guard stays out.
+    health = testing.app_context(app, app_id="health")
+    assert testing.guard(testing.app_host(app), health, "He swallowed pesticide") is None

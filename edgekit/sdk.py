@@ -1,0 +1,219 @@
+"""edgekit.sdk: the one module an app imports. Everything here stays (names are added, never renamed).
+
+    from edgekit.sdk import AppContext, GuardAnswer, hookimpl, render, require_app_user
+
+- hooks: `hookimpl` marks an app's hook implementations (docs/hooks.md lists them and their arguments);
+- guards: `GuardAnswer` (a whole answer, or with final=False the words an answer must begin with);
+- errors: `EdgekitError` and its kinds, each with a stable snake_case `code` and an HTTP status;
+- the app's context: `AppContext` (id, manifest, URL prefix, folders, database session, knowledge, logger, audit);
+- pages: `render`, `static_url`, `choose_language`, `LANGUAGES`;
+- requests: `current_user`, `require_role`, `require_app_user`, `require_app_access`, `get_kit`, `app_of`;
+- records: `audit`, `audit_entries`, `find_account`, `Account`, `now`, `ROLES`;
+- text: `fold`, `FOLDED`, `guess_language`.
+
+Importing this module is cheap (no web framework, no database layer): an app's module is imported by every
+`edgekit` command, so what needs FastAPI or SQLAlchemy is imported on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from edgekit.app_context import AppContext
+from edgekit.errors import BadInput, EdgekitError
+from edgekit.guards import GuardAnswer
+from edgekit.hookspecs import hookimpl
+from edgekit.roles import ROLES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse
+
+    from edgekit.kit import Kit
+    from edgekit.store.tables import AuditEntry, User
+
+__all__ = [
+    "FOLDED",
+    "LANGUAGES",
+    "ROLES",
+    "Account",
+    "AppContext",
+    "AppManifest",
+    "BadInput",
+    "EdgekitError",
+    "Forbidden",
+    "GuardAnswer",
+    "NotAuthenticated",
+    "NotFound",
+    "Passage",
+    "app_of",
+    "audit",
+    "audit_entries",
+    "choose_language",
+    "current_user",
+    "find_account",
+    "fold",
+    "get_kit",
+    "guess_language",
+    "hookimpl",
+    "now",
+    "render",
+    "require_app_access",
+    "require_app_user",
+    "require_role",
+    "static_url",
+]
+
+LANGUAGES = ("en", "sw", "fr")  # the languages every page speaks (edgekit.server.i18n.LANGUAGES)
+
+
+class NotFound(EdgekitError):
+    """A record the request names does not exist (or is not the asker's to know of)."""
+
+    code = "not_found"
+    http_status = 404
+
+
+# --- time --------------------------------------------------------------------------------------------------
+
+
+def now() -> datetime:
+    """The time now, in UTC and aware: what every stored timestamp is."""
+    return datetime.now(UTC)
+
+
+# --- pages and requests (FastAPI, Jinja and the database are imported on first use) -----------------------
+
+
+def render(request: Request, template: str | list[str], context: dict | None = None, status: int = 200) -> HTMLResponse:
+    """A page from the app's templates/ (named "<app id>/<file>"), with what every page has: t(), csrf_field(),
+    user, lang, static(). Templates extend "base.html"; autoescape is on."""
+    from edgekit.server.pages import render as render_page
+
+    return render_page(request, template, context, status)
+
+
+def static_url(name: str, app_id: str | None = None) -> str:
+    """A static file's address (the app's static/ with app_id, else the core's), versioned against stale caches."""
+    from edgekit.server.pages import static_url as versioned
+
+    return versioned(name, app_id)
+
+
+def choose_language(request: Request) -> str:
+    """The language the person chose (a cookie), else the best their browser asks for, else English."""
+    from edgekit.server.i18n import choose_language as choose
+
+    return choose(request)
+
+
+def get_kit(request: Request) -> Kit:
+    """The running box (settings, database, models): for what the app's context does not offer."""
+    return request.app.state.kit
+
+
+def app_of(request: Request, app_id: str) -> AppContext:
+    """An app's context from inside one of its routes."""
+    return get_kit(request).app_contexts[app_id]
+
+
+def current_user(request: Request) -> User | None:
+    """Who is asking (session cookie or bearer token), or None for a visitor."""
+    from edgekit.server.deps import current_user as who
+
+    return who(request)
+
+
+def require_role(*roles: str) -> Callable[[Request], User]:
+    """A FastAPI dependency that lets only these roles through: 401 for nobody, 403 for a wrong role."""
+    from edgekit.server.deps import require_roles
+
+    return require_roles(*roles)
+
+
+def require_app_access(request: Request, app_id: str) -> tuple[AppManifest, User | None]:
+    """The app's manifest and who is asking, when their role is among the manifest's roles (a visitor counts as
+    a guest): 404 for no such app (or one switched off), 401 for a visitor the app refuses, 403 for a wrong role."""
+    from edgekit.server.deps import require_app_access as check
+
+    return check(request, app_id)
+
+
+def require_app_user(app_id: str) -> Callable[[Request], User | None]:
+    """A FastAPI dependency form of require_app_access: the user, when the manifest's roles let them in."""
+
+    def dependency(request: Request) -> User | None:
+        return require_app_access(request, app_id)[1]
+
+    return dependency
+
+
+# --- records -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person's account on the box as an app sees it: the name and the role, no secrets."""
+
+    name: str
+    role: str
+
+
+def find_account(session: Session, name: str) -> Account | None:
+    """The account of that name, or None."""
+    from sqlmodel import select
+
+    from edgekit.store.tables import User
+
+    user = session.exec(select(User).where(User.name == name)).first()
+    return Account(user.name, user.role) if user is not None else None
+
+
+def audit(session: Session, actor: str, action: str, target: str = "", detail: str = "") -> AuditEntry:
+    """Add an audit entry to the session: commit it with the change it describes (both survive, or neither).
+    Name actions under the app's id ("health.woman.read"); AppContext.audit does that for you."""
+    from edgekit.audit import record
+
+    return record(session, actor, action, target, detail)
+
+
+def audit_entries(session: Session, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:
+    """The newest audit entries first (for an app's own checks and tests)."""
+    from edgekit.audit import recent
+
+    return recent(session, limit, actor)
+
+
+# --- names whose modules are heavy: imported when first asked for (PEP 562) ---------------------------------
+
+_LAZY = {
+    "AppManifest": ("edgekit.apps", "AppManifest"),
+    "Forbidden": ("edgekit.auth", "Forbidden"),
+    "NotAuthenticated": ("edgekit.auth", "NotAuthenticated"),
+    "Passage": ("edgekit.knowledge", "Passage"),
+    # edgekit.knowledge's package imports the database layer; apps fold text only once a guard or triage runs.
+    "FOLDED": ("edgekit.knowledge.language", "FOLDED"),
+    "fold": ("edgekit.knowledge.language", "fold"),
+    "guess_language": ("edgekit.knowledge.language", "guess_language"),
+}
+
+if TYPE_CHECKING:
+    from edgekit.apps import AppManifest
+    from edgekit.auth import Forbidden, NotAuthenticated
+    from edgekit.knowledge import Passage
+    from edgekit.knowledge.language import FOLDED, fold, guess_language
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'edgekit.sdk' has no attribute {name!r}")
+    import importlib
+
+    module_name, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module_name), attribute)
+    globals()[name] = value
+    return value
