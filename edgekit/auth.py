@@ -124,6 +124,19 @@ class Accounts:
             session.refresh(user)
             return user
 
+    def set_secret(self, name: str, *, pin: str | None = None, password: str | None = None, actor: str = "cli") -> None:
+        """A new PIN or password for an account (a teacher reprinting a pupil's card): its sessions end."""
+        secret, kind = check_secret_rules(pin, password)
+        with Session(self.db) as session:
+            user = self.get_user(session, name)
+            user.secret_hash, user.secret_kind = _hasher.hash(secret), kind
+            user.failed_logins, user.locked_until = 0, None
+            for row in session.exec(select(BrowserSession).where(BrowserSession.user_id == user.id)):
+                session.delete(row)
+            session.add(user)
+            audit.record(session, actor, "secret_changed", user.name)
+            session.commit()
+
     def get_user(self, session: Session, name: str) -> User:
         user = session.exec(select(User).where(User.name == name.strip().lower())).first()
         if user is None:

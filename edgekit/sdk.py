@@ -9,6 +9,7 @@
 - pages: `render`, `static_url`, `choose_language`, `LANGUAGES`;
 - requests: `current_user`, `require_role`, `require_app_user`, `require_app_access`, `get_kit`, `app_of`;
 - records: `audit`, `audit_entries`, `find_account`, `Account`, `now`, `ROLES`;
+- accounts: `add_account`, `set_account_secret`, `sign_in`, `sign_out`, `LoginFailed` (an app's own sign-in page);
 - text: `fold`, `FOLDED`, `guess_language`.
 
 Importing this module is cheap (no web framework, no database layer): an app's module is imported by every
@@ -31,7 +32,7 @@ from edgekit.roles import ROLES
 if TYPE_CHECKING:
     from sqlmodel import Session
     from starlette.requests import Request
-    from starlette.responses import HTMLResponse
+    from starlette.responses import HTMLResponse, Response
 
     from edgekit.kit import Kit
     from edgekit.store.tables import AuditEntry, User
@@ -47,9 +48,11 @@ __all__ = [
     "EdgekitError",
     "Forbidden",
     "GuardAnswer",
+    "LoginFailed",
     "NotAuthenticated",
     "NotFound",
     "Passage",
+    "add_account",
     "app_of",
     "audit",
     "audit_entries",
@@ -65,6 +68,9 @@ __all__ = [
     "require_app_access",
     "require_app_user",
     "require_role",
+    "set_account_secret",
+    "sign_in",
+    "sign_out",
     "static_url",
 ]
 
@@ -152,6 +158,60 @@ def require_app_user(app_id: str) -> Callable[[Request], User | None]:
     return dependency
 
 
+# --- accounts and signing in (for apps with their own sign-in, e.g. pupils picking their name) -------------
+
+
+def add_account(
+    kit: Kit, name: str, role: str, *, pin: str | None = None, password: str | None = None, actor: str = "cli"
+) -> Account:
+    """A new account on the box (a PIN of 4-8 digits, or a password); BadInput with a stable code otherwise."""
+    user = kit.accounts.add_user(name, role, pin=pin, password=password, actor=actor)
+    return Account(user.name, user.role)
+
+
+def set_account_secret(
+    kit: Kit, name: str, *, pin: str | None = None, password: str | None = None, actor: str = "cli"
+) -> None:
+    """Give an account a new PIN or password; its browser sessions end."""
+    kit.accounts.set_secret(name, pin=pin, password=password, actor=actor)
+
+
+async def sign_in(request: Request, response: Response, name: str, secret: str) -> Account:
+    """Check a name and PIN exactly as /login does (the box's throttle, its waits, its errors: LoginFailed with
+    a stable code) and put the session cookie on `response`. For an app's own sign-in page."""
+    import asyncio
+
+    from edgekit.auth import LoginFailed
+    from edgekit.server.deps import SESSION_COOKIE
+
+    kit = get_kit(request)
+    address = request.client.host if request.client else ""
+    try:
+        user = await asyncio.to_thread(kit.accounts.authenticate, name, secret, address)
+    except LoginFailed as failed:
+        await asyncio.sleep(failed.delay_s)
+        raise
+    response.set_cookie(
+        SESSION_COOKIE,
+        kit.accounts.open_session(user),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=int(kit.settings.session_ttl_s),
+        path="/",
+    )
+    return Account(user.name, user.role)
+
+
+def sign_out(request: Request, response: Response) -> None:
+    """End the session of the browser asking (a shared phone left idle) and clear its cookie on `response`."""
+    from edgekit.server.deps import SESSION_COOKIE
+
+    if cookie := request.cookies.get(SESSION_COOKIE):
+        get_kit(request).accounts.close_session(cookie)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
 # --- records -----------------------------------------------------------------------------------------------
 
 
@@ -193,6 +253,7 @@ def audit_entries(session: Session, limit: int = 100, actor: str | None = None) 
 _LAZY = {
     "AppManifest": ("edgekit.apps", "AppManifest"),
     "Forbidden": ("edgekit.auth", "Forbidden"),
+    "LoginFailed": ("edgekit.auth", "LoginFailed"),
     "NotAuthenticated": ("edgekit.auth", "NotAuthenticated"),
     "Passage": ("edgekit.knowledge", "Passage"),
     # edgekit.knowledge's package imports the database layer; apps fold text only once a guard or triage runs.
@@ -203,7 +264,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from edgekit.apps import AppManifest
-    from edgekit.auth import Forbidden, NotAuthenticated
+    from edgekit.auth import Forbidden, LoginFailed, NotAuthenticated
     from edgekit.knowledge import Passage
     from edgekit.knowledge.language import FOLDED, fold, guess_language
 
