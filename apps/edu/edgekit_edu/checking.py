@@ -24,7 +24,14 @@ _NUMBER_THEN_UNIT = re.compile(
 UNIT_SPELLINGS = {
     "cm²": {"cm2", "sq cm", "square cm", "square centimetres", "square centimeters", "sentimita za mraba"},
     "m²": {"m2", "sq m", "square metres", "square meters", "mita za mraba"},
+    "cm³": {"cm3", "cubic cm", "cubic centimetres", "cubic centimeters", "sentimita za ujazo"},
     "%": {"percent", "per cent", "asilimia", "pour cent", "pourcent"},
+    "min": {"minutes", "minute", "mins", "dakika", "mn"},
+    "m": {"metres", "meters", "metre", "meter", "mita", "mètres"},
+    "cm": {"centimetres", "centimeters", "sentimita", "centimètres"},
+    "g": {"grams", "gramu", "grammes"},
+    "ml": {"millilitres", "milliliters", "mililita"},
+    "mm": {"millimetres", "millimeters", "milimita", "millimètres"},
 }
 
 

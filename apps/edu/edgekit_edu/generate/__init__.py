@@ -21,9 +21,10 @@ SEPARATOR = "~"
 
 
 def make_item(skill: str, seed: int, lang: str = "en") -> Item:
-    template = TEMPLATES[skill]
+    rng = random.Random(f"{skill}{SEPARATOR}{seed}")
+    template = rng.choice(TEMPLATES[skill])
     lang = lang if lang in LANGS else "en"
-    made = template.make(random.Random(f"{skill}{SEPARATOR}{seed}"), lang)
+    made = template.make(rng, lang)
     return Item(
         id=f"{skill}{SEPARATOR}{seed}",
         skill=skill,
@@ -35,6 +36,7 @@ def make_item(skill: str, seed: int, lang: str = "en") -> Item:
         unit=made.unit,
         simplest=made.simplest,
         form=made.form,
+        meta={"strategy": template.strategy[lang]},
     )
 
 

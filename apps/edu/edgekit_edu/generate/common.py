@@ -28,18 +28,20 @@ class Made:
 
 @dataclass(frozen=True)
 class Template:
+    """One kind of item of a skill (a skill may have several: adding and subtracting)."""
+
     skill: str
     make: Callable[[random.Random, str], Made]
-    strategy: dict[str, str]  # a hint that fits every item of the skill: the tutor's fallback, never an answer
+    strategy: dict[str, str]  # a hint that fits every item of this kind: the tutor's fallback, never an answer
 
 
-TEMPLATES: dict[str, Template] = {}
+TEMPLATES: dict[str, list[Template]] = {}
 
 
 def template(skill: str, strategy: dict[str, str]):
     def register(make: Callable[[random.Random, str], Made]) -> Callable[[random.Random, str], Made]:
         assert set(strategy) == set(LANGS), skill
-        TEMPLATES[skill] = Template(skill, make, strategy)
+        TEMPLATES.setdefault(skill, []).append(Template(skill, make, strategy))
         return make
 
     return register

@@ -47,7 +47,7 @@ def equivalent(rng, lang):
 
 
 @template(
-    "math.fractions.simplify",
+    "math.fractions.equivalent",
     {
         "en": "Find a number that divides both the top and the bottom exactly. Divide both by it, and repeat "
         "until no number bigger than 1 divides both.",
@@ -79,7 +79,7 @@ def simplify(rng, lang):
 
 
 @template(
-    "math.fractions.add",
+    "math.fractions.add_subtract",
     {
         "en": "Make the bottom numbers the same first (find a common denominator), then add only the top numbers.",
         "sw": "Kwanza fanya namba za chini ziwe sawa (tafuta kigawanyo cha pamoja), kisha jumlisha namba za juu tu.",
@@ -111,7 +111,7 @@ def add(rng, lang):
 
 
 @template(
-    "math.fractions.of",
+    "math.fractions.of_amount",
     {
         "en": "Divide the amount by the bottom number to find one part, then multiply by the top number.",
         "sw": "Gawanya kiasi kwa namba ya chini kupata sehemu moja, kisha zidisha kwa namba ya juu.",
@@ -131,4 +131,89 @@ def of_amount(rng, lang):
         ),
         Fraction(result),
         f"{amount} ÷ {den} = {amount // den}; {amount // den} × {num} = {result}",
+    )
+
+
+@template(
+    "math.fractions.add_subtract",
+    {
+        "en": "Make the bottom numbers the same first (find a common denominator), then subtract only the top numbers.",
+        "sw": "Kwanza fanya namba za chini ziwe sawa (tafuta kigawanyo cha pamoja), kisha toa namba za juu tu.",
+        "fr": "Mets d'abord les fractions au même dénominateur, puis soustrais seulement les numérateurs.",
+    },
+)
+def subtract(rng, lang):
+    a, an, ad = _proper(rng, 8)
+    b, bn, bd = _proper(rng, 8)
+    if a == b:
+        a, an, ad = Fraction(ad - 1, ad) if an != ad - 1 else Fraction(1, ad), ad - 1 if an != ad - 1 else 1, ad
+    if a < b:
+        (a, an, ad), (b, bn, bd) = (b, bn, bd), (a, an, ad)
+    common = ad * bd // gcd(ad, bd)
+    difference = a - b
+    return Made(
+        say(
+            lang,
+            f"Work out {an}/{ad} − {bn}/{bd}.",
+            f"Hesabu {an}/{ad} − {bn}/{bd}.",
+            f"Calcule {an}/{ad} − {bn}/{bd}.",
+        ),
+        difference,
+        f"{an}/{ad} = {an * common // ad}/{common}, {bn}/{bd} = {bn * common // bd}/{common}; "
+        f"{an * common // ad - bn * common // bd}/{common} = {show(difference, lang, 'fraction')}",
+        answer_form="fraction",
+    )
+
+
+@template(
+    "math.fractions.compare",
+    {
+        "en": "Give both fractions the same bottom number; then the one with the bigger top number is bigger.",
+        "sw": "Zipe sehemu zote mbili namba ya chini sawa; kisha yenye namba kubwa ya juu ndiyo kubwa zaidi.",
+        "fr": "Donne aux deux fractions le même dénominateur ; celle qui a le plus grand numérateur est la plus "
+        "grande.",
+    },
+)
+def compare(rng, lang):
+    a, an, ad = _proper(rng, 10)
+    b, bn, bd = _proper(rng, 10)
+    while a == b:
+        b, bn, bd = _proper(rng, 10)
+    bigger = max(a, b)
+    common = ad * bd // gcd(ad, bd)
+    return Made(
+        say(
+            lang,
+            f"Which is bigger, {an}/{ad} or {bn}/{bd}? Write the bigger fraction.",
+            f"Ipi ni kubwa zaidi, {an}/{ad} au {bn}/{bd}? Andika sehemu iliyo kubwa.",
+            f"Laquelle est la plus grande, {an}/{ad} ou {bn}/{bd} ? Écris la plus grande fraction.",
+        ),
+        bigger,
+        f"{an}/{ad} = {an * common // ad}/{common}, {bn}/{bd} = {bn * common // bd}/{common}",
+        answer_form="fraction",
+    )
+
+
+@template(
+    "math.fractions.multiply",
+    {
+        "en": "Multiply the top numbers together and the bottom numbers together, then simplify if you can.",
+        "sw": "Zidisha namba za juu pamoja na namba za chini pamoja, kisha rahisisha kama unaweza.",
+        "fr": "Multiplie les numérateurs entre eux et les dénominateurs entre eux, puis simplifie si tu peux.",
+    },
+)
+def multiply(rng, lang):
+    a, an, ad = _proper(rng, 9)
+    b, bn, bd = _proper(rng, 9)
+    product = a * b
+    return Made(
+        say(
+            lang,
+            f"Work out {an}/{ad} × {bn}/{bd}.",
+            f"Hesabu {an}/{ad} × {bn}/{bd}.",
+            f"Calcule {an}/{ad} × {bn}/{bd}.",
+        ),
+        product,
+        f"{an} × {bn} = {an * bn}, {ad} × {bd} = {ad * bd}: {an * bn}/{ad * bd} = {show(product, lang, 'fraction')}",
+        answer_form="fraction",
     )

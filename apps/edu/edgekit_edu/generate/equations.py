@@ -13,7 +13,7 @@ def _find(lang, equation):
 
 
 @template(
-    "math.equations.onestep",
+    "math.equations.one_step",
     {
         "en": "Do the opposite operation to both sides: undo + with −, − with +, × with ÷ and ÷ with ×.",
         "sw": "Fanya operesheni kinyume pande zote mbili: ondoa + kwa −, − kwa +, × kwa ÷ na ÷ kwa ×.",
@@ -37,7 +37,7 @@ def one_step(rng, lang):
 
 
 @template(
-    "math.equations.twostep",
+    "math.equations.two_step",
     {
         "en": "Undo the adding or subtracting first, on both sides. Then undo the multiplying by dividing both "
         "sides. Check by putting your x back in.",

@@ -18,7 +18,7 @@ CONVERSIONS = (
 
 
 @template(
-    "math.measurement.convert",
+    "math.measurement.units",
     {
         "en": "Remember how many small units make one big unit (1 m = 100 cm, 1 km = 1000 m, 1 kg = 1000 g). "
         "Going from big to small units, multiply.",
@@ -47,7 +47,7 @@ def convert(rng, lang):
 
 
 @template(
-    "math.measurement.area",
+    "math.measurement.perimeter_area",
     {
         "en": "The area of a rectangle is its length times its width. The answer is in square units (cm²).",
         "sw": "Eneo la mstatili ni urefu mara upana. Jibu liko katika vipimo vya mraba (cm²).",
@@ -70,7 +70,7 @@ def area(rng, lang):
 
 
 @template(
-    "math.measurement.perimeter",
+    "math.measurement.perimeter_area",
     {
         "en": "The perimeter is the distance all the way round: add all four sides (two lengths and two widths).",
         "sw": "Mzingo ni umbali wa kuzunguka kote: jumlisha pande zote nne (urefu mara mbili na upana mara mbili).",
@@ -90,4 +90,54 @@ def perimeter(rng, lang):
         Fraction(2 * (length + width)),
         f"{length} + {width} + {length} + {width} = {2 * (length + width)} m",
         unit="m",
+    )
+
+
+@template(
+    "math.measurement.time",
+    {
+        "en": "1 hour = 60 minutes and 1 minute = 60 seconds. Change the whole hours first, then add the rest.",
+        "sw": "Saa 1 = dakika 60 na dakika 1 = sekunde 60. Badilisha saa nzima kwanza, kisha ongeza zinazobaki.",
+        "fr": "1 heure = 60 minutes et 1 minute = 60 secondes. Convertis d'abord les heures entières, puis "
+        "ajoute le reste.",
+    },
+)
+def time(rng, lang):
+    hours, minutes = rng.randrange(1, 6), rng.choice((0, 10, 15, 20, 30, 45))
+    total = hours * 60 + minutes
+    return Made(
+        say(
+            lang,
+            f"How many minutes are there in {hours} hours {minutes} minutes?",
+            f"Kuna dakika ngapi katika saa {hours} na dakika {minutes}?",
+            f"Combien de minutes y a-t-il dans {hours} heures {minutes} minutes ?",
+        ),
+        Fraction(total),
+        f"{hours} × 60 = {hours * 60}; {hours * 60} + {minutes} = {total}",
+        unit="min",
+    )
+
+
+@template(
+    "math.measurement.volume",
+    {
+        "en": "The volume of a box is length × width × height. The answer is in cubic units (cm³).",
+        "sw": "Ujazo wa sanduku ni urefu × upana × kimo. Jibu liko katika vipimo vya mchemraba (cm³).",
+        "fr": "Le volume d'une boîte est longueur × largeur × hauteur. La réponse est en unités cubes (cm³).",
+    },
+)
+def volume(rng, lang):
+    length, width, height = rng.randrange(2, 15), rng.randrange(2, 10), rng.randrange(2, 10)
+    value = length * width * height
+    return Made(
+        say(
+            lang,
+            f"A box is {length} cm long, {width} cm wide and {height} cm high. What is its volume in cm³?",
+            f"Sanduku lina urefu wa cm {length}, upana wa cm {width} na kimo cha cm {height}. Ujazo wake ni cm³ ngapi?",
+            f"Une boîte mesure {length} cm de long, {width} cm de large et {height} cm de haut. Quel est son "
+            "volume en cm³ ?",
+        ),
+        Fraction(value),
+        f"{length} × {width} × {height} = {value} cm³",
+        unit="cm³",
     )

@@ -13,7 +13,7 @@ def _work_out(lang, expression):
 
 
 @template(
-    "math.operations.add",
+    "math.operations.add_subtract",
     {
         "en": "Write the numbers one under the other, ones under ones. Add the ones first; if they make 10 or "
         "more, carry the ten to the next column.",
@@ -33,7 +33,7 @@ def add(rng, lang):
 
 
 @template(
-    "math.operations.subtract",
+    "math.operations.add_subtract",
     {
         "en": "Write the bigger number on top, ones under ones. Subtract column by column from the right; if the "
         "top digit is smaller, borrow 1 ten from the next column.",
@@ -95,3 +95,29 @@ def divide(rng, lang):
         + say(lang, "because", "kwa sababu", "car")
         + f" {show(quotient, lang)} × {divisor} = {show(total, lang)}",
     )
+
+
+@template(
+    "math.operations.order",
+    {
+        "en": "Brackets first, then × and ÷ from left to right, then + and − from left to right.",
+        "sw": "Mabano kwanza, kisha × na ÷ kutoka kushoto kwenda kulia, kisha + na − kutoka kushoto kwenda kulia.",
+        "fr": "D'abord les parenthèses, puis × et ÷ de gauche à droite, puis + et − de gauche à droite.",
+    },
+)
+def order(rng, lang):
+    a, b, c = rng.randrange(2, 20), rng.randrange(2, 10), rng.randrange(2, 10)
+    shape = rng.randrange(3)
+    if shape == 0:
+        expression, value, steps = f"{a} + {b} × {c}", a + b * c, f"{b} × {c} = {b * c}; {a} + {b * c} = {a + b * c}"
+    elif shape == 1:
+        expression, value, steps = (
+            f"({a} + {b}) × {c}",
+            (a + b) * c,
+            f"{a} + {b} = {a + b}; {a + b} × {c} = {(a + b) * c}",
+        )
+    else:
+        big = b * c + a
+        expression, value = f"{big} − {b} × {c}", big - b * c
+        steps = f"{b} × {c} = {b * c}; {big} − {b * c} = {value}"
+    return Made(_work_out(lang, expression), Fraction(value), steps)

@@ -17,7 +17,7 @@ PLACES = {
 
 
 @template(
-    "math.placevalue.digit",
+    "math.place_value.digits",
     {
         "en": "Say the places from the right: ones, tens, hundreds, thousands. Which place is the digit in? "
         "Its value is the digit times that place.",
@@ -53,7 +53,7 @@ def digit_value(rng, lang):
 
 
 @template(
-    "math.placevalue.rounding",
+    "math.place_value.rounding",
     {
         "en": "Find the place you round to, then look at the digit just to its right: 5 or more rounds up, "
         "4 or less rounds down.",
