@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import secrets
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ def new_pin(kind: str = "pin") -> str:
     digits = "123456789" if kind == "pictures" else "0123456789"
     while True:
         pin = "".join(secrets.choice(digits) for _ in range(PIN_LENGTH))
-        steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+        steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
         if len(set(pin)) > 2 and steps not in ({1}, {-1}):
             return pin
 

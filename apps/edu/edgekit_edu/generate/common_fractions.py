@@ -145,8 +145,8 @@ def of_amount(rng, lang):
 def subtract(rng, lang):
     a, an, ad = _proper(rng, 8)
     b, bn, bd = _proper(rng, 8)
-    if a == b:
-        a, an, ad = Fraction(ad - 1, ad) if an != ad - 1 else Fraction(1, ad), ad - 1 if an != ad - 1 else 1, ad
+    while a == b:  # 3/4 - 3/4 is no exercise
+        b, bn, bd = _proper(rng, 8)
     if a < b:
         (a, an, ad), (b, bn, bd) = (b, bn, bd), (a, an, ad)
     common = ad * bd // gcd(ad, bd)
