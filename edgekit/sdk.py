@@ -152,9 +152,14 @@ def require_app_access(request: Request, app_id: str) -> tuple[AppManifest, User
 def require_app_user(app_id: str) -> Callable[[Request], User | None]:
     """A FastAPI dependency form of require_app_access: the user, when the manifest's roles let them in."""
 
+    from starlette.requests import Request as RequestClass
+
     def dependency(request: Request) -> User | None:
         return require_app_access(request, app_id)[1]
 
+    # This module's annotations are strings (PEP 563) and Request is imported for type checking only: FastAPI
+    # must see the class itself, or it takes `request` for a required query parameter.
+    dependency.__annotations__ = {"request": RequestClass, "return": None}
     return dependency
 
 
