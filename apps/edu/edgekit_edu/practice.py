@@ -1,7 +1,9 @@
 """A pupil practising a skill: the next item, checking an answer, the attempt recorded and mastery updated.
 
-An item counts once: answering an item already answered right is recorded but does not count again, so resending
-one form cannot earn a skill. A mastered skill whose review is due is practised as a review.
+An item counts on its first readable answer of the day: answering it again (after seeing its worked solution, or
+by resending one form) is recorded but does not count, so an item's explanation cannot earn a skill; a data item
+may count again on another day, when a skill has few items. A mastered skill whose review is due is practised
+as a review.
 """
 
 from __future__ import annotations
@@ -10,17 +12,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlmodel import Session, select
+
+from edgekit.sdk import BadInput, NotFound, now
 from edgekit_edu.checking import Verdict, check
 from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
 from edgekit_edu.item import Item
 from edgekit_edu.item_bank import bank_item, bank_items_for, base_id
 from edgekit_edu.mastery import MasteryRule, SkillState, after_attempt, review_is_due
 from edgekit_edu.tables import Attempt, Mastery, Pupil, SchoolClass
-from sqlmodel import Session, select
-
-from edgekit.sdk import BadInput, NotFound, now
 
 MAX_RESPONSE = 200
+RECOUNT_AFTER = timedelta(days=1)
 
 
 def item_by_id(item_id: str, lang: str) -> Item:
@@ -81,7 +84,12 @@ def submit(session: Session, pupil: Pupil, item_id: str, response: str, lang: st
     current = now()
     reviewing = review_is_due(_state(row), current)
     already = session.exec(
-        select(Attempt).where(Attempt.pupil_id == pupil.id, Attempt.item_id == item.id, Attempt.correct == True)  # noqa: E712
+        select(Attempt).where(
+            Attempt.pupil_id == pupil.id,
+            Attempt.item_id == item.id,
+            Attempt.counted == True,  # noqa: E712
+            Attempt.created_at > current - RECOUNT_AFTER,
+        )
     ).first()
     counted = verdict.counts and already is None
     attempt = Attempt(
