@@ -95,7 +95,7 @@ def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, n
     assert SKILL in signed.text or "Practise" in signed.text
     mastered = False
     for _ in range(3):
-        page, item_id, token, generated = _answer(pupil, SKILL)
+        page, _item_id, token, generated = _answer(pupil, SKILL)
         item = make_item(generated[0], generated[1], "en")
         assert item.answer not in re.sub(r"<[^>]+>", " ", page.text).split(), "the page never carries the answer"
         result = pupil.post(
