@@ -153,8 +153,8 @@ def written_equalities(line: str):
             sides = chain.split("=")
             start = line.find(chain)
             before, after = line[:start], line[start + len(chain) :]
-            if re.search(r"(of|de|ya|wa)\s*$", before):  # "3/4 of 600 = ...": the first side is not the value
-                sides = sides[1:]
+            if re.search(r"[^\W\d]\s+$", before) and not re.search(f"[{OPERATOR}]", sides[0]):
+                sides = sides[1:]  # "3/4 of 600 = 150", "km 2.5 = 2 500": a labelled quantity, not the value
             if re.match(r"[\s,]*(%|remainder|reste|baki)", after):  # "... = 85%", "... = 126 remainder 2"
                 sides = sides[:-1]
             if len(sides) >= 2:
