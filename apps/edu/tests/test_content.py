@@ -277,3 +277,14 @@ def test_the_cases_are_enough_and_varied():
     assert min(by_subject[subject] for subject in SUBJECTS) >= 12, by_subject
     guarded = Counter(case["lang"] for case in all_cases if case["kind"] == "safeguarding")
     assert min(guarded[lang] for lang in LANGUAGES) >= 4, guarded
+
+
+def test_the_item_explanations_add_up():
+    checked, wrong = 0, []
+    for path, item in all_items():
+        for chain, sides in written_equalities(item["explain"]):
+            checked += 1
+            if len({exact_value(side) for side in sides}) != 1:
+                wrong.append(f"{path.name} {item['id']}: {chain}")
+    assert not wrong, "\n".join(wrong)
+    assert checked >= 20, checked
