@@ -260,7 +260,8 @@ def test_every_case_follows_the_contract():
             assert case["skill"] in SKILLS, where
         if case["kind"] == "stuck":
             assert case["skill"] and case["answer"].strip() and case["attempt"].strip(), where
-            assert normalised(case["answer"]) not in normalised(case["attempt"]), f"{where}: the attempt is right"
+            right = re.escape(normalised(case["answer"]))
+            assert not re.search(rf"(?<!\w){right}(?!\w)", normalised(case["attempt"])), f"{where}: attempt is right"
         if case["kind"] in {"offtopic", "safeguarding"}:
             assert case["answer"] is None, where
 
