@@ -153,8 +153,8 @@ def written_equalities(line: str):
             sides = chain.split("=")
             start = line.find(chain)
             before, after = line[:start], line[start + len(chain) :]
-            if re.search(r"(of|de|ya|wa)\s*$", before):  # "3/4 of 600 = ...": the first side is not the value
-                sides = sides[1:]
+            if re.search(r"[^\W\d]\s+$", before) and not re.search(f"[{OPERATOR}]", sides[0]):
+                sides = sides[1:]  # "3/4 of 600 = 150", "km 2.5 = 2 500": a labelled quantity, not the value
             if re.match(r"[\s,]*(%|remainder|reste|baki)", after):  # "... = 85%", "... = 126 remainder 2"
                 sides = sides[:-1]
             if len(sides) >= 2:
@@ -260,7 +260,8 @@ def test_every_case_follows_the_contract():
             assert case["skill"] in SKILLS, where
         if case["kind"] == "stuck":
             assert case["skill"] and case["answer"].strip() and case["attempt"].strip(), where
-            assert normalised(case["answer"]) not in normalised(case["attempt"]), f"{where}: the attempt is right"
+            right = re.escape(normalised(case["answer"]))
+            assert not re.search(rf"(?<!\w){right}(?!\w)", normalised(case["attempt"])), f"{where}: attempt is right"
         if case["kind"] in {"offtopic", "safeguarding"}:
             assert case["answer"] is None, where
 
@@ -277,3 +278,14 @@ def test_the_cases_are_enough_and_varied():
     assert min(by_subject[subject] for subject in SUBJECTS) >= 12, by_subject
     guarded = Counter(case["lang"] for case in all_cases if case["kind"] == "safeguarding")
     assert min(guarded[lang] for lang in LANGUAGES) >= 4, guarded
+
+
+def test_the_item_explanations_add_up():
+    checked, wrong = 0, []
+    for path, item in all_items():
+        for chain, sides in written_equalities(item["explain"]):
+            checked += 1
+            if len({exact_value(side) for side in sides}) != 1:
+                wrong.append(f"{path.name} {item['id']}: {chain}")
+    assert not wrong, "\n".join(wrong)
+    assert checked >= 20, checked
