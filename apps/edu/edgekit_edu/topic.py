@@ -29,7 +29,9 @@ NOT_SCHOOL = re.compile(
     r"\b(football|soccer|match|goal|team|arsenal|chelsea|barcelona|madrid|song|songs|music|singer|dance|film|"
     r"movie|cartoon|video|tiktok|instagram|facebook|whatsapp|youtube|game|games|fortnite|minecraft|girlfriend|"
     r"boyfriend|crush|kiss|date|dating|celebrity|famous|rich|money|bet|betting|lottery|phone number|password|"
-    r"joke|jokes|president|election|politics|party|hack|cheat|wifi|sweets|birthday|"
+    r"joke|jokes|president|election|politics|party|hack|cheat|wifi|sweets|birthday|love letter|ghost|ghosts|"
+    r"namba ya simu|barua ya mapenzi|mzimu|mizimu|numero de telephone|lettre d'amour|foot|fantome|fantomes|"
+    r"pas pour l'ecole|not for school|si ya shule|"
     r"mpira|timu|wimbo|nyimbo|muziki|filamu|mchezo|michezo|mpenzi|pesa|utani|rais|uchaguzi|"
     r"chanson|musique|jeu|jeux|copine|copain|amoureux|argent|blague|president|elections)\b"
 )

@@ -13,6 +13,8 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 
+from edgekit.sdk import EdgekitError, guess_language
+from edgekit_edu.arithmetic import false_sums
 from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
 from edgekit_edu.hint_prompt import hint_messages
 from edgekit_edu.item import Item
@@ -21,10 +23,8 @@ from edgekit_edu.lessons import Lesson, lessons_for
 from edgekit_edu.safeguarding import disclosure, kind_answer
 from edgekit_edu.topic import is_off_topic, steer_back
 
-from edgekit.sdk import EdgekitError, guess_language
-
 PREFERRED_MODEL = "qwen2.5-0.5b-instruct"  # an instruction model: a base model continues text, it does not tutor
-HINT_TOKENS = 70
+HINT_TOKENS = 60
 MAX_SENTENCES = 3
 TEMPLATE_MODEL = "template"
 GUARD_MODEL = "guard"
@@ -106,7 +106,11 @@ def template_hint(item: Item | None, lang: str, lessons: list[Lesson]) -> str:
 
 def tidy(text: str) -> str:
     """The model's hint as a pupil reads it: no labels, at most three sentences."""
-    text = re.sub(r"^\s*(hint|answer|tutor|dokezo|indice)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"^\s*(here'?s|here is) (a|one|my) hint:?\s*", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"^\s*(hint|answer|tutor|dokezo|indice)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^\s*\d+\.\s+", "", text, flags=re.MULTILINE)  # a numbered list reads as sentences
+    text = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+", text)
     return " ".join(sentences[:MAX_SENTENCES]).strip()
 
@@ -161,7 +165,8 @@ async def reply(
     skill = skill or (item.skill if item else "")
     lessons = lessons_for(skill, lang) if skill else []
     cited = citations(lessons[:1])
-    messages = hint_messages(item, message, attempt, lessons[0].excerpt() if lessons else "", lang)
+    # A short excerpt: on two cores, every token of the prompt is time a class waits for its hints.
+    messages = hint_messages(item, message, attempt, lessons[0].excerpt(700) if lessons else "", lang)
     try:
         text, model_id = await ask_model(kit, messages, client, seed)
     except EdgekitError as exc:  # not installed, no memory, resting after a crash, power saving
@@ -182,6 +187,8 @@ async def reply(
         withdrawn = "leak"
     elif not in_language(text, lang):
         withdrawn = "language"
+    elif false_sums(text):
+        withdrawn = "false_sum"
     if withdrawn:
         return TutorReply(
             template_hint(item, lang, lessons), "template_hint", TEMPLATE_MODEL, cited, withdrawn=withdrawn
