@@ -20,16 +20,23 @@ AS_OPTION = typer.Option(None, "--as", help="Act as this teacher's account (defa
 
 
 def build_cli(app: AppContext) -> typer.Typer:
+    # The kit comes from the command's own typer context (ctx.obj), not app.kit: with typer's vendored click the
+    # core's click.get_current_context() finds no context (reported to the lead).
     cli = typer.Typer(
         help="The school assistant: skills, practice, the tutor, classes, progress.", no_args_is_help=True
     )
 
-    def viewer(name: str | None):
+    def session_of(ctx: typer.Context):
+        from sqlmodel import Session
+
+        return Session(ctx.obj.db)
+
+    def viewer(ctx: typer.Context, name: str | None):
         from edgekit_edu.school import Viewer
 
         if name is None:
             return Viewer(f"shell:{getpass.getuser()}", "admin")
-        with app.session() as session:
+        with session_of(ctx) as session:
             account = find_account(session, name)
         if account is None or account.role not in ("teacher", "admin"):
             raise EdgekitError(f"'{name}' is not a teacher's or admin's account on this box.", code="not_a_teacher")
@@ -72,6 +79,7 @@ def build_cli(app: AppContext) -> typer.Typer:
 
     @cli.command("hint")
     def hint(
+        ctx: typer.Context,
         problem: str,
         attempt: str = typer.Option("", "--attempt", help="The pupil's wrong answer."),
         item: str = typer.Option(
@@ -87,7 +95,7 @@ def build_cli(app: AppContext) -> typer.Typer:
         lang = lang_of(lang)
         found = item_by_id(item, lang) if item else None
         answer = asyncio.run(
-            reply(app.kit, message=problem if not found else "", lang=lang, item=found, attempt=attempt, client="cli")
+            reply(ctx.obj, message=problem if not found else "", lang=lang, item=found, attempt=attempt, client="cli")
         )
         if found is None and problem and answer.kind == "lesson":
             answer.kind = "hint"
@@ -99,11 +107,11 @@ def build_cli(app: AppContext) -> typer.Typer:
             typer.echo(f"  - {citation['title']} ({citation['source']})")
 
     @cli.command("classes")
-    def classes(as_teacher: str = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    def classes(ctx: typer.Context, as_teacher: str = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
         """Classes, their teacher, code and mastery rule."""
         from edgekit_edu.school import pupils_of, visible_classes
 
-        with app.session() as session:
+        with session_of(ctx) as session:
             rows = [
                 {
                     "code": c.code,
@@ -112,7 +120,7 @@ def build_cli(app: AppContext) -> typer.Typer:
                     "rule": c.rule,
                     "pupils": len(pupils_of(session, c)),
                 }
-                for c in visible_classes(session, viewer(as_teacher))
+                for c in visible_classes(session, viewer(ctx, as_teacher))
             ]
         if as_json:
             typer.echo(json.dumps({"classes": rows}, ensure_ascii=False))
@@ -124,6 +132,7 @@ def build_cli(app: AppContext) -> typer.Typer:
 
     @cli.command("progress")
     def progress(
+        ctx: typer.Context,
         class_code: str = typer.Option(..., "--class", help="The class code."),
         as_teacher: str = AS_OPTION,
         as_json: bool = JSON_OPTION,
@@ -132,8 +141,8 @@ def build_cli(app: AppContext) -> typer.Typer:
         from edgekit_edu.progress import grid
         from edgekit_edu.school import class_by_code
 
-        with app.session() as session:
-            school_class = class_by_code(session, viewer(as_teacher), class_code)
+        with session_of(ctx) as session:
+            school_class = class_by_code(session, viewer(ctx, as_teacher), class_code)
             pupils, skills, cells = grid(session, school_class, now())
             rows = [
                 {"name": p.display_name, "skills": {s: vars(cells[(p.id, s)]) for s in skills if (p.id, s) in cells}}

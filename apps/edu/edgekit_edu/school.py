@@ -13,11 +13,11 @@ import itertools
 import secrets
 from dataclasses import dataclass
 
-from edgekit_edu.mastery import MasteryRule, RuleError
-from edgekit_edu.tables import Assignment, Pupil, SchoolClass
 from sqlmodel import Session, select
 
 from edgekit.sdk import BadInput, EdgekitError, NotFound, add_account, find_account, set_account_secret
+from edgekit_edu.mastery import MasteryRule, RuleError
+from edgekit_edu.tables import Assignment, Pupil, SchoolClass
 
 CODE_LETTERS = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read aloud and typed by children
 CODE_LENGTH = 6
@@ -161,7 +161,8 @@ def pupils_of(session: Session, school_class: SchoolClass) -> list[Pupil]:
 def add_pupils(
     kit, session: Session, viewer: Viewer, code: str, names: list[str], kind: str = "pin"
 ) -> list[tuple[Pupil, str]]:
-    """New pupils with new accounts and PINs; the PINs are returned once, for the printed cards."""
+    """New pupils with new accounts and PINs; the PINs are returned once, for the printed cards. The box writes
+    each account in its own transaction (SQLite has one writer): call with no write pending in `session`."""
     school_class = class_by_code(session, viewer, code)
     names = [clean_name(n) for n in names if n and n.strip()]
     existing = pupils_of(session, school_class)

@@ -5,11 +5,12 @@ not theirs."""
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 
 import pytest
 from edgekit_edu.generate import make_item, parse_generated_id
 
-from edgekit.testing import HTML, csrf_token
+from edgekit.testing import HTML, csrf_token, server
 
 SKILL = "math.fractions.of_amount"
 
@@ -61,22 +62,9 @@ def _pupil_client(app_client_factory, code, name, pin):
 
 @pytest.fixture
 def new_client(app_kit):
-    from fastapi.testclient import TestClient
-
-    from edgekit.kit import Kit
-    from edgekit.server import create_app
-
-    clients = []
-
-    def make():
-        client = TestClient(create_app(kit=Kit(app_kit.settings)))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    """new_client() -> a phone of its own on the real server (no one signed in)."""
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(server(app_kit))
 
 
 def _answer(client, skill):
