@@ -86,8 +86,8 @@ def add_pages(app: AppContext, router) -> None:
             from edgekit_edu.tables import SchoolClass
 
             raise SignedOut(session.get(SchoolClass, pupil.class_id).code)
-        signin.touch(session, pupil, current)
-        session.commit()
+        if signin.touch(session, pupil, current):
+            session.commit()
         return pupil
 
     def staff_of(request: Request) -> Viewer:
@@ -107,6 +107,7 @@ def add_pages(app: AppContext, router) -> None:
 
     def pupil_page(handler):
         """Run a pupil page; an idle or signed-out phone goes back to the name list."""
+        import asyncio
         import functools
         import inspect
 
@@ -114,8 +115,10 @@ def add_pages(app: AppContext, router) -> None:
         async def run(*args, **kwargs):
             request = kwargs["request"]
             try:
-                result = handler(*args, **kwargs)
-                return await result if inspect.isawaitable(result) else result
+                if inspect.iscoroutinefunction(handler):
+                    return await handler(*args, **kwargs)
+                # a plain page runs off the event loop, as FastAPI runs sync routes: thirty phones at once
+                return await asyncio.to_thread(handler, *args, **kwargs)
             except SignedOut as out:
                 return signed_out(request, out.code)
 

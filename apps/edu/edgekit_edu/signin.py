@@ -34,6 +34,14 @@ def is_idle(pupil: Pupil, now) -> bool:
     return seen is not None and now.replace(tzinfo=None) - seen.replace(tzinfo=None) > IDLE
 
 
-def touch(session: Session, pupil: Pupil, now) -> None:
+TOUCH_EVERY = timedelta(seconds=60)  # a write (and an fsync) per minute of activity, not per answer
+
+
+def touch(session: Session, pupil: Pupil, now) -> bool:
+    """Note that the pupil is active; True when that needed a write."""
+    seen = pupil.last_seen_at
+    if seen is not None and now.replace(tzinfo=None) - seen.replace(tzinfo=None) < TOUCH_EVERY:
+        return False
     pupil.last_seen_at = now
     session.add(pupil)
+    return True
