@@ -94,6 +94,10 @@ def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, n
         assert 'data-outcome="correct"' in result.text
         mastered = "You have mastered this skill!" in result.text
     assert mastered, "3 in a row masters the skill"
+    for path in ("/apps/edu/learn", f"/apps/edu/practice/{SKILL}", "/apps/edu/tutor", "/apps/edu/lessons"):
+        page = pupil.get(path, headers=HTML)
+        assert page.status_code == 200 and len(page.content) < 200_000, path
+        assert "<script" not in page.text or path == "/apps/edu/tutor", "no script needed"
     grid = teacher.get(f"/apps/edu/teach/{code}", headers=HTML)
     assert 'class="edu-mastered"' in grid.text
     api = teacher.get(f"/apps/edu/api/progress/{code}").json()
