@@ -112,6 +112,8 @@ def tidy(text: str) -> str:
     text = re.sub(r"^\s*\d+\.\s+", "", text, flags=re.MULTILINE)  # a numbered list reads as sentences
     text = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+", text)
+    if len(sentences) > 1 and not re.search(r"[.!?:)]$", sentences[-1]):
+        sentences = sentences[:-1]  # cut off by the token budget: a half sentence helps nobody
     return " ".join(sentences[:MAX_SENTENCES]).strip()
 
 
