@@ -7,14 +7,15 @@ and a command registered before the CLI knows its data directory still finds the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    import logging
+    from pathlib import Path
+
     from sqlalchemy.engine import Engine as DbEngine
     from sqlmodel import Session
     from starlette.requests import Request
@@ -55,13 +56,15 @@ class AppContext:
         """Whether an address is one of this app's (a form's `next` must never send a phone elsewhere)."""
         return url == self.prefix or url.startswith(self.prefix + "/")
 
-    def render(self, request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:
+    def render(
+        self, request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+    ) -> Response:
         """One of the app's own pages (templates/<app id>/<template>), with `app_url` beside what every page has,
         so a template links with app_url("/mothers") and never writes the prefix itself."""
         from edgekit.server.pages import render
 
         values = {"app_url": self.url, "app_prefix": self.prefix, **(context or {})}
-        return render(request, f"{self.id}/{template}", values, status)
+        return cast("Response", render(request, f"{self.id}/{template}", values, status))
 
     def static_url(self, name: str) -> str:
         from edgekit.server.pages import static_url
@@ -109,6 +112,8 @@ class AppContext:
 
     @property
     def logger(self) -> logging.Logger:
+        import logging
+
         return logging.getLogger(f"edgekit.apps.{self.id}")
 
     def audit(self, session: Session, actor: str, action: str, target: str = "", detail: str = "") -> AuditEntry:
@@ -133,7 +138,7 @@ class AppContext:
 def app_contexts(kit: Kit) -> dict[str, AppContext]:
     """A context for every app whose manifest the box read (loaded, or switched off while running)."""
     return {
-        app_id: AppContext(record.manifest, lambda: kit)
+        app_id: AppContext(cast("AppManifest", record.manifest), lambda: kit)
         for app_id, record in kit.plugins.apps.items()
         if record.manifest is not None
     }

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from edgekit.app_context import AppContext
 from edgekit.errors import BadInput, EdgekitError
@@ -95,12 +95,14 @@ def now() -> datetime:
 # --- pages and requests (FastAPI, Jinja and the database are imported on first use) -----------------------
 
 
-def render(request: Request, template: str | list[str], context: dict | None = None, status: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str | list[str], context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
     """A page from the app's templates/ (named "<app id>/<file>"), with what every page has: t(), csrf_field(),
     user, lang, static(). Templates extend "base.html"; autoescape is on."""
     from edgekit.server.pages import render as render_page
 
-    return render_page(request, template, context, status)
+    return cast("HTMLResponse", render_page(request, template, context, status))
 
 
 def static_url(name: str, app_id: str | None = None) -> str:
@@ -119,7 +121,7 @@ def choose_language(request: Request) -> str:
 
 def get_kit(request: Request) -> Kit:
     """The running box (settings, database, models): for what the app's context does not offer."""
-    return request.app.state.kit
+    return cast("Kit", request.app.state.kit)
 
 
 def app_of(request: Request, app_id: str) -> AppContext:
@@ -146,7 +148,7 @@ def require_app_access(request: Request, app_id: str) -> tuple[AppManifest, User
     a guest): 404 for no such app (or one switched off), 401 for a visitor the app refuses, 403 for a wrong role."""
     from edgekit.server.deps import require_app_access as check
 
-    return check(request, app_id)
+    return cast("tuple[AppManifest, User | None]", check(request, app_id))
 
 
 def require_app_user(app_id: str) -> Callable[[Request], User | None]:

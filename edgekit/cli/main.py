@@ -46,18 +46,20 @@ def _disabled_apps() -> set[str]:
         return set()  # a bad setting is reported by the command itself
 
 
-def _command_context(host, app_id: str):
-    """An app's context for its commands: the kit is the one the running command built (its --home)."""
+def _command_context(host, app_id: str, running: dict[str, Kit]):
+    """An app's context for its commands: the kit is the one the running command built (its --home), which does
+    not exist yet when commands are registered."""
     from edgekit.app_context import AppContext
 
     record = host.apps[app_id]
     if record.manifest is None:
         return None
-    return AppContext(record.manifest, lambda: click.get_current_context().find_object(Kit))
+    return AppContext(record.manifest, lambda: running["kit"])
 
 
 def build_cli() -> typer.Typer:
     host = load_plugins(disabled=_disabled_apps())
+    running: dict[str, Kit] = {}  # the kit of the command being run, for the apps' contexts
     cli = typer.Typer(
         cls=EdgekitGroup,
         help="edgekit: an offline AI appliance. Set up models, ask questions, serve the box.",
@@ -75,9 +77,11 @@ def build_cli() -> typer.Typer:
         ),
     ):
         settings = load_settings(home=home) if home else load_settings()
-        ctx.obj = Kit(settings, plugin_host=host)
+        ctx.obj = running["kit"] = Kit(settings, plugin_host=host)
 
-    host.call_each("register_commands", cli=cli, for_app=lambda app_id: {"app": _command_context(host, app_id)})
+    host.call_each(
+        "register_commands", cli=cli, for_app=lambda app_id: {"app": _command_context(host, app_id, running)}
+    )
     return cli
 
 

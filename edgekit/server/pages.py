@@ -7,8 +7,9 @@ How an app adds its own pages (the health app's visits, a tutor's lessons):
 - strings in `i18n/<lang>.json` beside its manifest, read as `<app id>.<key>` (`name` and `description` label its
   tile on the home page);
 - static files in `static/` beside its manifest, served at /apps/<id>/static/<file>;
-- routes through register_routes, rendering with `render(request, "health/visits.html", {...})` after
-  `require_app_access(request, "health")`; links to them through register_pages.
+- routes through register_routes, on the app's own router mounted at /apps/<id>, rendering with
+  `app.render(request, "visits.html", {...})` (edgekit.sdk; docs/apps.md) after the app's role check; links to
+  them through register_pages.
 
 Autoescape is on for every template: model output and knowledge text are always shown as text.
 """

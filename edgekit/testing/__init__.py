@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pytest
     from fastapi.testclient import TestClient
     from sqlalchemy.engine import Engine as DbEngine
     from typer.testing import Result
@@ -33,23 +34,34 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCOUNTS",
+    "DEFAULT_MODELS",
     "HTML",
     "AuditEntry",
     "add_accounts",
+    "answer",
     "app_context",
     "app_host",
+    "app_revision",
     "audit_log",
     "bearer",
+    "break_knowledge",
+    "create_app",
     "csrf_token",
+    "fill_chat_queue",
     "guard",
     "index_knowledge",
     "installed_app",
     "installed_models_dir",
+    "knowledge_packs",
+    "known_document_fields",
     "manifest_of",
     "new_kit",
+    "parse_document",
     "run_cli",
+    "same_box",
     "server",
     "sign_in",
+    "sync_knowledge",
 ]
 
 HTML = {"Accept": "text/html"}
@@ -81,6 +93,20 @@ def new_kit(home: Path, *, models_dir: Path | None = None, threads: int = 2, **s
     return Kit(Settings(home=home, threads=threads, **settings))
 
 
+def same_box(kit: Kit) -> Kit:
+    """Another kit over the same settings and data directory, as a second process (the server) would open it."""
+    from edgekit.kit import Kit
+
+    return Kit(kit.settings, plugin_host=kit.plugin_host)
+
+
+def create_app(kit: Kit) -> Any:
+    """The web application over this kit (for a TestClient of your own; server() does the usual)."""
+    from edgekit.server import create_app as build
+
+    return build(kit=kit)
+
+
 def add_accounts(kit: Kit, accounts: dict[str, tuple[str, str]] = ACCOUNTS) -> None:
     """One account per role ({role: (name, pin)})."""
     for role, (name, pin) in accounts.items():
@@ -89,13 +115,13 @@ def add_accounts(kit: Kit, accounts: dict[str, tuple[str, str]] = ACCOUNTS) -> N
 
 @contextmanager
 def server(kit: Kit) -> Iterator[TestClient]:
-    """The real web server (create_app, its start-up and shutdown hooks) over a fresh kit on the same home."""
+    """The real web server (create_app, its start-up and shutdown hooks) over a fresh kit on the same home and
+    with the same plugins (a test's own plugin host, when it built one)."""
     from fastapi.testclient import TestClient
 
-    from edgekit.kit import Kit
     from edgekit.server import create_app
 
-    with TestClient(create_app(kit=Kit(kit.settings))) as client:
+    with TestClient(create_app(kit=same_box(kit))) as client:
         yield client
 
 
@@ -186,6 +212,74 @@ def index_knowledge(kit: Kit, app_id: str) -> None:
     for owner, folder in app_knowledge_folders(kit):
         if owner == app_id:
             add_pack(kit, folder, app=app_id, name=pack_name(app_id, folder))
+
+
+def sync_knowledge(kit: Kit) -> None:
+    """Index every loaded app's documents that changed, as `edgekit serve` does before it serves."""
+    from edgekit.knowledge.sync import sync_app_knowledge
+
+    sync_app_knowledge(kit)
+
+
+def knowledge_packs(kit: Kit) -> list[Any]:
+    """The indexed packs (name, app, documents, chunks, embedded chunks) as `edgekit knowledge list` shows them."""
+    from edgekit.knowledge.packs import list_packs
+
+    return list_packs(kit)
+
+
+def parse_document(path: Path) -> Any:
+    """A knowledge document read with the core's own parser (front matter and body); BadDocument when it fails."""
+    from edgekit.knowledge.documents import parse_document as parse
+
+    return parse(path)
+
+
+def known_document_fields() -> tuple[str, ...]:
+    """The front-matter fields a knowledge document may carry."""
+    from edgekit.knowledge.documents import KNOWN_FIELDS
+
+    return tuple(KNOWN_FIELDS)
+
+
+def answer(kit: Kit, app_id: str, question: str, **options: Any) -> Any:
+    """Ask an app a question through the box's own answering (guard, retrieval, the chat model, citations)."""
+    import importlib
+
+    try:  # the one answering service (edgekit/answering/), or where the pipeline lived before it
+        service = importlib.import_module("edgekit.answering")
+    except ImportError:
+        service = importlib.import_module("edgekit.grounded")
+    return service.answer_question(kit, app_id, question, **options)
+
+
+def break_knowledge(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """Every retrieval from the index raises `error` (a damaged index), for the rest of the test."""
+    import edgekit.knowledge
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(edgekit.knowledge, "retrieve", broken)
+
+
+def fill_chat_queue(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chat model's queue is full: every new question is refused its place (429 queue_full)."""
+    from edgekit.scheduler import QueueFull
+
+    queue = kit.scheduler.queue(kit.manager.model_for("chat"))
+
+    def full(_client: object) -> None:
+        raise QueueFull(queue.model_id, 5)
+
+    monkeypatch.setattr(queue, "enter", full)
+
+
+def app_revision(kit: Kit, app_id: str) -> str | None:
+    """The newest migration of the app's own tables applied to the kit's database."""
+    from edgekit.store.app_schema import app_revision as revision
+
+    return revision(kit.db, app_id)
 
 
 def audit_log(db: DbEngine, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:

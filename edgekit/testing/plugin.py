@@ -30,10 +30,11 @@ def edgekit_models_dir() -> Path:
 
 
 @pytest.fixture
-def app_kit(tmp_path: Path, edgekit_models_dir: Path) -> Iterator[Kit]:
-    """A kit on a fresh data directory, reading the installed models, with one account per role
-    (edgekit.testing.ACCOUNTS)."""
-    kit = testing.new_kit(tmp_path / "home", models_dir=edgekit_models_dir)
+def app_kit(tmp_path: Path) -> Iterator[Kit]:
+    """A kit on a fresh data directory with one account per role (edgekit.testing.ACCOUNTS). It reads models
+    where the box installs them, and needs none to start: a test that needs a model asks for edgekit_models_dir,
+    which fails plainly when they are missing."""
+    kit = testing.new_kit(tmp_path / "home")
     testing.add_accounts(kit)
     yield kit
     kit.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from edgekit.errors import EdgekitError
+from edgekit.sdk import EdgekitError
 
 health_cli = typer.Typer(
     help="Mother and baby health: danger-sign triage, visits, referrals, export.", no_args_is_help=True
@@ -36,18 +36,18 @@ def _registry(ctx: typer.Context):
 
 
 def _actor(ctx: typer.Context, name: str | None):
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
-    from edgekit.store.tables import User
+    from edgekit.sdk import find_account
     from edgekit_health.registry import ROLES, Actor
 
     if name is None:
         return Actor(f"shell:{getpass.getuser()}", "admin")
     with Session(ctx.obj.db) as session:
-        user = session.exec(select(User).where(User.name == name)).first()
-    if user is None or user.role not in ROLES:
+        account = find_account(session, name)
+    if account is None or account.role not in ROLES:
         raise EdgekitError(f"'{name}' is not a health worker's or admin's account on this box.", code="unknown_user")
-    return Actor(user.name, user.role)
+    return Actor(account.name, account.role)
 
 
 def _date(value: str | None, what: str) -> date | None:

@@ -8,13 +8,13 @@ a reload never records a visit twice. Every read and write goes through the Regi
 import math
 from datetime import date
 
-from edgekit.errors import EdgekitError
+from edgekit.sdk import AppContext, EdgekitError
 
-APP_ID = "health"
+# Under the app's prefix (/apps/health), which the box chooses: links are made with app.url(path).
 PAGES = (
-    ("/apps/health/triage", "triage"),
-    ("/apps/health/mothers", "mothers"),
-    ("/apps/health/referrals", "referrals"),
+    ("/triage", "triage"),
+    ("/mothers", "mothers"),
+    ("/referrals", "referrals"),
 )
 
 
@@ -42,23 +42,22 @@ def _day(value: str):
         raise EdgekitError(f"'{value}' is not a date.", code="bad_date", http_status=422) from None
 
 
-def add_pages(router) -> None:
+def add_pages(app: AppContext, router) -> None:
+    """The pages, on the app's router (mounted at app.prefix)."""
     from fastapi import Form, Request
     from fastapi.responses import RedirectResponse
 
-    from edgekit.server.deps import get_kit, require_app_access
-    from edgekit.server.i18n import choose_language
-    from edgekit.server.pages import render
+    from edgekit.sdk import choose_language, require_app_access
     from edgekit_health.registry import Actor, Registry
     from edgekit_health.tables import REFERRAL_STATUSES
     from edgekit_health.triage import triage
 
     def access(request: Request):
-        _manifest, user = require_app_access(request, APP_ID)
-        return Actor(user.name, user.role), Registry(get_kit(request).db)
+        _manifest, user = require_app_access(request, app.id)
+        return Actor(user.name, user.role), Registry(app.db)
 
     def page(request: Request, template: str, context: dict, status: int = 200):
-        return render(request, f"{APP_ID}/{template}", {"today": date.today().isoformat(), **context}, status=status)
+        return app.render(request, template, {"today": date.today().isoformat(), **context}, status=status)
 
     def problem(exc: EdgekitError) -> dict:
         accepted = getattr(exc, "accepted", None)  # a date out of range: the days that would be taken
@@ -66,16 +65,17 @@ def add_pages(router) -> None:
         return {"code": exc.code, "message": exc.message, **shown}
 
     def back_to(path: str) -> RedirectResponse:
-        return RedirectResponse(path, status_code=303)
+        """Post, redirect, get: to one of the app's own pages (path under its prefix)."""
+        return RedirectResponse(app.url(path), status_code=303)
 
     # --- triage ----------------------------------------------------------------------------------------------
 
-    @router.get("/apps/health/triage")
+    @router.get("/triage")
     def triage_page(request: Request):
         access(request)
         return page(request, "triage.html", {"result": None, "form": {}})
 
-    @router.post("/apps/health/triage")
+    @router.post("/triage")
     def triage_form(
         request: Request,
         text: str = Form("", max_length=2000),
@@ -108,12 +108,12 @@ def add_pages(router) -> None:
             status=status,
         )
 
-    @router.get("/apps/health/mothers")
+    @router.get("/mothers")
     def mothers(request: Request):
         who, registry = access(request)
         return mothers_page(request, who, registry, {})
 
-    @router.post("/apps/health/mothers")
+    @router.post("/mothers")
     def register_mother(
         request: Request,
         village: str = Form("", max_length=100),
@@ -136,12 +136,12 @@ def add_pages(router) -> None:
             )
         except EdgekitError as exc:
             return mothers_page(request, who, registry, form, problem(exc), status=422)
-        return back_to(f"/apps/health/mothers/{woman['code']}?new=1")
+        return back_to(f"/mothers/{woman['code']}?new=1")
 
     def mother_page(request: Request, who: Actor, registry: Registry, code: str, extra: dict, status=200):
         return page(request, "mother.html", {"woman": registry.woman(who, code), "form": {}, **extra}, status=status)
 
-    @router.get("/apps/health/mothers/{code}")
+    @router.get("/mothers/{code}")
     def mother(code: str, request: Request):
         who, registry = access(request)
         woman = registry.woman(who, code)
@@ -152,7 +152,7 @@ def add_pages(router) -> None:
             shown["visit_triage"] = _visit_triage(visit, choose_language(request), triage)
         return page(request, "mother.html", {"form": {}, **shown})
 
-    @router.post("/apps/health/mothers/{code}/visits")
+    @router.post("/mothers/{code}/visits")
     def add_visit(
         code: str,
         request: Request,
@@ -191,9 +191,9 @@ def add_pages(router) -> None:
             if exc.code == "not_found":
                 raise
             return mother_page(request, who, registry, code, {"form": form, "error": problem(exc)}, status=422)
-        return back_to(f"/apps/health/mothers/{code}?visit={result['visit']['id']}")
+        return back_to(f"/mothers/{code}?visit={result['visit']['id']}")
 
-    @router.post("/apps/health/mothers/{code}/delivered")
+    @router.post("/mothers/{code}/delivered")
     def delivered(code: str, request: Request, born: str = Form("")):
         who, registry = access(request)
         try:
@@ -202,35 +202,34 @@ def add_pages(router) -> None:
             if exc.code == "not_found":
                 raise
             return mother_page(request, who, registry, code, {"error": problem(exc)}, status=422)
-        return back_to(f"/apps/health/mothers/{code}")
+        return back_to(f"/mothers/{code}")
 
     # --- referrals -------------------------------------------------------------------------------------------
 
-    @router.get("/apps/health/referrals")
+    @router.get("/referrals")
     def referrals(request: Request):
         who, registry = access(request)
         shown = "all" if request.query_params.get("show") == "all" else "open"
         rows = registry.referrals(who, None if shown == "all" else "open")
         return page(request, "referrals.html", {"referrals": rows, "shown": shown, "statuses": REFERRAL_STATUSES})
 
-    @router.post("/apps/health/referrals/{referral_id}")
+    @router.post("/referrals/{referral_id}")
     def change_referral(
         referral_id: int,
         request: Request,
         status: str = Form(""),
         facility: str = Form("", max_length=100),
-        next: str = Form("/apps/health/referrals"),
+        next: str = Form(app.url("/referrals")),
     ):
         who, registry = access(request)
         registry.update_referral(who, referral_id, status, facility or None)
-        return back_to(next if next.startswith("/apps/health/") else "/apps/health/referrals")
+        # Only back to one of this app's pages: a forged `next` must not send the phone elsewhere.
+        return RedirectResponse(next if next.startswith(app.url("/")) else app.url("/referrals"), status_code=303)
 
 
 def _visit_triage(visit: dict, lang: str, triage):
     """The triage of a stored visit: its signs and measurements read again. None for a visit with nothing to read."""
-    systolic = diastolic = None
-    if visit["blood_pressure"]:
-        systolic, diastolic = (int(part) for part in visit["blood_pressure"].split("/"))
+    systolic, diastolic = visit["systolic"], visit["diastolic"]
     if not visit["signs"] and systolic is None and visit["temperature_c"] is None:
         return None
     return triage(visit["signs"], lang, systolic=systolic, diastolic=diastolic, temperature_c=visit["temperature_c"])

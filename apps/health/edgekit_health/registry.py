@@ -17,9 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from edgekit import audit
-from edgekit.errors import EdgekitError
-from edgekit.store.tables import User, utc_now
+from edgekit.sdk import EdgekitError, audit, find_account, now
 from edgekit_health import schedule
 from edgekit_health.tables import OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, WOMAN_STATUSES, Referral, Visit, Woman
 
@@ -80,7 +78,7 @@ class Registry:
         """Triage outside a visit: who asked and the level, not the words (they may describe a woman by name)."""
         _require_role(actor)
         with Session(self.engine) as session:
-            audit.record(session, actor.name, "health.triage", "", f"level={level}")
+            audit(session, actor.name, "health.triage", "", f"level={level}")
             session.commit()
 
     # --- women -------------------------------------------------------------------------------------------
@@ -112,28 +110,28 @@ class Registry:
                 raise BadRecord("A code is 3-32 letters, digits or '-', starting with a letter or digit.")
             elif session.exec(select(Woman).where(Woman.code == code)).first():
                 # The same answer whoever's she is; the try is kept, so trying codes leaves a trail.
-                audit.record(session, actor.name, "health.woman.create_refused", code, "duplicate_code")
+                audit(session, actor.name, "health.woman.create_refused", code, "duplicate_code")
                 session.commit()
                 raise BadRecord(f"The code {code} is already used: choose another.", code="duplicate_code")
             woman = Woman(
                 code=code, village=village, phone=phone, lmp=lmp, edd=edd, health_worker=worker, created_by=actor.name
             )
             session.add(woman)
-            audit.record(session, actor.name, "health.woman.create", code, f"health_worker={worker}")
+            audit(session, actor.name, "health.woman.create", code, f"health_worker={worker}")
             session.commit()
             return self._view(session, woman)
 
     def woman(self, actor: Actor, code: str) -> dict:
         with Session(self.engine) as session:
             woman = self._find(session, actor, code)
-            audit.record(session, actor.name, "health.woman.read", woman.code)
+            audit(session, actor.name, "health.woman.read", woman.code)
             session.commit()
             return self._view(session, woman)
 
     def women(self, actor: Actor, health_worker: str | None = None) -> list[dict]:
         with Session(self.engine) as session:
             found = self._visible(session, actor, health_worker)
-            audit.record(session, actor.name, "health.woman.list", health_worker or "", f"count={len(found)}")
+            audit(session, actor.name, "health.woman.list", health_worker or "", f"count={len(found)}")
             session.commit()
             return [self._summary(session, woman) for woman in found]
 
@@ -168,7 +166,7 @@ class Registry:
                 woman.health_worker = self._assignee(session, actor, changes["health_worker"])
             session.add(woman)
             detail = ",".join(sorted(k for k, v in changes.items() if v is not None or k == "phone"))
-            audit.record(session, actor.name, "health.woman.update", woman.code, detail)
+            audit(session, actor.name, "health.woman.update", woman.code, detail)
             session.commit()
             return self._view(session, woman)
 
@@ -227,9 +225,7 @@ class Registry:
             )
             session.add(visit)
             session.flush()
-            audit.record(
-                session, actor.name, "health.visit.create", woman.code, f"visit={visit.id} level={visit.level}"
-            )
+            audit(session, actor.name, "health.visit.create", woman.code, f"visit={visit.id} level={visit.level}")
             referral = None
             if found is not None and found.refer:
                 reason = "; ".join(f"{sign.label} ({sign.evidence})" for sign in found.signs) or found.level
@@ -238,7 +234,7 @@ class Registry:
                 )
                 session.add(referral)
                 session.flush()
-                audit.record(session, actor.name, "health.referral.create", woman.code, f"referral={referral.id}")
+                audit(session, actor.name, "health.referral.create", woman.code, f"referral={referral.id}")
             session.commit()
             return {
                 "visit": _visit_dict(visit),
@@ -258,7 +254,7 @@ class Registry:
             elif status:
                 query = query.where(Referral.status == status)
             found = list(session.exec(query))
-            audit.record(session, actor.name, "health.referral.list", status or "", f"count={len(found)}")
+            audit(session, actor.name, "health.referral.list", status or "", f"count={len(found)}")
             session.commit()
             return [_referral_dict(referral, women[referral.woman_id].code) for referral in found]
 
@@ -270,11 +266,11 @@ class Registry:
             woman = session.get(Woman, referral.woman_id) if referral else None
             if referral is None or not _may_see(actor, woman):
                 raise RecordNotFound(f"No referral {referral_id} among the records you may see.")
-            referral.status, referral.updated_at, referral.updated_by = status, utc_now(), actor.name
+            referral.status, referral.updated_at, referral.updated_by = status, now(), actor.name
             if facility is not None:
                 referral.facility = " ".join(facility.split())[:100]
             session.add(referral)
-            audit.record(session, actor.name, "health.referral.update", woman.code, f"referral={referral_id} {status}")
+            audit(session, actor.name, "health.referral.update", woman.code, f"referral={referral_id} {status}")
             session.commit()
             return _referral_dict(referral, woman.code)
 
@@ -290,7 +286,7 @@ class Registry:
                 plan = self._plan(session, woman, today)
                 if plan["needs_visit"] or plan["post_term"]:
                     rows.append(self._summary(session, woman, plan))
-            audit.record(session, actor.name, "health.due.list", health_worker or "", f"count={len(rows)}")
+            audit(session, actor.name, "health.due.list", health_worker or "", f"count={len(rows)}")
             session.commit()
         urgency = {"overdue": 0, "due": 1, None: 2}
         return sorted(rows, key=lambda row: (not row["post_term"], urgency[row["needs_visit"]], row["next_due"] or ""))
@@ -300,7 +296,7 @@ class Registry:
         Phone numbers and free-text notes stay on the box (they may carry names)."""
         with Session(self.engine) as session:
             women = self._visible(session, actor)
-            audit.record(session, actor.name, "health.export", "", f"women={len(women)}")
+            audit(session, actor.name, "health.export", "", f"women={len(women)}")
             session.commit()
             for woman in women:
                 visits = list(session.exec(select(Visit).where(Visit.woman_id == woman.id).order_by(Visit.visit_date)))
@@ -338,10 +334,10 @@ class Registry:
             return actor.name
         if not actor.sees_everyone:
             raise RecordForbidden("A health worker registers women for herself; an admin can assign others.")
-        user = session.exec(select(User).where(User.name == health_worker)).first()
-        if user is None or user.role not in ROLES:
+        account = find_account(session, health_worker)
+        if account is None or account.role not in ROLES:
             raise BadRecord(f"'{health_worker}' is not a health worker's account on this box.")
-        return user.name
+        return account.name
 
     def _find(self, session: Session, actor: Actor, code: str) -> Woman:
         _require_role(actor)
@@ -464,6 +460,8 @@ def _visit_dict(visit: Visit) -> dict:
         "gestational_age": None
         if visit.gestational_days is None
         else str(schedule.GestationalAge(visit.gestational_days)),
+        "systolic": visit.systolic,
+        "diastolic": visit.diastolic,
         "blood_pressure": f"{visit.systolic}/{visit.diastolic}" if visit.systolic is not None else None,
         "weight_kg": visit.weight_kg,
         "temperature_c": visit.temperature_c,

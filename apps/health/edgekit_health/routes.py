@@ -1,4 +1,5 @@
-"""The health app's API under /apps/health/api: triage, the registry, the due list, referrals and the export.
+"""The health app's API under /apps/health/api (the app's prefix, then /api): triage, the registry, the due list,
+referrals and the export. Answers are typed models (api_models.py), not loose dicts.
 
 Only health workers and admins get in (the manifest's roles); a health worker sees the women she visits. Each
 call reads or writes through the Registry, which writes the audit log in the same transaction.
@@ -12,11 +13,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from edgekit.server.deps import get_kit, require_roles
+from edgekit.sdk import AppContext, require_role
+from edgekit_health.api_models import ReferralOut, TriageOut, VisitResult, WomanRecord, WomanSummary
 from edgekit_health.export import csv_text
 from edgekit_health.registry import ROLES, Actor, Registry
 
-PREFIX = "/apps/health/api"
+PREFIX = "/api"  # under the app's own prefix, which the box chooses
 
 
 class TriageBody(BaseModel):
@@ -60,60 +62,66 @@ class ReferralChange(BaseModel):
     facility: str | None = Field(default=None, max_length=100)
 
 
-def actor(user=Depends(require_roles(*ROLES))) -> Actor:
+def actor(user=Depends(require_role(*ROLES))) -> Actor:
     return Actor(user.name, user.role)
 
 
-def registry(request: Request) -> Registry:
-    return Registry(get_kit(request).db)
-
-
-def build_router() -> APIRouter:
+def build_router(app: AppContext) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["health"])
 
+    def registry(_request: Request) -> Registry:
+        return Registry(app.db)
+
     @router.post("/triage")
-    def triage_text(body: TriageBody, request: Request, who: Actor = Depends(actor)) -> dict:
+    def triage_text(body: TriageBody, request: Request, who: Actor = Depends(actor)) -> TriageOut:
         from edgekit_health.triage import triage
 
         result = triage(
             body.text, body.lang, systolic=body.systolic, diastolic=body.diastolic, temperature_c=body.temperature_c
         )
         registry(request).note_triage(who, result.level)
-        return result.as_dict()
+        return TriageOut.model_validate(result.as_dict())
 
     @router.get("/women")
-    def list_women(request: Request, health_worker: str | None = None, who: Actor = Depends(actor)) -> list[dict]:
-        return registry(request).women(who, health_worker)
+    def list_women(
+        request: Request, health_worker: str | None = None, who: Actor = Depends(actor)
+    ) -> list[WomanSummary]:
+        return [WomanSummary.model_validate(row) for row in registry(request).women(who, health_worker)]
 
     @router.post("/women", status_code=201)
-    def add_woman(body: WomanBody, request: Request, who: Actor = Depends(actor)) -> dict:
-        return registry(request).add_woman(who, **body.model_dump())
+    def add_woman(body: WomanBody, request: Request, who: Actor = Depends(actor)) -> WomanRecord:
+        return WomanRecord.model_validate(registry(request).add_woman(who, **body.model_dump()))
 
     @router.get("/women/{code}")
-    def show_woman(code: str, request: Request, who: Actor = Depends(actor)) -> dict:
-        return registry(request).woman(who, code)
+    def show_woman(code: str, request: Request, who: Actor = Depends(actor)) -> WomanRecord:
+        return WomanRecord.model_validate(registry(request).woman(who, code))
 
     @router.patch("/women/{code}")
-    def change_woman(code: str, body: WomanChanges, request: Request, who: Actor = Depends(actor)) -> dict:
-        return registry(request).update_woman(who, code, **body.model_dump(exclude_unset=True))
+    def change_woman(code: str, body: WomanChanges, request: Request, who: Actor = Depends(actor)) -> WomanRecord:
+        changed = registry(request).update_woman(who, code, **body.model_dump(exclude_unset=True))
+        return WomanRecord.model_validate(changed)
 
     @router.post("/women/{code}/visits", status_code=201)
-    def add_visit(code: str, body: VisitBody, request: Request, who: Actor = Depends(actor)) -> dict:
-        return registry(request).add_visit(who, code, **body.model_dump())
+    def add_visit(code: str, body: VisitBody, request: Request, who: Actor = Depends(actor)) -> VisitResult:
+        return VisitResult.model_validate(registry(request).add_visit(who, code, **body.model_dump()))
 
     @router.get("/due")
-    def due(request: Request, health_worker: str | None = None, who: Actor = Depends(actor)) -> list[dict]:
-        return registry(request).due(who, health_worker)
+    def due(request: Request, health_worker: str | None = None, who: Actor = Depends(actor)) -> list[WomanSummary]:
+        return [WomanSummary.model_validate(row) for row in registry(request).due(who, health_worker)]
 
     @router.get("/referrals")
     def referrals(
         request: Request, status: str | None = Query(default=None, max_length=16), who: Actor = Depends(actor)
-    ) -> list[dict]:
-        return registry(request).referrals(who, status)
+    ) -> list[ReferralOut]:
+        return [ReferralOut.model_validate(row) for row in registry(request).referrals(who, status)]
 
     @router.patch("/referrals/{referral_id}")
-    def change_referral(referral_id: int, body: ReferralChange, request: Request, who: Actor = Depends(actor)) -> dict:
-        return registry(request).update_referral(who, referral_id, body.status, body.facility)
+    def change_referral(
+        referral_id: int, body: ReferralChange, request: Request, who: Actor = Depends(actor)
+    ) -> ReferralOut:
+        return ReferralOut.model_validate(
+            registry(request).update_referral(who, referral_id, body.status, body.facility)
+        )
 
     @router.get("/export.csv")
     def export(request: Request, who: Actor = Depends(actor)) -> StreamingResponse:

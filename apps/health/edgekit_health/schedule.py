@@ -16,7 +16,7 @@ import calendar
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from edgekit.errors import EdgekitError
+from edgekit.sdk import EdgekitError
 
 ANC_WEEKS = (12, 20, 26, 30, 34, 36, 38, 40)
 PREGNANCY_DAYS = 280  # 40 weeks from the first day of the last menstrual period

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from edgekit.store.tables import utc_now
+from edgekit.sdk import now
 
 REFERRAL_STATUSES = ("referred", "arrived", "treated", "not_reached", "closed")
 OPEN_REFERRAL_STATUSES = ("referred", "not_reached")
@@ -29,7 +29,7 @@ class Woman(SQLModel, table=True):
     status: str = Field(default="pregnant", max_length=16)
     delivered_on: date | None = None
     health_worker: str = Field(max_length=64, index=True)  # the account that visits her
-    created_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=now)
     created_by: str = Field(max_length=64)
 
 
@@ -49,7 +49,7 @@ class Visit(SQLModel, table=True):
     level: str = Field(default="routine", max_length=16)  # routine | urgent | emergency
     notes: str = ""
     recorded_by: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=now)
 
 
 class Referral(SQLModel, table=True):
@@ -62,6 +62,6 @@ class Referral(SQLModel, table=True):
     reason: str
     status: str = Field(default="referred", max_length=16, index=True)
     facility: str = Field(default="", max_length=100)
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
     updated_by: str = Field(max_length=64)

@@ -1,16 +1,15 @@
 """Fixtures of the health app's tests: a fresh box (data directory) with a health worker, another health worker,
-an admin and a student, and a registry whose 'today' is fixed so dates are checkable."""
+an admin and a student, and a registry whose 'today' is fixed so dates are checkable. The rest (the installed
+models, a kit, a server, signing in) comes from edgekit.testing and its pytest plugin."""
 
 from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from edgekit.kit import Kit
-from edgekit.settings import Settings
+from edgekit import testing
 
 TODAY = date(2026, 6, 1)
 
@@ -24,7 +23,7 @@ def _clean_environment(monkeypatch):
 
 @pytest.fixture
 def kit(tmp_path):
-    kit = Kit(Settings(home=tmp_path / "home", threads=2))
+    kit = testing.new_kit(tmp_path / "home")
     accounts = kit.accounts
     accounts.add_user("amina", "health_worker", pin="4826")
     accounts.add_user("baraka", "health_worker", pin="5937")
@@ -42,24 +41,10 @@ def registry(kit):
 
 
 @pytest.fixture(scope="session")
-def health_kit(installed_models_dir, tmp_path_factory):
+def health_kit(edgekit_models_dir, tmp_path_factory):
     """The app's pack indexed the way the box does it (the manifest's folder, found by the Kit under the app's id)
     into a fresh home, with the real installed models. Only this app's folder: the tests stay fast."""
-    from edgekit.knowledge.packs import add_pack
-    from edgekit.knowledge.sync import app_knowledge_folders, pack_name
-
-    kit = Kit(
-        Settings(home=tmp_path_factory.mktemp("health-home"), models_dir_override=installed_models_dir, threads=2)
-    )
-    [folder] = [folder for app_id, folder in app_knowledge_folders(kit) if app_id == "health"]
-    add_pack(kit, folder, app="health", name=pack_name("health", folder))
+    kit = testing.new_kit(tmp_path_factory.mktemp("health-home"), models_dir=edgekit_models_dir)
+    testing.index_knowledge(kit, "health")
     yield kit
     kit.close()
-
-
-@pytest.fixture(scope="session")
-def installed_models_dir() -> Path:
-    models_dir = Path(Settings().models_dir)
-    if not all((models_dir / model / "model.toml").is_file() for model in ("gemma3-270m-q4km", "minilm-int8")):
-        pytest.fail(f"The default models are not installed in {models_dir}: run `make test`.")
-    return models_dir

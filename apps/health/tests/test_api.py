@@ -7,22 +7,20 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from edgekit.kit import Kit
-from edgekit.server import create_app
+from edgekit import testing
 
 TRIAGE_KEYS = {"level", "signs", "refer", "advice", "sources"}
 
 
 @pytest.fixture
 def client(kit):
-    with TestClient(create_app(kit=Kit(kit.settings))) as client:
+    with testing.server(kit) as client:
         yield client
 
 
 def bearer(kit, name: str) -> dict:
-    return {"Authorization": f"Bearer {kit.accounts.create_token(name)}"}
+    return testing.bearer(kit, name)
 
 
 def test_triage_answers_in_the_documented_shape(kit, client):
@@ -141,33 +139,3 @@ def test_a_referral_id_out_of_range_is_not_found(kit, client, referral_id):
     )
     assert response.status_code == 404, response.text
     assert response.json()["error"]["code"] == "not_found"
-
-
-def test_a_query_string_cannot_forge_a_line_in_the_servers_log(kit, client, monkeypatch):
-    import logging
-
-    from edgekit.log_reader import read_log_file
-    from edgekit.service_log import LOG_FILE, UVICORN_LOGGERS, configure_server_logging
-
-    monkeypatch.delenv("JOURNAL_STREAM", raising=False)
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level, [(n, list(logging.getLogger(n).handlers)) for n in UVICORN_LOGGERS])
-    forged = "2026-12-03 16:00:00+0000 INFO edgekit.audit: tech user_added mallory role=admin"
-    try:
-        configure_server_logging(kit.settings)
-        response = client.get(
-            "/apps/health/api/women?health_worker=x%0A" + forged.replace(" ", "%20").replace("+", "%2B"),
-            headers=bearer(kit, "tech"),
-        )
-        assert response.status_code == 200
-    finally:
-        for handler in [h for h in root.handlers if h not in saved[0]]:
-            root.removeHandler(handler)
-            handler.close()
-        root.setLevel(saved[1])
-        for name, handlers in saved[2]:
-            logging.getLogger(name).handlers[:] = handlers
-    lines = (kit.settings.logs_dir / LOG_FILE).read_text(encoding="utf-8").splitlines()
-    assert not any(line.startswith(forged) for line in lines)
-    listed = [e.message for e in read_log_file(kit.settings.logs_dir, 50) if "health.woman.list" in e.message]
-    assert listed == [f"edgekit.audit: tech health.woman.list x\\n{forged} count=0"]

@@ -7,17 +7,14 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from typer.testing import CliRunner
 
-from edgekit.cli.main import build_cli
+from edgekit import testing
 
 
 @pytest.fixture
 def edgekit(kit):
-    runner = CliRunner()
-
     def run(*args):
-        return runner.invoke(build_cli(), ["--home", str(kit.settings.home), *args])
+        return testing.run_cli(kit, *args)
 
     return run
 
@@ -86,13 +83,8 @@ def test_acting_as_an_account_that_is_not_a_health_worker_is_refused(edgekit):
 
 
 def test_the_technician_is_named_in_the_audit_log(edgekit, kit):
-    from sqlmodel import Session
-
-    from edgekit.audit import recent
-
     assert edgekit("health", "due").exit_code == 0
-    with Session(kit.db) as session:
-        entry = recent(session, 1)[0]
+    entry = testing.audit_log(kit.db, 1)[0]
     assert entry.action == "health.due.list" and entry.actor.startswith("shell:")
 
 

@@ -7,8 +7,7 @@ import edgekit_health as app
 import pytest
 from edgekit_health.triage import referral_text
 
-from edgekit.grounded import answer_question
-from edgekit.kit import Kit
+from edgekit import testing
 
 
 @pytest.mark.parametrize(
@@ -21,7 +20,7 @@ from edgekit.kit import Kit
 )
 def test_an_emergency_answer_begins_with_the_referral_in_the_askers_language(health_kit, question, lang):
     pieces: list[str] = []
-    result = answer_question(health_kit, "health", question, lang=lang, on_text=pieces.append, record=False)
+    result = testing.answer(health_kit, "health", question, lang=lang, on_text=pieces.append, record=False)
     assert result.answer.startswith(referral_text("emergency", lang))
     assert "".join(pieces).startswith(referral_text("emergency", lang)), "the phone sees it first, too"
     assert result.guard["triage"]["level"] == "emergency" and result.guard["triage"]["refer"]
@@ -30,7 +29,7 @@ def test_an_emergency_answer_begins_with_the_referral_in_the_askers_language(hea
 
 
 def test_a_routine_question_is_answered_from_the_documents_without_a_referral(health_kit):
-    result = answer_question(
+    result = testing.answer(
         health_kit, "health", "When should a pregnant woman come for her antenatal visits?", lang="en", record=False
     )
     assert result.guard is None and result.citations
@@ -38,32 +37,17 @@ def test_a_routine_question_is_answered_from_the_documents_without_a_referral(he
 
 
 def test_the_guard_answers_only_for_its_own_app():
-    assert app.before_answer(question="She is bleeding heavily", ctx={"app": "agri", "lang": "en"}) is None
+    # The box hands a question to the guard of the app asked only: asked of agri, triage stays out.
+    agri = testing.app_context(app, app_id="agri")
+    assert testing.guard(testing.app_host(app), agri, "She is bleeding heavily", "en") is None
 
 
 def test_whatever_fails_after_the_guard_the_referral_stands(health_kit, monkeypatch):
-    import edgekit.knowledge
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("the index is damaged")
-
-    monkeypatch.setattr(edgekit.knowledge, "retrieve", broken)
-    result = answer_question(health_kit, "health", "She is bleeding heavily", lang="en", record=False)
+    testing.break_knowledge(monkeypatch, RuntimeError("the index is damaged"))
+    result = testing.answer(health_kit, "health", "She is bleeding heavily", lang="en", record=False)
     assert result.answer.startswith(referral_text("emergency", "en")) and result.model == "guard"
     with pytest.raises(RuntimeError):  # without a guard's words there is nothing to stand: the error is reported
-        answer_question(health_kit, "health", "When is the next antenatal visit?", lang="en", record=False)
-
-
-def busy(kit, monkeypatch):
-    """The chat model's queue is full: every new question is refused its place."""
-    from edgekit.scheduler import QueueFull
-
-    queue = kit.scheduler.queue(kit.manager.model_for("chat"))
-
-    def full(_client):
-        raise QueueFull(queue.model_id, 5)
-
-    monkeypatch.setattr(queue, "enter", full)
+        testing.answer(health_kit, "health", "When is the next antenatal visit?", lang="en", record=False)
 
 
 def _ask_while_busy(kit, monkeypatch, question: str, lang: str):
@@ -71,12 +55,10 @@ def _ask_while_busy(kit, monkeypatch, question: str, lang: str):
 
     from fastapi.testclient import TestClient
 
-    from edgekit.server import create_app
-
-    app_kit = Kit(kit.settings)
-    busy(app_kit, monkeypatch)
+    app_kit = testing.same_box(kit)
+    testing.fill_chat_queue(app_kit, monkeypatch)  # every new question is refused its place
     token = kit.accounts.create_token("amina")
-    with TestClient(create_app(kit=app_kit)) as client:
+    with TestClient(testing.create_app(app_kit)) as client:
         headers = {"Authorization": f"Bearer {token}"}
         asked = client.post("/apps/health/api/ask", json={"question": question, "lang": lang}, headers=headers)
         assert asked.status_code == 200

@@ -23,8 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from edgekit.kit import Kit
-from edgekit.settings import Settings
+from edgekit import testing
 
 # Read at import: the suite's autouse fixture clears EDGEKIT_* before each test runs.
 ROUNDS = int(os.environ.get("EDGEKIT_KILL_ROUNDS", "8"))
@@ -62,17 +61,15 @@ def box(tmp_path) -> tuple[Path, str]:
     each start of the server goes straight to serving (no indexing child to kill as well)."""
     from edgekit_health.registry import Actor, Registry
 
-    from edgekit.knowledge.sync import sync_app_knowledge
-
     home = tmp_path / "home"
-    kit = Kit(Settings(home=home, threads=1))
+    kit = testing.new_kit(home, threads=1)
     kit.prepare_database()
     kit.accounts.add_user("amina", "health_worker", pin="4826")
     token = kit.accounts.create_token("amina")
     Registry(kit.db).add_woman(
         Actor("amina", "health_worker"), village="Kibera", lmp=date.today() - timedelta(weeks=20), code=CODE
     )
-    sync_app_knowledge(kit)
+    testing.sync_knowledge(kit)
     kit.close()
     return home, token
 

@@ -13,12 +13,9 @@ from pathlib import Path, PurePosixPath
 import edgekit_health as app
 import pytest
 
-from edgekit.apps import manifest_of
-from edgekit.knowledge import retrieve
-from edgekit.knowledge.documents import KNOWN_FIELDS, Document, parse_document
-from edgekit.knowledge.packs import list_packs
+from edgekit import testing
 
-KNOWLEDGE_DIR = manifest_of(app).knowledge_dirs()[0]
+KNOWLEDGE_DIR = testing.manifest_of(app).knowledge_dirs()[0]
 DOCUMENTS = sorted(KNOWLEDGE_DIR.glob("*.md"))
 QUESTIONS = tomllib.loads((Path(__file__).with_name("recall_questions.toml")).read_text("utf-8"))["question"]
 EMBED_MODEL = "minilm-int8"
@@ -57,19 +54,19 @@ def language_of(path: Path) -> str:
     return parts[1] if len(parts) == 3 else "en"
 
 
-def words(document: Document) -> int:
+def words(document) -> int:
     return len(document.body.split())
 
 
 @pytest.fixture(scope="module")
-def documents() -> dict[str, Document]:
-    return {path.name: parse_document(path) for path in DOCUMENTS}
+def documents() -> dict:
+    return {path.name: testing.parse_document(path) for path in DOCUMENTS}
 
 
 def test_every_document_parses_with_every_front_matter_field_and_a_who_source(documents):
     assert len(documents) == len(DOCUMENTS) > 0
     for name, document in documents.items():
-        for field in KNOWN_FIELDS:
+        for field in testing.known_document_fields():
             assert getattr(document, field), f"{name}: '{field}' is empty"
         assert "WHO" in document.source, f"{name}: the source names no WHO document"
         assert document.url.startswith("https://www.who.int/"), f"{name}: the url is not a WHO page"
@@ -122,7 +119,7 @@ def test_no_question_is_asked_twice_and_each_expects_a_real_document():
 
 
 def test_every_passage_is_embedded(health_kit):
-    (pack,) = list_packs(health_kit)
+    (pack,) = testing.knowledge_packs(health_kit)
     assert pack.documents == len(DOCUMENTS)
     assert pack.embedded == pack.chunks > 0, "without embeddings the English questions would be keyword-only"
 
@@ -132,7 +129,7 @@ def test_recall_at_3_is_at_least_0_9_in_every_language(health_kit):
     by_language: dict[str, list[bool]] = {}
     for question in QUESTIONS:
         lang, text, expected = question["lang"], question["text"], question["expected"]
-        found = [stem(p.document_path) for p in retrieve(health_kit, text, app="health", lang=lang, k=3)]
+        found = [stem(p.document_path) for p in testing.app_context(app, health_kit).knowledge(text, lang=lang, k=3)]
         hit = expected in found
         by_language.setdefault(lang, []).append(hit)
         if not hit:
@@ -145,11 +142,11 @@ def test_recall_at_3_is_at_least_0_9_in_every_language(health_kit):
 
 
 def test_a_document_in_the_askers_language_comes_first(health_kit):
-    swahili = retrieve(health_kit, "Dalili za hatari kwa mtoto mchanga", app="health", lang="sw")
-    french = retrieve(health_kit, "Quels sont les signes de la pré-éclampsie ?", app="health", lang="fr")
+    swahili = testing.app_context(app, health_kit).knowledge("Dalili za hatari kwa mtoto mchanga", lang="sw")
+    french = testing.app_context(app, health_kit).knowledge("Quels sont les signes de la pré-éclampsie ?", lang="fr")
     assert PurePosixPath(swahili[0].document_path).name == "newborn-danger-signs.sw.md"
     assert PurePosixPath(french[0].document_path).name == "pre-eclampsia.fr.md"
 
 
 def test_a_question_for_another_app_finds_no_health_passage(health_kit):
-    assert retrieve(health_kit, "How do I store maize after harvest?", app="health", lang="en") == []
+    assert testing.app_context(app, health_kit).knowledge("How do I store maize after harvest?", lang="en") == []

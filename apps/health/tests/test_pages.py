@@ -9,8 +9,7 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from edgekit.kit import Kit
-from edgekit.server import create_app
+from edgekit import testing
 
 HTML = {"Accept": "text/html"}
 PINS = {"amina": "4826", "baraka": "5937", "juma": "6048"}
@@ -18,19 +17,16 @@ PINS = {"amina": "4826", "baraka": "5937", "juma": "6048"}
 
 @pytest.fixture
 def client(kit):
-    with TestClient(create_app(kit=Kit(kit.settings))) as client:
+    with testing.server(kit) as client:
         yield client
 
 
 def token(client: TestClient, path: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path, headers=HTML).text).group(1)
+    return testing.csrf_token(client, path)
 
 
 def sign_in(client: TestClient, name: str) -> None:
-    response = client.post(
-        "/login", data={"name": name, "pin": PINS[name], "csrf_token": token(client, "/login")}, headers=HTML
-    )
-    assert response.status_code == 200, response.text
+    testing.sign_in(client, name, PINS[name])  # fails the test unless the sign-in lands on a page (200)
 
 
 def main_text(html: str) -> str:

@@ -19,8 +19,8 @@ from edgekit_health.registry import CODE_ALPHABET, Actor, BadRecord, RecordForbi
 from edgekit_health.tables import Woman
 from sqlmodel import Session, select
 
-from edgekit.audit import recent
-from edgekit.store.tables import AuditEntry
+from edgekit import testing
+from edgekit.testing import AuditEntry
 
 AMINA = Actor("amina", "health_worker")
 BARAKA = Actor("baraka", "health_worker")
@@ -30,8 +30,7 @@ TODAY = date(2026, 6, 1)
 
 
 def audit_lines(kit, actor: str) -> list[tuple[str, str]]:
-    with Session(kit.db) as session:
-        return [(entry.action, entry.target) for entry in reversed(recent(session, 500, actor=actor))]
+    return [(entry.action, entry.target) for entry in reversed(testing.audit_log(kit.db, 500, actor=actor))]
 
 
 def test_registering_a_woman_dates_her_pregnancy_and_plans_her_contacts(registry):
@@ -190,10 +189,10 @@ def test_an_acknowledged_write_survives_the_process_being_killed(kit, tmp_path):
         f"""
         import sys, time
         from datetime import date
-        from edgekit.kit import Kit
-        from edgekit.settings import Settings
+        from pathlib import Path
+        from edgekit import testing
         from edgekit_health.registry import Actor, Registry
-        kit = Kit(Settings(home={str(kit.settings.home)!r}))
+        kit = testing.new_kit(Path({str(kit.settings.home)!r}))
         with kit.db.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from edgekit.store.app_schema import app_revision
+from edgekit import testing
 
 
 def test_the_migrations_match_the_tables(kit):
@@ -16,4 +16,4 @@ def test_the_migrations_match_the_tables(kit):
     with kit.db.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": health_only})
         assert compare_metadata(context, SQLModel.metadata) == []
-    assert app_revision(kit.db, "health") == "health_0001"
+    assert testing.app_revision(kit, "health") == "health_0001"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edgekit.knowledge.language import fold
+from edgekit.sdk import fold
 
 from .numbers import NUMBER_WORDS
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from edgekit.errors import EdgekitError
-from edgekit.knowledge.language import guess_language
+from edgekit.sdk import EdgekitError, guess_language
 
 from . import birth_numbers, numbers
 from .measured import Finding, birth_findings, measured_findings, subjects

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edgekit.knowledge.language import fold
+from edgekit.sdk import fold
 
 NUMBER = r"\d{1,3}(?:[.,]\d{1,2})?"
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from edgekit.knowledge.language import fold
+from edgekit.sdk import fold
 
 GAP = ".."
 MAX_GAP = 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
-from edgekit.knowledge.language import FOLDED, fold
+from edgekit.sdk import FOLDED, fold
 
 from .patterns import Pattern, PatternError, Vocabulary, compile_pattern
 from .text import LanguageWords

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edgekit.knowledge.language import fold
+from edgekit.sdk import fold
 
 # Words, with an apostrophe inside allowed so that contractions and elisions can be taken apart below.
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")

@@ -3,7 +3,7 @@
 import pytest
 from edgekit_health.triage import LEVELS, Sign, Triage, referral_text, triage
 
-from edgekit.errors import EdgekitError
+from edgekit.sdk import EdgekitError
 
 
 @pytest.mark.parametrize(
