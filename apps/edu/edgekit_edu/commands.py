@@ -20,8 +20,7 @@ AS_OPTION = typer.Option(None, "--as", help="Act as this teacher's account (defa
 
 
 def build_cli(app: AppContext) -> typer.Typer:
-    # The kit comes from the command's own typer context (ctx.obj), not app.kit: with typer's vendored click the
-    # core's click.get_current_context() finds no context (reported to the lead).
+    # The kit of the command being run, from its typer context (ctx.obj): the data directory --home chose.
     cli = typer.Typer(
         help="The school assistant: skills, practice, the tutor, classes, progress.", no_args_is_help=True
     )
