@@ -1,0 +1,66 @@
+"""Does a hint give the item's answer away? In any written form: 3/4, 0.75, 0,75, .75, 75% where the answer
+is a percentage, 1 1/2 for 3/2, in words ("three quarters", "robo tatu"), or the text of a choice or short answer.
+
+A number the hint shares with the item's own question is no leak ("simplify 6/8": the hint may say 6/8, which
+equals the answer 3/4). Anything else equal to the answer is, even if the model meant it as an example: a
+pupil reads it as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from edgekit_edu.checking import folded
+from edgekit_edu.item import Item
+from edgekit_edu.number_words import in_words
+from edgekit_edu.numbers import normalise, parse_number, readings
+
+# Numbers as they sit in running text: mixed numbers, fractions, decimals with . or , and grouped thousands.
+NUMBER = re.compile(
+    r"(?<![\w.,/])[-\u2212]?(?:\d+\s+\d+\s*/\s*\d+|\d+\s*/\s*\d+|\d{1,3}(?:[ ,]\d{3})+(?:[.,]\d+)?|\d*[.,]\d+|\d+)"
+    r"(?:\s*%)?(?![\w/]|[.,]\d)"
+)
+
+
+def numbers_in(text: str) -> list[tuple[str, list[Fraction]]]:
+    """Each number-looking token of a text with the values it may mean (1,375 may be 1375 or 1.375)."""
+    found = []
+    for match in NUMBER.finditer(normalise(text)):
+        token = match.group(0).rstrip("%").strip()
+        values = set(readings(token, "en")) | set(readings(token, "fr"))
+        if match.group(0).endswith("%"):
+            values |= {v / 100 for v in values}
+        found.append((token, sorted(values)))
+    return found
+
+
+def answer_value(item: Item) -> Fraction | None:
+    if item.kind != "number":
+        return parse_number(item.answer, "fr") if item.kind == "short" else None
+    text = item.answer.removesuffix(item.unit) if item.unit else item.answer
+    return parse_number(text, "fr")
+
+
+def leaks_answer(hint: str, item: Item) -> bool:
+    value = answer_value(item)
+    if value is not None:
+        in_prompt = {normalise(token).replace(" ", "") for token, _ in numbers_in(item.prompt)}
+        for token, values in numbers_in(hint):
+            if value in values and normalise(token).replace(" ", "") not in in_prompt:
+                return True
+            if item.unit == "%" and value / 100 in values and token not in in_prompt:
+                return True  # 0.25 or 1/4 for an answer of 25%
+        prompt_words = folded(item.prompt)
+        text = f" {folded(hint)} "
+        for words in in_words(value):
+            phrase = folded(words)
+            if phrase and f" {phrase} " in text and f" {phrase} " not in f" {prompt_words} ":
+                return True
+    if item.kind in ("choice", "short"):
+        text = f" {folded(hint)} "
+        for answer in (item.answer, *item.accept):
+            phrase = folded(answer)
+            if len(phrase) >= 2 and f" {phrase} " in text and f" {phrase} " not in f" {folded(item.prompt)} ":
+                return True
+    return False

@@ -1,0 +1,198 @@
+"""The tutor: a hint, a guiding question or a worked example of a similar problem, never the item's answer.
+
+    guard (safeguarding, then off topic; no model) -> the lesson -> a turn at the chat model -> the leak and
+    language checks -> the hint, or a template hint when the model's is withdrawn or the model is unavailable.
+
+This is the one module that reaches the chat model (through the kit: its fair queue and its model manager), so
+the box's answering service can take it over in one place. The rest of the tutor is pure and tested alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+
+from edgekit.sdk import EdgekitError, guess_language
+from edgekit_edu.arithmetic import false_sums
+from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
+from edgekit_edu.hint_prompt import hint_messages
+from edgekit_edu.item import Item
+from edgekit_edu.leaks import leaks_answer
+from edgekit_edu.lessons import Lesson, lessons_for
+from edgekit_edu.safeguarding import disclosure, kind_answer
+from edgekit_edu.topic import is_off_topic, steer_back
+
+PREFERRED_MODEL = "qwen2.5-0.5b-instruct"  # an instruction model: a base model continues text, it does not tutor
+HINT_TOKENS = 60
+MAX_SENTENCES = 3
+TEMPLATE_MODEL = "template"
+GUARD_MODEL = "guard"
+
+
+@dataclass
+class TutorReply:
+    text: str
+    kind: str  # hint | template_hint | lesson | safeguarding | offtopic
+    model: str
+    citations: list[dict] = field(default_factory=list)
+    flag: str | None = None  # the kind of disclosure, for the teacher's flag
+    withdrawn: str = ""  # why the model's hint was not shown: leak | language | unavailable
+
+    def as_dict(self) -> dict:
+        return {
+            "hint": self.text,
+            "citations": self.citations,
+            "model": self.model,
+            "kind": self.kind,
+            "flagged": self.flag is not None,
+        }
+
+
+def screen(message: str, lang: str, item: Item | None) -> TutorReply | None:
+    """The guard, before any model: a disclosure is answered kindly and flagged; an off-topic message is steered
+    back. None: the message may go to the tutor."""
+    if kind := disclosure(message):
+        return TutorReply(kind_answer(lang), "safeguarding", GUARD_MODEL, flag=kind)
+    if message.strip() and is_off_topic(message, item.prompt if item else ""):
+        return TutorReply(steer_back(lang), "offtopic", GUARD_MODEL)
+    return None
+
+
+def citations(lessons: list[Lesson]) -> list[dict]:
+    return [
+        {"title": lesson.title, "lesson": lesson.slug, "lang": lesson.lang, "source": lesson.source}
+        for lesson in lessons
+    ]
+
+
+GENERIC = {
+    "en": "Read the question again slowly and say in your own words what it asks. Look back at the lesson"
+    "{title}: which part talks about this? Try one small step, then check it.",
+    "sw": "Soma swali tena polepole na useme kwa maneno yako linauliza nini. Rudi kwenye somo{title}: sehemu "
+    "gani inazungumzia hili? Jaribu hatua moja ndogo, kisha uhakikishe.",
+    "fr": "Relis la question lentement et dis avec tes mots ce qu'elle demande. Regarde à nouveau la leçon"
+    "{title} : quelle partie en parle ? Essaie une petite étape, puis vérifie-la.",
+}
+EXAMPLE = {
+    "en": "A similar example: {prompt} {working}. Now try yours the same way.",
+    "sw": "Mfano unaofanana: {prompt} {working}. Sasa jaribu lako kwa njia hiyo hiyo.",
+    "fr": "Un exemple semblable : {prompt} {working}. Maintenant, fais le tien de la même façon.",
+}
+
+
+def template_hint(item: Item | None, lang: str, lessons: list[Lesson]) -> str:
+    """A hint that needs no model: the skill's strategy and a worked example of a similar problem (other
+    numbers), each checked against the item's answer like the model's; else a general study hint."""
+    title = f" «{lessons[0].title}»" if lessons else ""
+    generic = GENERIC.get(lang, GENERIC["en"]).format(title=title)
+    if item is None:
+        return generic
+    generated = parse_generated_id(item.id)
+    if generated is None:
+        return generic
+    skill, seed = generated
+    strategy = item.meta.get("strategy") or TEMPLATES[skill][0].strategy.get(lang, "")
+    for offset in range(1, 12):
+        similar = make_item(skill, seed + offset * 7919, lang)
+        if similar.answer == item.answer or similar.prompt == item.prompt:
+            continue
+        example = EXAMPLE.get(lang, EXAMPLE["en"]).format(prompt=similar.prompt, working=similar.explain)
+        text = f"{strategy} {example}"
+        if not leaks_answer(text, item):
+            return text
+    return strategy if strategy and not leaks_answer(strategy, item) else generic
+
+
+def tidy(text: str) -> str:
+    """The model's hint as a pupil reads it: no labels, at most three sentences."""
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"^\s*(here'?s|here is) (a|one|my) hint:?\s*", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"^\s*(hint|answer|tutor|dokezo|indice)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^\s*\d+\.\s+", "", text, flags=re.MULTILINE)  # a numbered list reads as sentences
+    text = " ".join(text.split())
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    if len(sentences) > 1 and not re.search(r"[.!?:)]$", sentences[-1]):
+        sentences = sentences[:-1]  # cut off by the token budget: a half sentence helps nobody
+    return " ".join(sentences[:MAX_SENTENCES]).strip()
+
+
+def in_language(text: str, lang: str) -> bool:
+    guessed = guess_language(text)
+    return guessed is None or guessed == lang
+
+
+def tutor_model(kit) -> str:
+    """The box's chat model when it is an instruction model, else the instruction model this app names."""
+    chat = kit.settings.chat_model
+    try:
+        if kit.catalog.get(chat).prompt_format == "chat_template":
+            return chat
+    except EdgekitError:  # an unknown id: the manager will say so when asked
+        return chat
+    return PREFERRED_MODEL
+
+
+def _generate(kit, model_id: str, messages: list[dict], seed: int | None) -> str:
+    with kit.manager.acquire_model(model_id, "Chat model") as llm:
+        return "".join(llm.stream_chat(messages, max_tokens=HINT_TOKENS, temperature=0.2, seed=seed))
+
+
+async def ask_model(kit, messages: list[dict], client: str, seed: int | None = None) -> tuple[str, str]:
+    """(text, model id) in this client's fair turn at the chat model. QueueFull (429) is raised at once when
+    the queue is full, so a hint is refused clearly, never dropped silently."""
+    model_id = tutor_model(kit)
+    ticket = kit.scheduler.queue(model_id).enter(client)
+    try:
+        await ticket.turn()
+        return await asyncio.to_thread(_generate, kit, model_id, messages, seed), model_id
+    finally:
+        ticket.release()
+
+
+async def reply(
+    kit,
+    *,
+    message: str,
+    lang: str,
+    skill: str = "",
+    item: Item | None = None,
+    attempt: str = "",
+    client: str = "cli",
+    seed: int | None = None,
+) -> TutorReply:
+    """The tutor's reply to a pupil (guard first), grounded in the skill's lessons."""
+    if guarded := screen(f"{message} {attempt}".strip(), lang, item):
+        return guarded
+    skill = skill or (item.skill if item else "")
+    lessons = lessons_for(skill, lang) if skill else []
+    cited = citations(lessons[:1])
+    # A short excerpt: on two cores, every token of the prompt is time a class waits for its hints.
+    messages = hint_messages(item, message, attempt, lessons[0].excerpt(700) if lessons else "", lang)
+    try:
+        text, model_id = await ask_model(kit, messages, client, seed)
+    except EdgekitError as exc:  # not installed, no memory, resting after a crash, power saving
+        if exc.code == "queue_full":
+            raise
+        return TutorReply(
+            template_hint(item, lang, lessons),
+            "template_hint",
+            TEMPLATE_MODEL,
+            cited,
+            withdrawn=f"unavailable: {getattr(exc, 'code', type(exc).__name__)}",
+        )
+    text = tidy(text)
+    withdrawn = ""
+    if not text:
+        withdrawn = "empty"
+    elif item is not None and leaks_answer(text, item):
+        withdrawn = "leak"
+    elif not in_language(text, lang):
+        withdrawn = "language"
+    elif false_sums(text):
+        withdrawn = "false_sum"
+    if withdrawn:
+        return TutorReply(
+            template_hint(item, lang, lessons), "template_hint", TEMPLATE_MODEL, cited, withdrawn=withdrawn
+        )
+    return TutorReply(text, "hint" if item is not None else "lesson", model_id, cited)
