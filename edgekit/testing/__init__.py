@@ -235,6 +235,14 @@ def parse_document(path: Path) -> Any:
     return parse(path)
 
 
+def document_fields(path: Path) -> dict[str, Any]:
+    """A knowledge document's front matter as the core's parser reads it (lists as lists)."""
+    from edgekit.knowledge.documents import parse_front_matter, split_front_matter
+
+    header, _ = split_front_matter(path, path.read_text(encoding="utf-8"))
+    return dict(parse_front_matter(path, header))
+
+
 def known_document_fields() -> tuple[str, ...]:
     """The front-matter fields a knowledge document may carry."""
     from edgekit.knowledge.documents import KNOWN_FIELDS
