@@ -57,6 +57,7 @@ __all__ = [
     "app_of",
     "audit",
     "audit_entries",
+    "chat_in_turn",
     "choose_language",
     "current_user",
     "find_account",
@@ -255,6 +256,30 @@ def add_to_outbox(session: Session, kind: str, key: object, payload: dict[str, A
     from edgekit.sync.outbox import add_to_outbox as add
 
     add(session, kind, key, payload)
+
+
+async def chat_in_turn(
+    kit: Kit,
+    messages: list[dict[str, str]],
+    *,
+    client: str,
+    model_id: str | None = None,
+    max_tokens: int = 256,
+    temperature: float = 0.2,
+    seed: int | None = None,
+) -> str:
+    """An app's own call to an instruction model (a tutor's hint): its chat template, in this client's fair turn,
+    the same turn every answer takes (edgekit/answering/turn.py). QueueFull (429 with Retry-After) at once when
+    the queue is full; the model's own errors (not installed, resting after a crash, power saving) as raised."""
+    from edgekit.answering.turn import run_in_turn
+
+    model = model_id or kit.settings.chat_model
+
+    def write() -> str:
+        with kit.manager.acquire_model(model, "Chat model") as llm:
+            return "".join(llm.stream_chat(messages, max_tokens=max_tokens, temperature=temperature, seed=seed))
+
+    return await run_in_turn(kit, model, client, write)
 
 
 def audit_entries(session: Session, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:

@@ -9,11 +9,10 @@ the box's answering service can take it over in one place. The rest of the tutor
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field
 
-from edgekit.sdk import EdgekitError, guess_language
+from edgekit.sdk import EdgekitError, chat_in_turn, guess_language
 from edgekit_edu.arithmetic import false_sums
 from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
 from edgekit_edu.hint_prompt import hint_messages
@@ -133,21 +132,14 @@ def tutor_model(kit) -> str:
     return PREFERRED_MODEL
 
 
-def _generate(kit, model_id: str, messages: list[dict], seed: int | None) -> str:
-    with kit.manager.acquire_model(model_id, "Chat model") as llm:
-        return "".join(llm.stream_chat(messages, max_tokens=HINT_TOKENS, temperature=0.2, seed=seed))
-
-
 async def ask_model(kit, messages: list[dict], client: str, seed: int | None = None) -> tuple[str, str]:
     """(text, model id) in this client's fair turn at the chat model. QueueFull (429) is raised at once when
     the queue is full, so a hint is refused clearly, never dropped silently."""
     model_id = tutor_model(kit)
-    ticket = kit.scheduler.queue(model_id).enter(client)
-    try:
-        await ticket.turn()
-        return await asyncio.to_thread(_generate, kit, model_id, messages, seed), model_id
-    finally:
-        ticket.release()
+    text = await chat_in_turn(
+        kit, messages, client=client, model_id=model_id, max_tokens=HINT_TOKENS, temperature=0.2, seed=seed
+    )
+    return text, model_id
 
 
 async def reply(
