@@ -43,12 +43,22 @@ def answer_value(item: Item) -> Fraction | None:
 
 
 def leaks_answer(hint: str, item: Item) -> bool:
+    """Whether the hint gives the item's answer away, in any written form. Repeating the question's own numbers
+    is no leak, except when the answer is one of them (a comparison: "which is bigger, 3/4 or 2/3?"): then a hint
+    that names it without the others points at it. A word answer found in the question (a reading passage) or a
+    choice leaks when the hint names it, unless it names every choice alike."""
     value = answer_value(item)
     if value is not None:
-        in_prompt = {normalise(token).replace(" ", "") for token, _ in numbers_in(item.prompt)}
-        for token, values in numbers_in(hint):
+        prompt_numbers = numbers_in(item.prompt)
+        in_prompt = {normalise(token).replace(" ", "") for token, _ in prompt_numbers}
+        answer_in_prompt = any(value in values for _, values in prompt_numbers)
+        hint_numbers = numbers_in(hint)
+        in_hint = {normalise(token).replace(" ", "") for token, _ in hint_numbers}
+        for token, values in hint_numbers:
             if value in values and normalise(token).replace(" ", "") not in in_prompt:
                 return True
+            if value in values and answer_in_prompt and not in_prompt <= in_hint:
+                return True  # names the answer among the question's numbers, and not the others
             if item.unit == "%" and value / 100 in values and token not in in_prompt:
                 return True  # 0.25 or 1/4 for an answer of 25%
         prompt_words = folded(item.prompt)
@@ -59,8 +69,10 @@ def leaks_answer(hint: str, item: Item) -> bool:
                 return True
     if item.kind in ("choice", "short"):
         text = f" {folded(hint)} "
+        others = [folded(choice) for choice in item.choices if folded(choice) != folded(item.answer)]
+        names_every_choice = bool(others) and all(f" {other} " in text for other in others)
         for answer in (item.answer, *item.accept):
             phrase = folded(answer)
-            if len(phrase) >= 2 and f" {phrase} " in text and f" {phrase} " not in f" {folded(item.prompt)} ":
+            if len(phrase) >= 2 and f" {phrase} " in text and not names_every_choice:
                 return True
     return False

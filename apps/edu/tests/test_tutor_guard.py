@@ -136,3 +136,58 @@ def test_the_kind_answer_names_a_trusted_adult_in_each_language():
     assert "adult you trust" in kind_answer("en")
     assert "mtu mzima" in kind_answer("sw")
     assert "adulte de confiance" in kind_answer("fr")
+
+
+def test_an_answer_found_in_the_question_still_leaks_when_the_hint_names_it():
+    # A reading item's passage holds its answer; a comparison's numbers hold its answer.
+    reading = Item(
+        id="x",
+        skill="reading.detail",
+        kind="short",
+        lang="en",
+        prompt="Amina went to the market on Saturday with her brother. On which day did Amina go to the market?",
+        answer="Saturday",
+    )
+    assert leaks_answer("The answer is Saturday.", reading)
+    assert not leaks_answer("Read the first sentence again: it names the day.", reading)
+    choice = Item(
+        id="x",
+        skill="science.water",
+        kind="choice",
+        lang="en",
+        prompt="Which makes river water safe to drink?",
+        answer="Boiling it",
+        choices=("Boiling it", "Letting it stand", "Adding sugar"),
+    )
+    assert leaks_answer("Boiling it is the one.", choice)
+    assert not leaks_answer("Think about boiling it, letting it stand or adding sugar: which kills germs?", choice)
+    compare = Item(
+        id="x",
+        skill="math.fractions.compare",
+        kind="number",
+        lang="en",
+        prompt="Which is bigger, 3/4 or 2/3?",
+        answer="3/4",
+    )
+    assert leaks_answer("It is 3/4.", compare)
+    assert not leaks_answer("Write 3/4 and 2/3 with the same bottom number, 12.", compare)
+
+
+def test_the_evaluation_cases_answers_are_caught_when_a_hint_states_them():
+    import json
+    from pathlib import Path
+
+    cases = Path(__file__).parents[3] / "evaluation" / "tutor" / "cases.jsonl"
+    stuck = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    stuck = [case for case in stuck if case["kind"] == "stuck"]
+    assert len(stuck) >= 60
+    for case in stuck:
+        item = Item(
+            id=case["id"],
+            skill=case["skill"],
+            kind="short",
+            lang=case["lang"],
+            prompt=case["item"],
+            answer=str(case["answer"]),
+        )
+        assert leaks_answer(f"Good try! The answer is {case['answer']}.", item), case["id"]
