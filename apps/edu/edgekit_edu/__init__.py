@@ -35,9 +35,29 @@ def register_commands(app: AppContext, cli) -> None:
 
 @hookimpl
 def before_answer(app: AppContext, question: str, lang: str | None, user) -> str | None:
-    """The box's own ask page for this app gets the same safeguarding guard as the tutor."""
+    """The box's own ask page for this app: the tutor's safeguarding guard, with the same flag for the teacher;
+    and a pupil is sent to the tutor, whose hints never give an item's answer (this page's answers would)."""
     from edgekit_edu.safeguarding import disclosure, kind_answer
+    from edgekit_edu.topic import ask_the_tutor
 
-    if disclosure(question):
-        return kind_answer((lang or "en").split("-")[0])
+    lang = (lang or "en").split("-")[0]
+    if kind := disclosure(question):
+        if user is not None:
+            _flag_for_teacher(app, user.name, kind, question)
+        return kind_answer(lang)
+    if user is not None and user.role == "student":
+        return ask_the_tutor(lang)
     return None
+
+
+def _flag_for_teacher(app: AppContext, account: str, kind: str, message: str) -> None:
+    from edgekit_edu.school import pupil_for_account
+    from edgekit_edu.tables import Flag
+
+    with app.session() as session:
+        pupil = pupil_for_account(session, account)
+        if pupil is None:
+            return  # a teacher or an admin: no class to tell
+        reason = f"safeguarding:{kind}"[:32]
+        session.add(Flag(pupil_id=pupil.id, class_id=pupil.class_id, reason=reason, message=message[:1000]))
+        session.commit()

@@ -190,3 +190,15 @@ STEER = {
 
 def steer_back(lang: str) -> str:
     return STEER.get(lang, STEER["en"])
+
+
+ASK_THE_TUTOR = {
+    "en": "Ask the tutor on your practice page: it gives you a hint so you can find the answer yourself.",
+    "sw": "Muulize mwalimu msaidizi kwenye ukurasa wako wa mazoezi: atakupa dokezo ili upate jibu mwenyewe.",
+    "fr": "Demande au tuteur sur ta page d'exercices : il te donne un indice pour trouver la réponse toi-même.",
+}
+
+
+def ask_the_tutor(lang: str) -> str:
+    """What a pupil reads on the box's plain ask page: the tutor is where school questions go."""
+    return ASK_THE_TUTOR.get(lang, ASK_THE_TUTOR["en"])

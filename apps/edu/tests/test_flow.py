@@ -150,3 +150,22 @@ def test_a_disclosure_to_the_tutor_is_answered_kindly_and_flagged_for_the_teache
     assert 'data-kind="safeguarding"' in said.text and "trust" in said.text
     view = teacher.get(f"/apps/edu/teach/{code}", headers=HTML)
     assert "my uncle beats me" in view.text and 'id="flags"' in view.text
+
+
+def test_the_box_ask_page_sends_a_pupil_to_the_tutor_and_flags_a_disclosure(school, new_client):
+    # The core's own ask page serves every app: for edu it must not hand a pupil the answer, nor lose a disclosure.
+    teacher, code, pins = school
+    pupil, _ = _pupil_client(new_client, code, "Amani", pins["Amani"])
+
+    def ask(question):
+        page = pupil.get("/apps/edu", headers=HTML)
+        assert page.status_code == 200, page.text[:300]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        said = pupil.post("/apps/edu/ask", data={"question": question, "csrf_token": token}, headers=HTML)
+        assert said.status_code == 200, said.text[:300]
+        return said.text
+
+    assert "Ask the tutor on your practice page" in ask("What is 3/4 of 20?")
+    assert "trust" in ask("my stepfather hits me every night")
+    view = teacher.get(f"/apps/edu/teach/{code}", headers=HTML)
+    assert "my stepfather hits me every night" in view.text and 'id="flags"' in view.text
