@@ -33,7 +33,9 @@ class HubSettings(BaseSettings):
         default="", description="postgresql+psycopg://user@/dbname?host=/run/postgresql (SQLAlchemy URL)."
     )
     home: Path = Field(default_factory=default_hub_home, description="The hub's key and files.")
-    host: str = "0.0.0.0"
+    # Loopback by default: the hub speaks plain HTTP (passwords, signed but unencrypted batches), so it is reached
+    # through the HTTPS proxy in front of it (docs/hub.md); EDGEKIT_HUB_HOST=0.0.0.0 is a deliberate choice.
+    host: str = "127.0.0.1"
     port: int = 8090
     pool_size: int = Field(default=5, ge=1)
     figures_max_age_s: float = Field(default=60, ge=0, description="How old the district's figures may be.")
