@@ -286,6 +286,19 @@ def app_revision(kit: Kit, app_id: str) -> str | None:
     return revision(kit.db, app_id)
 
 
+def outbox(kit: Kit) -> list[dict[str, Any]]:
+    """What waits for the district hub, oldest first: kind, key and payload of each record (edgekit/sync/)."""
+    import json
+
+    from sqlmodel import Session
+
+    from edgekit.sync.outbox import pending
+
+    with Session(kit.db) as session:
+        rows = pending(session, 0, 100_000)
+        return [{"kind": r.kind, "key": r.record_key, "payload": json.loads(r.payload)} for r in rows]
+
+
 def audit_log(db: DbEngine, limit: int = 100, actor: str | None = None) -> list[AuditEntry]:
     """The newest audit entries first."""
     from sqlmodel import Session

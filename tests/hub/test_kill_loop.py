@@ -61,6 +61,13 @@ def test_kill_9_of_box_or_hub_mid_sync_loses_and_doubles_nothing(hub_server, hub
         enrol_and_approve(box, hub_server.url, hub_engine)
     interrupted = 0
     fork = multiprocessing.get_context("fork")
+    # How long one round's sync takes on this machine (0.1 s quiet, seconds under load): the kills land inside it.
+    _write_visits(boxes[0], 90_000, RECORDS_PER_ROUND)
+    timed = fork.Process(target=_push, args=(str(boxes[0].home), hub_server.url))
+    began = time.monotonic()
+    timed.start()
+    timed.join(120)
+    typical = time.monotonic() - began
     started = time.monotonic()
     for round_number in range(ROUNDS):
         box = boxes[round_number % 3]
@@ -69,10 +76,11 @@ def test_kill_9_of_box_or_hub_mid_sync_loses_and_doubles_nothing(hub_server, hub
         hub_engine.dispose()
         push = fork.Process(target=_push, args=(str(box.home), hub_server.url))
         push.start()
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.1, 0.7) * typical)
         if round_number % 2 == 0:
             interrupted += push.is_alive()
-            os.kill(push.pid, signal.SIGKILL)  # the box's sync dies mid-batch
+            with contextlib.suppress(ProcessLookupError):  # it may just have finished
+                os.kill(push.pid, signal.SIGKILL)  # the box's sync dies mid-batch
             push.join(10)
         else:
             interrupted += push.is_alive()

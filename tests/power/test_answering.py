@@ -104,7 +104,7 @@ def test_a_change_of_profile_never_cuts_an_answer_in_progress(agri_kit, profile,
 
 
 def test_in_critical_speech_is_espeak_and_the_neural_voice_stays_unloaded(agri_kit, profile):
-    from edgekit.speech.stt.tts import synthesize_speech
+    from edgekit.speech.tts import synthesize_speech
 
     from edgekit.engines.tts_espeak import EspeakSpeaker, EspeakUnavailable
 

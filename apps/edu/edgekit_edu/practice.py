@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from edgekit.sdk import BadInput, NotFound, now
 from edgekit_edu.checking import Verdict, check
 from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
+from edgekit_edu.hub_records import send_mastery
 from edgekit_edu.item import Item
 from edgekit_edu.item_bank import bank_item, bank_items_for, base_id
 from edgekit_edu.mastery import MasteryRule, SkillState, after_attempt, review_is_due
@@ -128,6 +129,7 @@ def submit(session: Session, pupil: Pupil, item_id: str, response: str, lang: st
         row.review_gap_days, row.stuck = state.review_gap.total_seconds() / 86400, state.stuck
         row.updated_at = current
         session.add(row)
+        send_mastery(session, pupil, row)
     return Result(
         verdict, item, row.mastered, row.mastered and not was_mastered, rule.progress(results), reviewing, counted
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from edgekit.sdk import BadInput, EdgekitError, NotFound, add_account, find_account, set_account_secret
+from edgekit_edu.hub_records import send_pupil
 from edgekit_edu.mastery import MasteryRule, RuleError
 from edgekit_edu.tables import Assignment, Pupil, SchoolClass
 
@@ -189,6 +190,8 @@ def add_pupils(
         session.add(pupil)
         made.append((pupil, pin))
     session.flush()
+    for pupil, _pin in made:  # in the pupils' own transaction: both are stored, or neither
+        send_pupil(session, pupil, school_class)
     return made
 
 

@@ -11,7 +11,7 @@ import pytest
 from edgekit_edu.generate import parse_generated_id
 from edgekit_edu.practice import item_by_id
 
-from edgekit.testing import HTML, csrf_token, server
+from edgekit.testing import HTML, csrf_token, outbox, server
 
 SKILL = "math.fractions.of_amount"
 
@@ -77,7 +77,7 @@ def _answer(client, skill):
     return page, item_id, token, generated
 
 
-def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, new_client):
+def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, new_client, app_kit):
     teacher, code, pins = school
     pupil, signed = _pupil_client(new_client, code, "Amani", pins["Amani"])
     assert signed.status_code == 200 and "Amani" in signed.text, signed.text[:300]
@@ -95,6 +95,13 @@ def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, n
         assert 'data-outcome="correct"' in result.text
         mastered = "You have mastered this skill!" in result.text
     assert mastered, "3 in a row masters the skill"
+    # The district hub hears of it by pseudonym: no name, PIN or answer leaves the box.
+    sent = outbox(app_kit)
+    assert {r["kind"] for r in sent} == {"edu.pupil", "edu.mastery"}
+    assert sum(r["kind"] == "edu.pupil" for r in sent) == 2
+    newest = [r for r in sent if r["kind"] == "edu.mastery"][-1]["payload"]
+    assert newest["skill"] == SKILL and newest["mastery"] == 1.0 and newest["pupil"].startswith("P-")
+    assert not any(word in str(sent) for word in ("Amani", "Bahati", code.lower(), *pins.values()))
     for path in ("/apps/edu/learn", f"/apps/edu/practice/{SKILL}", "/apps/edu/tutor", "/apps/edu/lessons"):
         page = pupil.get(path, headers=HTML)
         assert page.status_code == 200 and len(page.content) < 200_000, path

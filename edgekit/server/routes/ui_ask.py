@@ -114,7 +114,7 @@ async def speak_answer(
 ) -> Response:
     """An answer read aloud, as WAV: fetched by the page's script, or opened directly by a form without it.
     Spoken in the answer's own language (an English page may hold a Swahili answer)."""
-    from edgekit.speech.stt.tts import MAX_SPEECH_CHARS, synthesize_speech
+    from edgekit.speech.tts import MAX_SPEECH_CHARS, synthesize_speech
 
     _manifest, user = require_app_access(request, app_id)
     if lang not in SPOKEN_LANGUAGES:
