@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from edgekit.engines import Engine
 from edgekit.engines.llm_llamacpp import DEFAULT_CONTEXT
@@ -28,6 +29,9 @@ from edgekit.settings import Settings
 from edgekit.workers.chat_slots import chat_slots
 from edgekit.workers.crashes import CRASHES_FILE, CrashLog
 from edgekit.workers.proxies import proxy_for
+
+if TYPE_CHECKING:
+    from edgekit.power.state import PowerState
 
 TASK_NAMES = {
     "chat": "Chat model",
@@ -59,7 +63,7 @@ class ModelManager:
         store: ModelStore,
         engines: dict[str, type[Engine]],
         clock: Callable[[], float] = time.monotonic,
-        power=None,
+        power: PowerState | None = None,
     ):
         self.settings = settings
         # The power profile in force (edgekit.power.state.PowerState), when the kit has one: which tasks may load,
@@ -166,9 +170,14 @@ class ModelManager:
 
     def check_loadable(self, model_id: str, what: str = "Model") -> Engine | None:
         """Raise now what loading would raise (not installed, damaged, no engine, too large for the budget), so
-        a streamed answer can fail with a proper error before its first byte. Returns an engine, not loaded."""
+        a streamed answer can fail with a proper error before its first byte. Returns an engine, not loaded, or
+        None when the model is loaded already (nothing left to check)."""
         if model_id in self._loaded:
             return None
+        return self._new_engine(model_id, what)
+
+    def _new_engine(self, model_id: str, what: str) -> Engine:
+        """The checks of check_loadable, for a model not loaded: an engine that fits the budget, not loaded."""
         self.crashes.refuse_if_backing_off(model_id, what)
         spec, directory = self.store.require_verified(model_id, what)
         engine_class = self.engines.get(spec.engine)
@@ -191,7 +200,7 @@ class ModelManager:
 
     def _load(self, model_id: str, what: str) -> Loaded:
         """Load under the state lock: loads are rare and short, and one at a time keeps peak memory known."""
-        engine = self.check_loadable(model_id, what)
+        engine = self._new_engine(model_id, what)  # _pin calls this only for a model not loaded
         need = engine.memory_estimate_mb()
         self._make_room(need)
         if model_id in self._loaded:  # another caller loaded it while we waited for room: use that one
@@ -269,7 +278,9 @@ class ModelManager:
             if entry is not None:
                 return slots_of(entry.engine)
         spec = self.store.catalog.find(model_id)
-        engine_class = self.engines.get(spec.engine) if spec is not None else None
+        if spec is None:  # not in the catalog: loading it will say so (unknown_model); one at a time till then
+            return 1
+        engine_class = self.engines.get(spec.engine)
         proxy = proxy_for(engine_class) if engine_class is not None and self.settings.engine_workers else None
         if proxy is None or spec.task != "chat":
             return 1
@@ -282,7 +293,7 @@ class ModelManager:
     def loaded_ids(self) -> list[str]:
         return sorted(self._loaded)
 
-    def status(self) -> list[dict]:
+    def status(self) -> list[dict[str, Any]]:
         with self._state:
             now = self.clock()
             return [
@@ -304,7 +315,7 @@ def slots_of(engine: Engine) -> int:
     return getattr(engine, "slots", 1)
 
 
-def _worker_fields(engine: Engine) -> dict:
+def _worker_fields(engine: Engine) -> dict[str, Any]:
     """For a model in a worker process: its pid and what it really holds (absent for engines in the server)."""
     worker = getattr(engine, "worker", None)
     if worker is None or worker.pid is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from edgekit.errors import EdgekitError
 
@@ -34,7 +34,7 @@ class Ticket:
 
     queue: FairQueue
     client: str
-    granted: asyncio.Future = field(default=None)  # type: ignore[assignment]
+    granted: asyncio.Future[None]  # set when the ticket's turn comes (FairQueue.enter makes it)
     released: bool = False
 
     async def turn(self) -> None:
@@ -151,7 +151,7 @@ class Scheduler:
             self.queues[model_id] = FairQueue(model_id, self.max_waiting, self.retry_after_s, self.slots_for(model_id))
         return self.queues[model_id]
 
-    def status(self) -> dict[str, dict]:
+    def status(self) -> dict[str, dict[str, int | bool]]:
         return {
             m: {
                 "busy": q.busy,

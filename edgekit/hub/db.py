@@ -62,7 +62,8 @@ def _config(engine: Engine) -> Config:
     return config
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
+    """The newest migration's revision (None only if the hub shipped with no migrations at all)."""
     return ScriptDirectory(MIGRATIONS).get_current_head()
 
 

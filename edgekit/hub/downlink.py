@@ -81,9 +81,9 @@ def apply_referral_status(connection: Connection, box: dict, payload: dict, at: 
     ).scalar()
     status = str(payload.get("status", ""))
     try:
-        local_id = int(payload.get("referral_id"))
-    except (TypeError, ValueError):
-        return
+        local_id = int(payload["referral_id"])
+    except (KeyError, TypeError, ValueError):
+        return  # no referral id, or not a number
     if sender is None or status not in RECEIVER_STATUSES:
         return  # kept in the ledger; nothing to apply
     changed = connection.execute(

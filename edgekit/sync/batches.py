@@ -33,7 +33,9 @@ def next_batches(session: Session, identity: BoxIdentity, after_seq: int, size: 
         if not rows:
             return
         yield seal_batch(identity, rows, down_cursor)
-        after_seq = rows[-1].seq
+        last = rows[-1].seq
+        assert last is not None  # read from the database
+        after_seq = last
 
 
 def seal_batch(identity: BoxIdentity, rows: list[OutboxEntry], down_cursor: int = 0) -> dict:

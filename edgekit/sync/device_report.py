@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from edgekit import __version__
 from edgekit.store.tables import Exchange, PowerSample
@@ -21,7 +21,7 @@ ERROR_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a stable snake_case code, 
 
 def device_payload(session: Session, home: Path, apps: dict[str, str] | None = None) -> dict:
     disk = shutil.disk_usage(home)
-    battery = session.exec(select(PowerSample).order_by(PowerSample.id.desc()).limit(1)).first()
+    battery = session.exec(select(PowerSample).order_by(col(PowerSample.id).desc()).limit(1)).first()
     answers = dict(session.exec(select(Exchange.app, func.count()).group_by(Exchange.app)).all())
     return {
         "version": __version__,

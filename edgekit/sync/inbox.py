@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from edgekit.errors import BadInput
 from edgekit.packs.keys import trusted_key_files
@@ -46,13 +46,13 @@ def _untrust(home, fingerprint: str) -> None:
 
 
 def inbound_referrals(session: Session) -> list[dict]:
-    rows = session.exec(select(InboxEntry).where(InboxEntry.kind == INBOUND_REFERRAL).order_by(InboxEntry.hub_seq))
+    rows = session.exec(select(InboxEntry).where(InboxEntry.kind == INBOUND_REFERRAL).order_by(col(InboxEntry.hub_seq)))
     return [_referral_view(row) for row in rows]
 
 
 def sent_referral_statuses(session: Session) -> dict[str, str]:
     """The newest status the receiving facilities gave to this box's referrals, by this box's referral id."""
-    rows = session.exec(select(InboxEntry).where(InboxEntry.kind == REFERRAL_STATUS).order_by(InboxEntry.hub_seq))
+    rows = session.exec(select(InboxEntry).where(InboxEntry.kind == REFERRAL_STATUS).order_by(col(InboxEntry.hub_seq)))
     return {str(json.loads(row.payload)["referral_id"]): row.status for row in rows}
 
 

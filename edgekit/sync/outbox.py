@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from edgekit.errors import BadInput
 from edgekit.store.tables import OutboxEntry, SyncSetting
@@ -71,7 +71,7 @@ def set_share(session: Session, option: str, on: bool) -> None:
 
 
 def pending(session: Session, after_seq: int, limit: int) -> list[OutboxEntry]:
-    query = select(OutboxEntry).where(OutboxEntry.seq > after_seq).order_by(OutboxEntry.seq).limit(limit)
+    query = select(OutboxEntry).where(col(OutboxEntry.seq) > after_seq).order_by(col(OutboxEntry.seq)).limit(limit)
     return list(session.exec(query))
 
 

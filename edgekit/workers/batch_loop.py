@@ -165,9 +165,10 @@ class Batcher:
         if donor is not None:
             sequence.follow = (donor, donor_len)
 
-    def _take_prefix(self, sequence: Sequence) -> bool:
-        """A follower copies its donor's prefix once the donor has read it. False while it must still wait."""
-        donor, length = sequence.follow
+    def _take_prefix(self, sequence: Sequence, follow: tuple[Sequence, int]) -> bool:
+        """A follower (`follow` is its sequence.follow) copies its donor's prefix once the donor has read it. False
+        while it must still wait."""
+        donor, length = follow
         if len(donor.kv) < length and not donor.done():
             return False
         sequence.follow = None
@@ -202,7 +203,7 @@ class Batcher:
                 sampled.append((sequence, i))
 
         # Followers copy their prefix before this step adds tokens: a donor's cells exist only once decoded.
-        waiting = {s for s in self.active if s.follow is not None and not self._take_prefix(s)}
+        waiting = {s for s in self.active if s.follow is not None and not self._take_prefix(s, s.follow)}
         for sequence in self.active:
             if sequence.pending is not None:
                 token, sequence.pending = sequence.pending, None
