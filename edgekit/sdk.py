@@ -276,8 +276,9 @@ async def chat_in_turn(
     model = model_id or kit.settings.chat_model
 
     def write() -> str:
-        with kit.manager.acquire_model(model, "Chat model") as llm:
-            return "".join(llm.stream_chat(messages, max_tokens=max_tokens, temperature=temperature, seed=seed))
+        with kit.manager.acquire_model(model, "Chat model") as engine:
+            chat: Any = engine  # a chat engine: stream_chat applies the model's own chat template
+            return "".join(chat.stream_chat(messages, max_tokens=max_tokens, temperature=temperature, seed=seed))
 
     return await run_in_turn(kit, model, client, write)
 

@@ -104,9 +104,8 @@ def test_a_change_of_profile_never_cuts_an_answer_in_progress(agri_kit, profile,
 
 
 def test_in_critical_speech_is_espeak_and_the_neural_voice_stays_unloaded(agri_kit, profile):
-    from edgekit.speech.tts import synthesize_speech
-
     from edgekit.engines.tts_espeak import EspeakSpeaker, EspeakUnavailable
+    from edgekit.speech.tts import synthesize_speech
 
     profile("critical")
     # A missing espeak-ng proves the choice without the program: in normal, English goes to Piper.
