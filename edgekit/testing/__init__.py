@@ -244,10 +244,10 @@ def document_fields(path: Path) -> dict[str, Any]:
 
 
 def known_document_fields() -> tuple[str, ...]:
-    """The front-matter fields a knowledge document may carry."""
-    from edgekit.knowledge.documents import KNOWN_FIELDS
+    """The front-matter fields every knowledge document carries (a lesson's subject, grade and skill are optional)."""
+    from edgekit.knowledge.documents import LIST_FIELDS, REQUIRED_FIELDS
 
-    return tuple(KNOWN_FIELDS)
+    return (*REQUIRED_FIELDS, *LIST_FIELDS)
 
 
 def answer(kit: Kit, app_id: str, question: str, **options: Any) -> Any:

@@ -48,8 +48,9 @@ def queue_that(kit: Kit, monkeypatch, *, full: bool) -> list[str]:
     queue = kit.scheduler.queue(kit.manager.model_for("chat"))
     entered: list[str] = []
     if not full:
-        monkeypatch.setattr(queue, "_running", object())  # another answer holds the model
-        assert queue.busy
+        # Other answers hold every slot of the model (one, or a batching engine's several).
+        monkeypatch.setattr(queue, "_admitted", [object()] * queue.slots)
+        assert queue.busy and queue.full
 
     def refuse(client: str):
         entered.append(client)
