@@ -17,7 +17,7 @@ from edgekit.accounts.roles import ROLES
 from edgekit.kit import Kit
 from edgekit.server import create_app
 from edgekit.settings import Settings
-from tests.server.callers import IDENTITIES, ROLE_COLUMNS, Box, furnish
+from tests.server.callers import ACCOUNTS, IDENTITIES, PIN, ROLE_COLUMNS, Box, furnish
 
 TABLE = Path(__file__).with_name("role_matrix.toml")
 CASES: list[dict] = tomllib.loads(TABLE.read_text())["case"]
@@ -54,8 +54,48 @@ def box(installed_models_dir, tmp_path_factory) -> Box:
     kit = Kit(settings)
     box = furnish(kit)
     box.ids.update(lmp=(date.today() - timedelta(weeks=12)).isoformat(), today=date.today().isoformat())
+    box.ids.update(furnish_school(kit))
     yield box
     kit.close()
+
+
+OTHER_TEACHER = "tabitha"  # a second teacher: the owner of the class the matrix's teacher may not see
+
+
+def furnish_school(kit: Kit) -> dict[str, str]:
+    """The edu app's records, made through its own functions: a class of the matrix's teacher ({own_class}) and one
+    of another teacher ({other_class}), a pupil in each (with the PIN printed on their card) and a safeguarding flag
+    raised by each pupil's message, the way the ask page raises it. The matrix's student account is a pupil of
+    {own_class}: the pupils' pages are for pupils."""
+    from edgekit_edu import _flag_for_teacher, school
+    from edgekit_edu.tables import Flag, Pupil
+    from sqlmodel import select
+
+    app = kit.app_contexts["edu"]
+    kit.accounts.add_user(OTHER_TEACHER, "teacher", pin=PIN)
+    ids: dict[str, str] = {}
+    for key, teacher in (("own", ACCOUNTS["teacher"]), ("other", OTHER_TEACHER)):
+        viewer = school.Viewer(teacher, "teacher")
+        with app.session() as session:
+            code = school.create_class(session, viewer, f"Matrix {key}").code
+            session.commit()
+        with app.session() as session:
+            ((pupil, pin),) = school.add_pupils(kit, session, viewer, code, [f"Pupil {key}"])
+            session.commit()
+            pupil_id, account = pupil.id, pupil.account
+        _flag_for_teacher(app, account, "abuse", "someone at home hurts me")
+        with app.session() as session:
+            flag = session.exec(select(Flag).where(Flag.pupil_id == pupil_id)).one()
+            ids.update(
+                {f"{key}_class": code, f"{key}_pupil": str(pupil_id), f"{key}_pin": pin, f"{key}_flag": str(flag.id)}
+            )
+    with app.session() as session:  # the student column's account, a pupil of the teacher's class
+        own = school.class_by_code(session, school.Viewer("admin", "admin"), ids["own_class"])
+        session.add(Pupil(class_id=own.id, display_name="Juma", account=ACCOUNTS["student"]))
+        session.commit()
+    ids["other_teacher"] = OTHER_TEACHER
+    ids["own_teacher"] = ACCOUNTS["teacher"]
+    return ids
 
 
 @pytest.fixture(scope="module")
@@ -123,5 +163,7 @@ def test_who_may_call_what(client, box, case):
             code = response.json()["error"]["code"]
             assert code == ("not_authenticated" if response.status_code == 401 else "forbidden"), (identity, code)
         if identity == "anonymous" and response.status_code == 303 and expected["admin"] != 303:
-            assert response.headers["location"].startswith("/login?next="), "a page sends a visitor to sign in"
+            # a pupils' page sends a signed-out phone to the class's name list (case's `signin`), others to /login
+            signin = case.get("signin", "/login?next=")
+            assert response.headers["location"].startswith(signin), "a page sends a visitor to sign in"
     assert seen == expected, f"{case_id(case)}: expected {expected}, got {seen}\n" + "\n".join(wrong)
