@@ -18,6 +18,7 @@ from edgekit.sdk import (
     choose_language,
     current_user,
     now,
+    require_app_access,
     sign_in,
     sign_out,
 )
@@ -206,6 +207,7 @@ def add_pages(app: AppContext, router) -> None:
 
     @router.get("/lessons")
     def lessons_page(request: Request, subject: str = ""):
+        require_app_access(request, app.id)  # the roles the manifest names, like every page of the app
         lang = lang_of(request)
         chosen = {}
         for found in all_lessons():
@@ -221,6 +223,7 @@ def add_pages(app: AppContext, router) -> None:
 
     @router.get("/lessons/{slug}")
     def lesson_page(slug: str, request: Request):
+        require_app_access(request, app.id)
         found = lesson(slug, lang_of(request))
         if found is None:
             raise NotFound("No such lesson.", code="unknown_lesson")
@@ -404,8 +407,7 @@ def add_pages(app: AppContext, router) -> None:
     def teach_reset(code: str, pupil_id: int, request: Request):
         viewer = staff_of(request)
         with app.session() as session:
-            pupil, pin = school.reset_pin(app.kit, session, viewer, pupil_id)
-            school_class = school.class_by_code(session, viewer, code)
+            pupil, school_class, pin = school.reset_pin(app.kit, session, viewer, code, pupil_id)
             app.audit(session, viewer.name, "pupil.pin_reset", pupil.account)
             session.commit()
             return page(

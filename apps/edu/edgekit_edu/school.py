@@ -207,14 +207,16 @@ def names_from_csv(text: str) -> list[str]:
     return [row[column].strip() for row in body if len(row) > column and row[column].strip()]
 
 
-def reset_pin(kit, session: Session, viewer: Viewer, pupil_id: int) -> tuple[Pupil, str]:
+def reset_pin(kit, session: Session, viewer: Viewer, code: str, pupil_id: int) -> tuple[Pupil, SchoolClass, str]:
+    """A new PIN for a pupil of this class, which must be the viewer's: both are checked before anything changes
+    (the account's secret is written in a transaction of its own)."""
+    school_class = class_by_code(session, viewer, code)
     pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFound("No such pupil.", code="unknown_pupil")
-    class_by_code(session, viewer, session.get(SchoolClass, pupil.class_id).code)
+    if pupil is None or pupil.class_id != school_class.id:
+        raise NotFound("No such pupil in this class.", code="unknown_pupil")
     pin = new_pin(pupil.secret_kind)
     set_account_secret(kit, pupil.account, pin=pin, actor=viewer.name)
-    return pupil, pin
+    return pupil, school_class, pin
 
 
 def pupil_for_account(session: Session, account: str) -> Pupil | None:
@@ -242,8 +244,10 @@ def assign(session: Session, viewer: Viewer, code: str, skill_id: str, pupil_id:
     school_class = class_by_code(session, viewer, code)
     if skill(skill_id) is None:
         raise BadInput(f"Unknown skill {skill_id!r}. See: edgekit edu skills", code="unknown_skill")
-    if pupil_id is not None and session.get(Pupil, pupil_id) is None:
-        raise NotFound("No such pupil.", code="unknown_pupil")
+    if pupil_id is not None:
+        pupil = session.get(Pupil, pupil_id)
+        if pupil is None or pupil.class_id != school_class.id:  # another class's pupil is not this teacher's to know
+            raise NotFound("No such pupil in this class.", code="unknown_pupil")
     assignment = Assignment(class_id=school_class.id, skill=skill_id, pupil_id=pupil_id, created_by=viewer.name)
     session.add(assignment)
     session.flush()
