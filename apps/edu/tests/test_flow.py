@@ -83,7 +83,10 @@ def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, n
     assert signed.status_code == 200 and "Amani" in signed.text, signed.text[:300]
     assert SKILL in signed.text or "Practise" in signed.text
     mastered = False
-    for _ in range(3):
+    answered = 0
+    # 3 in a row; an item served again the same day (a fixed word problem can be) does not count twice.
+    while not mastered and answered < 10:
+        answered += 1
         page, item_id, token, _generated = _answer(pupil, SKILL)
         item = item_by_id(item_id.replace("&#126;", "~"), "en")  # fresh numbers, or one of the word problems
         assert item.answer not in re.sub(r"<[^>]+>", " ", page.text).split(), "the page never carries the answer"
@@ -94,7 +97,7 @@ def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, n
         )
         assert 'data-outcome="correct"' in result.text
         mastered = "You have mastered this skill!" in result.text
-    assert mastered, "3 in a row masters the skill"
+    assert mastered and answered >= 3, "3 in a row masters the skill"
     # The district hub hears of it by pseudonym: no name, PIN or answer leaves the box.
     sent = outbox(app_kit)
     assert {r["kind"] for r in sent} == {"edu.pupil", "edu.mastery"}
