@@ -45,6 +45,7 @@ __all__ = [
     "audit_log",
     "bearer",
     "break_knowledge",
+    "cli_app",
     "create_app",
     "csrf_token",
     "fill_chat_queue",
@@ -154,6 +155,14 @@ def run_cli(kit: Kit, *args: str) -> Result:
     from edgekit.cli.main import build_cli
 
     return CliRunner().invoke(build_cli(), ["--home", str(kit.settings.home), *args])
+
+
+def cli_app() -> Any:
+    """The `edgekit` command itself, for a test's child process that calls it many times in one Python
+    (`cli_app()(["--home", home, ...], standalone_mode=False)`)."""
+    from edgekit.cli.main import app
+
+    return app
 
 
 def manifest_of(app_module: ModuleType) -> AppManifest:

@@ -36,7 +36,8 @@ START_TIMEOUT_S = 90
 CLI_WRITER = textwrap.dedent(
     """
     import sys
-    from edgekit.cli.main import app
+    from edgekit.testing import cli_app
+    app = cli_app()
     home, code, prefix = sys.argv[1:4]
     for number in range(100000):
         note = f"{prefix}-{number}"
