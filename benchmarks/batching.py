@@ -59,6 +59,9 @@ def stream_chat(base: str, question: str, max_tokens: int) -> dict:
     try:
         with httpx.stream("POST", base + "/v1/chat/completions", json=body, timeout=600) as response:
             status = response.status_code
+            if status >= 400:
+                error = response.read().decode(errors="replace")[:300]
+                print(f"request refused: {status} {error}", file=sys.stderr)
             for line in response.iter_lines():
                 if line == "data: [DONE]":
                     done = True
@@ -138,6 +141,8 @@ def start_edgekit(model: str, parallel: str, threads: int, port: int) -> subproc
     env = {
         **os.environ,
         "EDGEKIT_HOME": tempfile.mkdtemp(prefix="edgekit-bench-"),
+        # the installed models, not the empty temporary home's
+        "EDGEKIT_MODELS_DIR": os.environ.get("EDGEKIT_MODELS_DIR", str(Path.home() / ".local/share/edgekit/models")),
         "EDGEKIT_CHAT_MODEL": model,
         "EDGEKIT_CHAT_PARALLEL": parallel,
         "EDGEKIT_THREADS": str(threads),
@@ -189,7 +194,9 @@ def main() -> None:
     report["ratios_batching_to_today"] = [
         {
             "clients": b["clients"],
-            "aggregate": round(b["aggregate_tokens_per_s"] / t["aggregate_tokens_per_s"], 2),
+            "aggregate": round(b["aggregate_tokens_per_s"] / t["aggregate_tokens_per_s"], 2)
+            if t["aggregate_tokens_per_s"]
+            else None,
             "ttft_p95": round(b["ttft_p95_ms"] / t["ttft_p95_ms"], 2)
             if b["ttft_p95_ms"] and t["ttft_p95_ms"]
             else None,
