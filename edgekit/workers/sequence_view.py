@@ -35,7 +35,7 @@ class SequenceView(Llama):
         seen = list(tokens)
         self._batcher.submit(sequence)
         try:
-            while (token := sequence.tokens.get()) is not END:
+            while (token := self._batcher.next_token(sequence)) is not END:
                 if isinstance(token, BaseException):
                     raise token
                 # As Llama.generate: a chat handler's stop (its template's end token) ends it before the token.
