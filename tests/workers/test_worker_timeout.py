@@ -10,6 +10,7 @@ import signal
 import threading
 import time
 
+import httpx
 import psutil
 import pytest
 
@@ -96,3 +97,27 @@ def test_a_worker_stopped_while_idle_is_found_out_by_the_next_question(kit):
     assert_a_fresh_worker_answers(kit, pid)
     assert time.monotonic() - started < DEADLINE_S + SLACK_S + 60
     assert gone(pid)
+
+
+def test_through_v1_a_hung_worker_ends_the_stream_with_engine_timeout(installed_models_dir, tmp_path, monkeypatch):
+    """The client sees the text already sent, then an engine_timeout error event and [DONE]; /healthz answers."""
+    from tests.server.live import live_server
+    from tests.workers.test_crash_recovery import make_kit, stream_story, streamed_text
+
+    kit = make_kit(tmp_path / "home", installed_models_dir, worker_reply_timeout_s=DEADLINE_S)
+    headers = {"Authorization": f"Bearer {kit.accounts.create_token('teacher')}"}
+    monkeypatch.setenv("EDGEKIT_TEST_FAULTS", "1")
+    monkeypatch.setenv("EDGEKIT_FAULT_CHAT", "hang_after:4")
+    try:
+        with live_server(kit) as url:
+            events = stream_story(url, headers, max_tokens=120)
+            monkeypatch.delenv("EDGEKIT_FAULT_CHAT")
+            errors = [event["error"] for event in events if "error" in event]
+            assert errors and errors[0]["code"] == "engine_timeout", events[-3:]
+            assert streamed_text(events).strip(), "the text sent before the hang stands"
+            assert events[-1] == {"done": True}
+            health = httpx.get(url + "/healthz", timeout=30)
+            assert health.status_code == 200
+            assert "stopped answering" in health.json()["engine_crashes"][0]["last_reason"]
+    finally:
+        kit.close()
