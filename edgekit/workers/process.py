@@ -157,7 +157,6 @@ class WorkerProcess:
                     if time.monotonic() - last_reply > self.reply_timeout_s:
                         raise self._timed_out(method)
                     continue
-                last_reply = time.monotonic()
                 kind, _ident, value = reply
                 if kind == "error":
                     finished = True
@@ -166,6 +165,7 @@ class WorkerProcess:
                 yield kind, value
                 if finished:
                     return
+                last_reply = time.monotonic()  # from here: a slow reader of the stream is not a hung worker
         finally:
             self._waiting.pop(ident, None)
             if not finished and self.alive():
