@@ -119,7 +119,8 @@ def test_a_failed_decode_whose_cells_cannot_be_cleared_ends_every_answer_and_the
     broken = threading.Event()
 
     def decode_once_broken(batch) -> None:
-        if batch.batch.n_tokens and not broken.is_set() and armed.is_set():
+        # Once both answers are in the batch: fails the decode that holds them both.
+        if len(batcher.active) == 2 and not broken.is_set() and armed.is_set():
             broken.set()
             raise RuntimeError("llama_decode returned -3")
         decode(batch)
@@ -133,7 +134,7 @@ def test_a_failed_decode_whose_cells_cannot_be_cleared_ends_every_answer_and_the
     monkeypatch.setattr(batcher.ctx, "decode", decode_once_broken)
     monkeypatch.setattr(batch_loop.llama_cpp, "llama_memory_seq_rm", remove_unless_broken)
     armed.set()
-    calls = [Call(engine, question) for question in QUESTIONS[:2]]
+    calls = [Call(engine, question, max_tokens=200) for question in QUESTIONS[:2]]  # long: still answering
     for call in calls:
         call.end()
     armed.clear()
