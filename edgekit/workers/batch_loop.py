@@ -15,6 +15,12 @@ Prefixes are computed once: a slot keeps the tokens of its last answer in the KV
 prompt starts from the longest prefix any slot holds, copied with llama_memory_seq_cp (in a unified KV cache the
 cells are shared, not copied). A prompt that shares a prefix with one still being read waits for it, so a class of
 thirty sending the same app instruction at once reads it once.
+
+The slots share a pool of KV cells smaller than a context per slot (chat_slots.py). A sequence is admitted only
+when the pool has room for its `reserve` (its prompt and its longest answer) beside every admitted sequence's
+reserve and the prefixes free slots still hold; to make room, held prefixes are dropped least recently used
+first, else the sequence waits in turn. So a decode never finds the cache full. The count is cautious: a prefix
+two sequences share is counted for each.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class Sequence:
     prompt: list[int]
     sampler: _internals.LlamaSampler
     cancel: threading.Event | None = None
+    reserve: int = 0  # KV cells it may fill (prompt and longest answer); 0: as many as the pool holds
     tokens: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)  # sampled tokens, then END or an error
     slot: int = -1
     kv: list[int] = field(default_factory=list)  # the tokens this sequence's KV cells hold, in position order
@@ -78,11 +85,12 @@ def common_prefix(a: list[int], b: list[int]) -> int:
 
 
 class Batcher:
-    def __init__(self, ctx: _internals.LlamaContext, vocab, slots: int, n_batch: int):
+    def __init__(self, ctx: _internals.LlamaContext, vocab, slots: int, n_batch: int, cells: int | None = None):
         self.ctx = ctx
         self.memory = llama_cpp.llama_get_memory(ctx.ctx)
         self.vocab = vocab
         self.slots = slots
+        self.cells = cells if cells is not None else ctx.n_ctx()  # the KV pool the slots share
         self.n_batch = n_batch
         self.batch = _internals.LlamaBatch(n_tokens=n_batch, embd=0, n_seq_max=1, verbose=False)
         self.held: list[list[int]] = [[] for _ in range(slots)]  # what each free slot's KV cells still hold
@@ -91,6 +99,7 @@ class Batcher:
         self.active: list[Sequence] = []
         self.steps = 0  # decode calls, for tests and status
         self.prefix_reused = 0  # prompt tokens not computed because a slot held them
+        self.steps_short_of_cells = 0  # steps at which the next answer waited for room in the pool (tests)
         self.seconds = {"decode": 0.0, "sample": 0.0, "step": 0.0}  # where the loop's time goes (profile)
         self._wake = threading.Condition()
         self._stopped = False
@@ -193,7 +202,11 @@ class Batcher:
             self.waiting.remove(sequence)
             sequence.tokens.put(END)
         while self.waiting and self.free:
-            sequence = self.waiting.popleft()
+            sequence = self.waiting[0]
+            if not self._make_room(self._reserve_of(sequence)):
+                self.steps_short_of_cells += 1
+                break  # in turn: it goes first once an answer ends and gives its cells back
+            self.waiting.popleft()
             try:
                 self._place(sequence)
             except Exception as exc:  # this one cannot start; the others in the batch go on
@@ -201,6 +214,21 @@ class Batcher:
                 self._fail(sequence, exc)
                 continue
             self.active.append(sequence)
+
+    def _reserve_of(self, sequence: Sequence) -> int:
+        return min(sequence.reserve or self.cells, self.cells)
+
+    def _make_room(self, need: int) -> bool:
+        """Whether the pool has `need` cells beside the admitted sequences' reserves and the free slots' held
+        prefixes, dropping those prefixes least recently used first until it has."""
+        used = sum(self._reserve_of(s) for s in self.active) + sum(len(self.held[slot]) for slot in self.free)
+        for slot in list(self.free):
+            if self.cells - used >= need:
+                break
+            if self.held[slot]:
+                used -= len(self.held[slot])
+                self._clear_slot(slot)
+        return self.cells - used >= need
 
     def _place(self, sequence: Sequence) -> None:
         """Give it the free slot whose cells hold the most of its prompt, or copy the prefix from the slot that
@@ -279,6 +307,10 @@ class Batcher:
         for sequence in self.active:
             if sequence.pending is not None:
                 token, sequence.pending = sequence.pending, None
+                if len(sequence.kv) >= self._reserve_of(sequence):  # its cells are all used: it ends here
+                    sequence.tokens.put(END)
+                    sequence.closed = True
+                    continue
                 add(sequence, token, True)
         room = self.n_batch - batch.n_tokens
         if sampled:  # others are answering: read prompts a chunk at a time
