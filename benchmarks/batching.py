@@ -25,7 +25,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serve import free_port, server_log, wait_for
+from serve import free_port, server_log, start_llama_server, wait_for, wait_until_indexed
 
 INSTRUCTION = (
     "You are the school's assistant in a rural classroom. Answer in two or three short sentences, in plain words a "
@@ -116,7 +116,7 @@ def clients_at_once(base: str, clients: int, max_tokens: int) -> dict:
 
 
 class PeakRss:
-    """The chat worker's (the server's children's) peak resident memory while a level runs."""
+    """The server's and its workers' peak resident memory while a level runs (llama_cpp.server has no workers)."""
 
     def __init__(self, server: subprocess.Popen):
         self.server = psutil.Process(server.pid)
@@ -127,7 +127,8 @@ class PeakRss:
     def _watch(self) -> None:
         while not self._stop.wait(0.2):
             try:
-                rss = sum(child.memory_info().rss for child in self.server.children(recursive=True))
+                family = [self.server, *self.server.children(recursive=True)]
+                rss = sum(process.memory_info().rss for process in family)
             except psutil.Error:
                 continue
             self.peak_mb = max(self.peak_mb, rss / 1e6)
@@ -164,6 +165,7 @@ def measure(model: str, parallel: str, threads: int, levels: list[int], max_toke
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", server, timeout=600)  # a loaded machine starts a server slowly
+        wait_until_indexed(base)
         stream_chat(base, QUESTIONS[0], 4)  # the model loads on first use
         status = httpx.get(base + "/api/models/status").json()
         rows = []
@@ -179,6 +181,36 @@ def measure(model: str, parallel: str, threads: int, levels: list[int], max_toke
         server.wait(20)
 
 
+def measure_llama_server(model: str, threads: int, levels: list[int], max_tokens: int) -> dict | None:
+    """The same levels against `python -m llama_cpp.server` on the same GGUF file (one answer at a time)."""
+    from edgekit.models.catalog import Catalog
+    from edgekit.models.store import ModelStore
+    from edgekit.settings import Settings
+
+    settings = Settings()
+    spec = ModelStore(settings.models_dir, Catalog.from_dir(settings.catalog_dir)).installed_spec(model)
+    gguf = next((settings.models_dir / model).glob("*.gguf"))
+    port = free_port()
+    server = start_llama_server(gguf, threads, port)
+    if server is None:
+        return None  # the bench extra (llama-cpp-python[server]) is not installed
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/v1/models", server, timeout=600)
+        stream_chat(base, QUESTIONS[0], 4)
+        rows = []
+        for clients in levels:
+            watch = PeakRss(server)
+            row = clients_at_once(base, clients, max_tokens)
+            row["peak_rss_mb"] = watch.stop()
+            rows.append(row)
+            print(json.dumps({"server": "llama_cpp.server", **row}), file=sys.stderr)
+        return {"context": spec.context_length, "levels": rows}
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="qwen2.5-0.5b-instruct")
@@ -186,11 +218,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=40)
     parser.add_argument("--levels", default="1,4,8,16,30")
+    parser.add_argument("--llama-server", action="store_true", help="also measure python -m llama_cpp.server")
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
     report = {"model": args.model, "threads": args.threads, "max_tokens": args.max_tokens, "cores": os.cpu_count()}
     report["today"] = measure(args.model, "1", args.threads, levels, args.max_tokens)
     report["batching"] = measure(args.model, args.parallel, args.threads, levels, args.max_tokens)
+    if args.llama_server:
+        report["llama_cpp_server"] = measure_llama_server(args.model, args.threads, levels, args.max_tokens)
     report["ratios_batching_to_today"] = [
         {
             "clients": b["clients"],

@@ -78,7 +78,10 @@ def start_server(home: Path, model: str, log: Path) -> tuple[subprocess.Popen, s
 
 async def sign_in(client: httpx.AsyncClient, code: str, pupil_id: str, pin: str) -> None:
     page = await client.get(f"/apps/edu/join?code={code}&pupil={pupil_id}")
-    token = TOKEN.search(page.text).group(1)
+    found = TOKEN.search(page.text)
+    if found is None:
+        raise SystemExit(f"pupil {pupil_id}: the join page has no form ({page.status_code}): {page.text[:300]!r}")
+    token = found.group(1)
     signed = await client.post(
         "/apps/edu/join", data={"code": code, "pupil": pupil_id, "pin": pin, "csrf_token": token}
     )

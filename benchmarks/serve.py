@@ -58,6 +58,17 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
+def wait_until_indexed(base: str, timeout: float = 600) -> None:
+    """A fresh home indexes the apps' knowledge in a child process after start-up: measuring while it runs measures
+    the indexing too (it took the first minute of two cores in batching.py's first run)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if httpx.get(base + "/healthz", timeout=5).json().get("knowledge") == "ready":
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the knowledge index was still building")
+
+
 def stream_once(base: str, max_tokens: int, seed: int, model: str, penalty: float) -> dict:
     """One streamed completion: time to first text, the text, whether [DONE] came and the finish reason."""
     body = {

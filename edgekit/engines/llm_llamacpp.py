@@ -147,7 +147,9 @@ class LlamaCppEngine(Engine):
         """Answer a conversation in the way the catalog entry says the model wants to be asked."""
         generation = generation if generation is not None else Generation()
         if self.spec.prompt_format == "chat_template":
-            chunks = self._require().create_chat_completion(
+            llm = self._require()
+            generation.prompt_tokens = _chat_prompt_tokens(llm, messages)
+            chunks = llm.create_chat_completion(
                 messages=messages,
                 max_tokens=max_tokens,
                 temperature=temperature,
@@ -194,6 +196,25 @@ class LlamaCppEngine(Engine):
         finally:
             chunks.close()  # stops llama.cpp's generator: the model is free at once
             generation.tokens = self.count_tokens(generation.text) if generation.text else 0
+
+
+def _chat_prompt_tokens(llm, messages: list[dict]) -> int:
+    """How many tokens the model's own chat template makes of `messages`, counted as llama-cpp-python's template
+    handler counts them (its stream reports no usage, and /v1 answers must say what the prompt cost). A model whose
+    GGUF has no template is asked in llama-cpp-python's guessed format, which this does not count: 0."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        return 0
+    eos, bos = llm.token_eos(), llm.token_bos()
+    formatter = Jinja2ChatFormatter(
+        template=template,
+        eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+        bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+    )
+    result = formatter(messages=messages)
+    return len(llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
 
 
 def _completion_piece(chunk: dict) -> tuple[str, str | None]:

@@ -91,3 +91,30 @@ def test_a_chat_template_conversation_too_long_for_the_context_is_a_clear_error(
         assert generation.finish_reason in ("stop", "length")
     finally:
         llm.unload()
+
+
+def test_a_chat_template_answer_counts_its_prompt_as_llama_cpp_does(installed_models_dir, tmp_path):
+    """/v1 reports usage from the Generation: a templated chat must not say its prompt cost 0 tokens."""
+    import dataclasses
+
+    from edgekit.engines.llm_llamacpp import LlamaCppEngine
+    from edgekit.models.store import ModelStore
+    from edgekit.settings import Settings
+
+    settings = Settings(home=tmp_path, models_dir_override=installed_models_dir, threads=2)
+    instruct = "qwen2.5-0.5b-instruct"  # an instruction-tuned model: its GGUF carries the template
+    spec = ModelStore(installed_models_dir, Catalog.from_dir(settings.catalog_dir)).installed_spec(instruct)
+    assert spec.prompt_format == "chat_template"
+    llm = LlamaCppEngine(dataclasses.replace(spec, context_length=512), installed_models_dir / instruct, settings)
+    messages = [
+        {"role": "system", "content": "Answer in one short sentence."},
+        {"role": "user", "content": "When should maize be planted?"},
+    ]
+    try:
+        generation = Generation()
+        list(llm.stream_chat(messages, max_tokens=4, seed=1, generation=generation))
+        # llama-cpp-python's own count, from its non-streaming answer's usage
+        reference = llm._require().create_chat_completion(messages=messages, max_tokens=1, seed=1)
+        assert generation.prompt_tokens == reference["usage"]["prompt_tokens"] > 10
+    finally:
+        llm.unload()
