@@ -55,7 +55,7 @@ def stream_chat(base: str, question: str, max_tokens: int) -> dict:
         "stream_options": {"include_usage": True},
     }
     started = time.perf_counter()
-    first, status, tokens, done = None, None, 0, False
+    first, status, tokens, pieces, done = None, None, 0, 0, False
     try:
         with httpx.stream("POST", base + "/v1/chat/completions", json=body, timeout=600) as response:
             status = response.status_code
@@ -71,13 +71,17 @@ def stream_chat(base: str, question: str, max_tokens: int) -> dict:
                         tokens = event["usage"]["completion_tokens"]
                     elif event.get("choices") and event["choices"][0]["delta"].get("content"):
                         first = first or time.perf_counter() - started
+                        pieces += 1
     except httpx.HTTPError:
         pass
     return {
         "status": status,
         "ttft_s": first,
-        "tokens": tokens,
-        "done": done,
+        # llama_cpp.server sends no usage: each of its pieces is one token.
+        "tokens": tokens or pieces,
+        # Finished, with an answer: llama_cpp.server ends an answer it interrupts for a newer request with
+        # [DONE] and no text.
+        "done": done and first is not None,
         "elapsed_s": time.perf_counter() - started,
     }
 

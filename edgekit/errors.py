@@ -113,6 +113,14 @@ class EngineCrashed(EngineError):
     http_status = 503
 
 
+class EngineTimeout(EngineCrashed):
+    """The worker process running a model stopped answering without dying (hung in native code, stopped): after
+    EDGEKIT_WORKER_REPLY_TIMEOUT_S with no reply it is killed, and the next request starts a fresh worker."""
+
+    code = "engine_timeout"
+    http_status = 504
+
+
 class EngineBackoff(EngineError):
     """A model's worker crashed again and again: loads are refused for a while instead of crash-looping."""
 

@@ -18,6 +18,7 @@ Importing this module is cheap (no web framework, no database layer): an app's m
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -275,10 +276,13 @@ async def chat_in_turn(
 
     model = model_id or kit.settings.chat_model
 
-    def write() -> str:
+    def write(cancel: threading.Event) -> str:
         with kit.manager.acquire_model(model, "Chat model") as engine:
             chat: Any = engine  # a chat engine: stream_chat applies the model's own chat template
-            return "".join(chat.stream_chat(messages, max_tokens=max_tokens, temperature=temperature, seed=seed))
+            # A client gone away stops it at its next token: run_in_turn sets `cancel`.
+            return "".join(
+                chat.stream_chat(messages, max_tokens=max_tokens, temperature=temperature, seed=seed, cancel=cancel)
+            )
 
     return await run_in_turn(kit, model, client, write)
 

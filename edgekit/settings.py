@@ -138,6 +138,11 @@ class Settings(BaseSettings):
         default="auto",
         description="Answers the chat model decodes together (continuous batching); auto: from cores and memory.",
     )
+    worker_reply_timeout_s: float = Field(
+        default=180,
+        gt=0,
+        description="Longest wait for a worker's next reply (a token, a result, a load) before it is killed.",
+    )
     crash_backoff_after: int = Field(default=3, ge=1, description="Worker crashes before a model's loads back off.")
     crash_window_s: float = Field(default=300, gt=0, description="Crashes closer together than this count together.")
     crash_backoff_s: float = Field(default=30, ge=0, description="First back-off; doubles with each further crash.")

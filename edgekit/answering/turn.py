@@ -9,6 +9,7 @@ embeddings. Work that takes no model (a guard's whole answer, the documents alon
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -48,10 +49,54 @@ async def turn(kit: Kit, model_id: str, client: str) -> AsyncIterator[None]:
         yield
 
 
-async def run_in_turn(kit: Kit, model_id: str, client: str, work: Callable[[], R]) -> R:
-    """Blocking `work` in a worker thread once this client's turn comes."""
-    async with turn(kit, model_id, client):
-        return await asyncio.to_thread(work)
+async def run_in_turn(kit: Kit, model_id: str, client: str, work: Callable[[threading.Event], R]) -> R:
+    """Blocking `work(cancel)` in a thread of its own once this client's turn comes, holding the turn until the
+    work has really ended. A client that goes away (its task cancelled) sets `cancel`, so work that generates stops
+    at its next token; the thread gives the turn up when the work returns, never before, so the next client's
+    work never overlaps a cancelled one still running."""
+    ticket = take_place(kit, model_id, client)
+    handed_over = False
+    try:
+        await ticket.turn()
+        handed_over = True
+        return await run_then_release(ticket, work)
+    finally:
+        if not handed_over:
+            ticket.release()
+
+
+async def run_then_release(ticket: Ticket, work: Callable[[threading.Event], R]) -> R:
+    """Run `work(cancel)` in a new thread (not the loop's executor: a queued executor job can be cancelled
+    before it runs, and its turn would never be given up); the thread releases the ticket when the work ends."""
+    loop = asyncio.get_running_loop()
+    ended: asyncio.Future[R] = loop.create_future()
+    cancel = threading.Event()
+
+    def settle(result: R | None, error: BaseException | None) -> None:
+        if ended.done():  # the client left: nobody awaits the outcome
+            return
+        if error is not None:
+            ended.set_exception(error)
+        else:
+            ended.set_result(result)  # type: ignore[arg-type]
+
+    def in_thread() -> None:
+        result, error = None, None
+        try:
+            result = work(cancel)
+        except BaseException as exc:  # noqa: BLE001  (handed to the awaiting client, which raises it)
+            error = exc
+        finally:
+            ticket.release()
+        with contextlib.suppress(RuntimeError):  # the loop closed (server shutting down): nobody is listening
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=in_thread, name="edgekit-in-turn", daemon=True).start()
+    try:
+        return await ended
+    except asyncio.CancelledError:
+        cancel.set()  # the thread still holds the turn until the work stops
+        raise
 
 
 def stream_in_turn(

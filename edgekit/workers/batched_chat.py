@@ -1,6 +1,7 @@
 """The batching chat engine: LlamaCppEngine's interface, every answer decoded in one shared batch.
 
-One llama.cpp context holds a unified KV cache with a sequence per slot (n_seq_max = slots). Each call gets its
+One llama.cpp context holds a unified KV cache, a pool of cells the slots share (chat_slots.py), with a sequence
+per slot (n_seq_max = slots). Each call gets its
 own view of the shared Llama whose only change is where tokens come from: `generate` submits the prompt to the
 Batcher (batch_loop.py) with a sampler built exactly as Llama builds it, and yields the tokens the batch samples.
 Everything above it is llama-cpp-python's own code, unchanged: stop strings, held-back partial stops, multi-byte
@@ -14,7 +15,7 @@ import random
 import threading
 
 from edgekit.engines.llm_llamacpp import LlamaCppEngine
-from edgekit.workers.chat_slots import chat_slots, kv_mb_per_slot
+from edgekit.workers.chat_slots import chat_slots, extra_kv_mb, kv_mb, pool_cells
 
 
 class BatchedLlamaCppEngine(LlamaCppEngine):
@@ -24,11 +25,12 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         self._batcher = None
         self._seeds = random.Random()
         self._seeds_lock = threading.Lock()
-        self._calling = threading.local()  # the cancel event of the call this thread is serving
+        self.cells = pool_cells(self.slots, self.context_length)
+        self._calling = threading.local()  # the cancel event and max tokens of the call this thread is serving
 
     def memory_estimate_mb(self) -> float:
-        """The catalog's figure holds one context; each further slot adds a context's KV cache."""
-        return self.spec.ram_mb + (self.slots - 1) * kv_mb_per_slot(self.context_length)
+        """The catalog's figure holds one context's KV cache; the slots' shared pool adds the rest."""
+        return self.spec.ram_mb + extra_kv_mb(self.slots, self.context_length)
 
     def load(self) -> None:
         from llama_cpp import _internals, llama_cpp  # here: the server imports this module without llama.cpp
@@ -38,7 +40,7 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         super().load()
         llm = self._llm
         params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
-        params.n_ctx = self.context_length * self.slots
+        params.n_ctx = self.cells
         params.n_seq_max = self.slots
         params.kv_unified = True  # slots share prefix cells (seq_cp) instead of copying them
         params.swa_full = True  # sliding-window layers keep every cell, so a copied prefix is whole
@@ -46,7 +48,7 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         llm._ctx.close()  # the one-sequence context Llama made; its KV cache goes back at once
         llm._ctx, llm.context_params = context, params
         self._seeds.seed(llm._seed)
-        self._batcher = Batcher(context, llm._model.vocab, self.slots, llm.n_batch)
+        self._batcher = Batcher(context, llm._model.vocab, self.slots, llm.n_batch, cells=self.cells)
 
     def unload(self) -> None:
         if self._batcher is not None:
@@ -54,12 +56,14 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
             self._batcher = None
         super().unload()
 
+    # The view Llama's completion code answers through is made in _require, which hears nothing of the call: the
+    # call's cancel and max tokens reach it through this thread's _calling (the batch reserves cells by them).
     def generate(self, prompt: str, *, cancel: threading.Event | None = None, **options):
-        self._calling.cancel = cancel
+        self._calling.cancel, self._calling.max_tokens = cancel, options.get("max_tokens")
         yield from super().generate(prompt, cancel=cancel, **options)
 
     def stream_chat(self, messages: list[dict], *, cancel: threading.Event | None = None, **options):
-        self._calling.cancel = cancel
+        self._calling.cancel, self._calling.max_tokens = cancel, options.get("max_tokens")
         yield from super().stream_chat(messages, cancel=cancel, **options)
 
     def _require(self):
@@ -70,10 +74,18 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         llm = super()._require()
         with self._seeds_lock:
             seed = self._seeds.randint(0, 2**32)
-        return SequenceView(llm, self._batcher, self.context_length, seed, getattr(self._calling, "cancel", None))
+        return SequenceView(
+            llm,
+            self._batcher,
+            self.context_length,
+            seed,
+            getattr(self._calling, "cancel", None),
+            getattr(self._calling, "max_tokens", None),
+        )
 
     def slot_memory_mb(self) -> dict:
-        """The KV cache as loaded: per slot and in all, from the model's own dimensions (f16 K and V)."""
+        """The KV cache as loaded: the shared pool's cells and memory, and its share per slot, from the model's own
+        dimensions (f16 K and V)."""
         llm = super()._require()
         meta, arch = llm.metadata, llm.metadata.get("general.architecture", "")
         layers = int(meta[f"{arch}.block_count"])
@@ -81,5 +93,10 @@ class BatchedLlamaCppEngine(LlamaCppEngine):
         kv_heads = int(meta.get(f"{arch}.attention.head_count_kv", heads))
         head_dim = int(meta.get(f"{arch}.attention.key_length", int(meta[f"{arch}.embedding_length"]) // heads))
         per_token_kb = layers * kv_heads * head_dim * 2 * 2 / 1024
-        per_slot = kv_mb_per_slot(self.context_length, per_token_kb)
-        return {"slots": self.slots, "kv_mb_per_slot": round(per_slot, 1), "kv_mb": round(per_slot * self.slots)}
+        pool_mb = kv_mb(self.cells, per_token_kb)
+        return {
+            "slots": self.slots,
+            "kv_cells": self.cells,
+            "kv_mb_per_slot": round(pool_mb / self.slots, 1),
+            "kv_mb": round(pool_mb),
+        }

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 from edgekit.engines.llm_llamacpp import Generation, LlamaCppEngine
-from edgekit.workers.chat_slots import chat_slots, kv_mb_per_slot
+from edgekit.workers.chat_slots import chat_slots, extra_kv_mb
 from edgekit.workers.proxy import WorkerBacked
 
 BATCHING_ENGINE = "edgekit.workers.batched_chat:BatchedLlamaCppEngine"
@@ -27,8 +27,8 @@ class ChatWorkerEngine(WorkerBacked, LlamaCppEngine):
         self.slots = chat_slots(self.settings, self.context_length)
 
     def memory_estimate_mb(self) -> float:
-        """The catalog's figure holds one context; each further slot adds a context's KV cache."""
-        return self.spec.ram_mb + (self.slots - 1) * kv_mb_per_slot(self.context_length)
+        """The catalog's figure holds one context's KV cache; the slots' shared pool adds the rest."""
+        return self.spec.ram_mb + extra_kv_mb(self.slots, self.context_length)
 
     def load(self) -> None:
         engine = BATCHING_ENGINE if self.slots > 1 else self.real_engine()

@@ -3,7 +3,9 @@
 A crash or two restart the worker on the next request. `after` crashes within `window_s` refuse loads of that
 model for `backoff_s`, doubled for each further crash in the window (at most `max_backoff_s`), with the last reason
 (e.g. "killed by signal 11 (SIGSEGV)"). The record is also written to a small JSON file in the data directory, so
-`edgekit doctor`, which runs in another process, can show it; /healthz and `models status` read it live.
+`edgekit doctor`, which runs in another process, can show it; /healthz and `models status` read it live. Crashes
+of several models may be recorded at once (from the threads that met them), and a box may lose power at any
+moment: each write goes to a temporary file of its own, reaches the card (fsync), then replaces the record whole.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import logging
 import math
 import os
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -63,8 +67,13 @@ class CrashLog:
         self.max_backoff_s = max_backoff_s
         self.clock = clock
         self.records: dict[str, CrashRecord] = {}
+        self._lock = threading.Lock()  # one crash recorded and written at a time
 
     def record(self, model_id: str, reason: str) -> CrashRecord:
+        with self._lock:
+            return self._record(model_id, reason)
+
+    def _record(self, model_id: str, reason: str) -> CrashRecord:
         now = self.clock()
         entry = self.records.setdefault(model_id, CrashRecord(model_id))
         entry.recent = [t for t in entry.recent if now - t < self.window_s] + [now]
@@ -104,12 +113,31 @@ class CrashLog:
         if self.path is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".tmp")
-            partial.write_text(json.dumps([asdict(r) for r in self.records.values()], indent=1))
-            os.replace(partial, self.path)
+            write_atomically(self.path, json.dumps([asdict(r) for r in self.records.values()], indent=1))
         except OSError as exc:  # the record is for the technician; serving goes on without it
             log.warning("could not write %s: %s", self.path, exc)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The old file or the new one, whole, whatever happens: a temporary file of this write's own, synced to the
+    card, then renamed over the record (and the directory synced, so the rename survives a power cut too)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o644)  # as before: edgekit doctor may run as another user
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def read_crashes(home: Path, now: float | None = None) -> list[dict]:

@@ -5,6 +5,10 @@ the server does not reach it first. Calls and streams carry an id, so several ma
 batching chat worker answers many together): one reader thread hands each reply to the caller waiting for its id.
 When the worker dies, every call in flight raises EngineCrashed with the reason (the signal that killed it); the
 worker's pid is kept for the RAM budget, which counts what the worker really holds.
+A worker that stops answering without dying (hung in native code, stopped) would leave its callers waiting for
+ever: every reply has a deadline (`reply_timeout_s`, EDGEKIT_WORKER_REPLY_TIMEOUT_S: a load, a call's result, each
+piece of a stream), after which the worker is killed: that caller gets EngineTimeout (engine_timeout), the others
+in flight EngineCrashed, and the next request starts a fresh worker.
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ import contextlib
 import itertools
 import logging
 import queue
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 
-from edgekit.errors import EngineCrashed
+from edgekit.errors import EngineCrashed, EngineTimeout
 from edgekit.workers.protocol import ChannelClosed, decode_error, receive, send
 
 log = logging.getLogger("edgekit.workers")
@@ -30,6 +36,7 @@ log = logging.getLogger("edgekit.workers")
 CLOSE_WAIT_S = 2.0  # a worker asked to close gets this long before it is killed
 CANCEL_POLL_S = 0.05  # how often a stream waiting for the worker looks at its cancel event
 PROBE = "__probe__"  # the no-op call every worker answers
+REPLY_TIMEOUT_S = 180.0  # the default deadline for a worker's next reply (Settings.worker_reply_timeout_s)
 
 
 def exit_reason(returncode: int | None) -> str:
@@ -47,8 +54,9 @@ def exit_reason(returncode: int | None) -> str:
 
 
 class WorkerProcess:
-    def __init__(self, label: str):
+    def __init__(self, label: str, reply_timeout_s: float = REPLY_TIMEOUT_S):
         self.label = label  # the model id, for messages
+        self.reply_timeout_s = reply_timeout_s
         self.proc: subprocess.Popen | None = None
         self.crash_reason: str | None = None  # set once, when the worker died under us
         self._waiting: dict[int, queue.SimpleQueue] = {}  # request id -> where its replies go
@@ -73,7 +81,7 @@ class WorkerProcess:
             start_new_session=True,
         )
         self._send(("load", engine_path, spec, model_dir, settings))
-        reply = self._receive()
+        reply = self._receive("loading the model")
         if reply[0] == "error":
             self.stop()
             raise decode_error(reply[1])
@@ -122,7 +130,9 @@ class WorkerProcess:
         ident, replies = self._open()
         try:
             self._send(("call", ident, method, args, kwargs))
-            reply = self._next(replies, None)
+            reply = self._next(replies, self.reply_timeout_s)
+            if reply is None:
+                raise self._timed_out(method)
         finally:
             self._waiting.pop(ident, None)
         if reply[0] == "error":
@@ -138,11 +148,14 @@ class WorkerProcess:
         finished = False
         try:
             self._send(("stream", ident, method, args, kwargs))
+            last_reply = time.monotonic()
             while True:
                 if cancel is not None and cancel.is_set():
                     return
                 reply = self._next(replies, CANCEL_POLL_S)
                 if reply is None:
+                    if time.monotonic() - last_reply > self.reply_timeout_s:
+                        raise self._timed_out(method)
                     continue
                 kind, _ident, value = reply
                 if kind == "error":
@@ -152,6 +165,7 @@ class WorkerProcess:
                 yield kind, value
                 if finished:
                     return
+                last_reply = time.monotonic()  # from here: a slow reader of the stream is not a hung worker
         finally:
             self._waiting.pop(ident, None)
             if not finished and self.alive():
@@ -217,11 +231,33 @@ class WorkerProcess:
         except (OSError, ValueError, AttributeError) as exc:  # a broken pipe: the worker is gone
             raise self._crashed() from exc
 
-    def _receive(self) -> tuple:
+    def _receive(self, what: str) -> tuple:
+        """The reply to the load, read here before the reply reader starts, within the deadline."""
         try:
+            ready, _, _ = select.select([self.proc.stdout], [], [], self.reply_timeout_s)
+            if not ready:
+                raise self._timed_out(what)
             return receive(self.proc.stdout)
         except (ChannelClosed, OSError, ValueError) as exc:
             raise self._crashed() from exc
+
+    def _timed_out(self, what: str) -> EngineTimeout:
+        """No reply within the deadline: the worker is hung. Kill it (its callers in flight then hear it crashed,
+        with this reason) and tell this caller it timed out."""
+        with self._crash_lock:
+            if self.crash_reason is None:
+                self.crash_reason = f"stopped answering ({what}: no reply in {self.reply_timeout_s:g} s) and was killed"
+                log.error("The worker for %s %s", self.label, self.crash_reason)
+            proc = self.proc
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(OSError):
+                proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(CLOSE_WAIT_S)
+        return EngineTimeout(
+            f"The {self.label} model's worker process {self.crash_reason}. Nothing else was affected: ask again "
+            f"and a fresh worker starts."
+        )
 
     def _crashed(self) -> EngineCrashed:
         with self._crash_lock:

@@ -14,7 +14,7 @@ from edgekit.workers.process import WorkerProcess
 class WorkerBacked:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.worker = WorkerProcess(self.spec.id)
+        self.worker = WorkerProcess(self.spec.id, self.settings.worker_reply_timeout_s)
 
     @classmethod
     def real_class(cls) -> type[Engine]:

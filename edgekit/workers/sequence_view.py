@@ -22,20 +22,33 @@ SAMPLER_OPTIONS = set(inspect.signature(Llama._init_sampler).parameters) - {"sel
 class SequenceView(Llama):
     """The shared Llama as one answer sees it: its tokens come from the batch. Never closes the shared model."""
 
-    def __init__(self, shared: Llama, batcher: Batcher, n_ctx: int, seed: int, cancel: threading.Event | None = None):
+    def __init__(
+        self,
+        shared: Llama,
+        batcher: Batcher,
+        n_ctx: int,
+        seed: int,
+        cancel: threading.Event | None = None,
+        max_tokens: int | None = None,
+    ):
         self.__dict__.update(shared.__dict__)
         self._batcher = batcher
         self._cancel = cancel
         self._n_ctx = n_ctx  # one slot's context, not the whole cache's
         self._seed = seed
+        self._max_tokens = max_tokens
 
     def generate(self, tokens, stopping_criteria=None, **options):
         sampler = self._init_sampler(**{k: v for k, v in options.items() if k in SAMPLER_OPTIONS})
-        sequence = Sequence(prompt=list(tokens), sampler=sampler, cancel=self._cancel)
+        # Cells for the prompt and the longest answer Llama lets it write (it stops at max_tokens, or where the
+        # slot's context ends): what the batch reserves in the shared pool before it admits the answer.
+        answer = self._max_tokens if self._max_tokens is not None and self._max_tokens > 0 else self._n_ctx
+        reserve = min(self._n_ctx, len(tokens) + answer)
+        sequence = Sequence(prompt=list(tokens), sampler=sampler, cancel=self._cancel, reserve=reserve)
         seen = list(tokens)
         self._batcher.submit(sequence)
         try:
-            while (token := sequence.tokens.get()) is not END:
+            while (token := self._batcher.next_token(sequence)) is not END:
                 if isinstance(token, BaseException):
                     raise token
                 # As Llama.generate: a chat handler's stop (its template's end token) ends it before the token.

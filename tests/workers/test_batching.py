@@ -196,3 +196,19 @@ def test_the_default_chat_model_through_its_chat_template_answers_as_today(insta
             engine.unload()
     assert answers[1] == answers[0]
     assert all(g["text"].strip() for _, g in answers[0])
+
+
+def test_the_slots_share_a_pool_of_cells_and_an_answer_waits_for_room_rather_than_overflow(batched):
+    """Four slots share 4,096 cells (not four contexts): answers that may each write 1,900 tokens are admitted two
+    at a time, the others wait their turn, and every one finishes without a decode finding the cache full."""
+    memory = batched.slot_memory_mb()
+    assert memory["slots"] == 4 and memory["kv_cells"] == 4096
+    assert memory["kv_mb"] == pytest.approx(4 * memory["kv_mb_per_slot"], abs=1)
+    short_before = batched._batcher.steps_short_of_cells
+    results = together(batched, QUESTIONS, max_tokens=1900, stop=["."])
+    assert finished(results)
+    assert batched._batcher.steps_short_of_cells > short_before  # some waited for cells
+    # And short answers are not held back: four that fit all run at once.
+    short_before = batched._batcher.steps_short_of_cells
+    assert finished(together(batched, QUESTIONS, max_tokens=24))
+    assert batched._batcher.steps_short_of_cells == short_before

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+
 import pytest
 
 from edgekit.doctor.run import check_engine_crashes
@@ -77,3 +80,44 @@ def test_errors_cross_the_boundary_with_their_class_and_code():
     assert isinstance(decode_error(encode_error(mismatch)), ChecksumMismatch)
     other = decode_error(encode_error(MemoryError("no room")))
     assert other.code == "engine_failed" and "MemoryError: no room" in other.message
+
+
+def test_crashes_recorded_at_once_by_many_threads_leave_a_whole_record(tmp_path):
+    """Each write is whole and none is lost: a reader never meets half a file, and the last one holds them all."""
+    path = tmp_path / CRASHES_FILE
+    log = CrashLog(path, after=1000)
+    models, crashes_each = [f"model-{i}" for i in range(6)], 40
+    start, writing_done = threading.Barrier(len(models) + 1), threading.Event()
+    torn: list[str] = []
+
+    def crash_often(model_id: str) -> None:
+        start.wait()
+        for n in range(crashes_each):
+            log.record(model_id, f"killed by signal 11 (SIGSEGV), crash {n}")
+
+    def read_while_written() -> None:
+        start.wait()
+        while not writing_done.is_set():
+            try:
+                text = path.read_text()
+            except FileNotFoundError:
+                continue
+            try:
+                json.loads(text)
+            except ValueError:
+                torn.append(text)
+
+    threads = [threading.Thread(target=crash_often, args=(m,)) for m in models]
+    reader = threading.Thread(target=read_while_written)
+    for thread in [*threads, reader]:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    writing_done.set()
+    reader.join(60)
+
+    assert not torn, f"a reader met a half-written record: {torn[0][:80]!r}"
+    on_disk = {row["id"]: row["crashes_total"] for row in read_crashes(tmp_path)}
+    assert on_disk == dict.fromkeys(models, crashes_each)
+    assert [p.name for p in tmp_path.iterdir()] == [CRASHES_FILE], "no temporary file left behind"
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)

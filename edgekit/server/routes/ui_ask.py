@@ -40,7 +40,7 @@ async def transcribe_upload(kit: Kit, request: Request, user: Any, audio: Upload
         kit,
         speech_model_for(kit.manager, lang),
         client_key(request, user),
-        lambda: measured(kit, SPEECH_IN, app_id, lambda: transcribe(kit.manager, data, lang)),
+        lambda _cancel: measured(kit, SPEECH_IN, app_id, lambda: transcribe(kit.manager, data, lang)),
     )
 
 
@@ -126,7 +126,7 @@ async def speak_answer(
         kit,
         kit.manager.model_for("tts"),
         client_key(request, user),
-        lambda: measured(kit, SPEECH_OUT, app_id, lambda: synthesize_speech(kit.manager, text, lang)),
+        lambda _cancel: measured(kit, SPEECH_OUT, app_id, lambda: synthesize_speech(kit.manager, text, lang)),
     )
     return Response(
         speech.wav,
