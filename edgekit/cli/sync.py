@@ -21,13 +21,11 @@ def _sync(ctx: typer.Context):
 
 
 def _print_packs(outcomes) -> None:
+    """One line per pack from the hub; a refused or failed one in red on stderr, with its code."""
     for outcome in outcomes:
         line = f"pack {outcome.name}: {outcome.status}" + (f" [{outcome.code}]" if outcome.code else "")
-        typer.secho(
-            line,
-            fg="red" if outcome.status in ("refused", "failed") else None,
-            err=outcome.status != "installed" and outcome.status != "already",
-        )
+        trouble = outcome.status in ("refused", "failed")
+        typer.secho(line, fg="red" if trouble else None, err=trouble)
 
 
 @sync_cli.command("identity")

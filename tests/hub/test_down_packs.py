@@ -235,3 +235,41 @@ def test_by_usb_stick_installed_once_and_the_hub_hears_of_it(
         (_sha(signed["tampered"]), "garissa-1"): ("refused", "pack_tampered"),
     }
     assert _receive(a) == []
+
+
+def test_the_hub_admin_publishes_from_the_page_and_no_one_else_can(
+    hub_settings, hub_engine, hub_server, make_box, signed
+):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from edgekit.hub.app import create_hub_app
+    from edgekit.hub.users import add_user
+
+    a = _trusting_box(make_box, signed, "voi-1", "Voi Health Centre")
+    enrol_and_approve(a, hub_server.url, hub_engine)
+    add_user(hub_engine, "admin", "hub_admin", "a long password")
+    add_user(hub_engine, "dho", "health_officer", "a long password")
+    admin, dho = ("admin", "a long password"), ("dho", "a long password")
+    with TestClient(create_hub_app(hub_settings, hub_engine)) as client:
+        assert client.get("/packs", auth=dho).status_code == 403
+        page = client.get("/packs", auth=admin)
+        assert page.status_code == 200 and "voi-1" in page.text and "<script" not in page.text
+        assert "Vifurushi" in client.get("/packs?lang=sw", auth=admin).text
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+        def post(auth, csrf):
+            with signed["docs"].open("rb") as stream:
+                files = {"pack": ("docs.ekpack", stream, "application/octet-stream")}
+                data = {"csrf": csrf, "boxes": ["voi-1"]}
+                return client.post("/packs", auth=auth, files=files, data=data, follow_redirects=False)
+
+        assert post(dho, token).status_code == 403
+        forged = post(admin, "0" * 64)  # a form from another site: the browser would add the admin's credentials
+        assert forged.status_code == 403 and forged.json()["error"]["code"] == "csrf_failed"
+        assert _targets(hub_engine) == {}
+        assert post(admin, token).status_code == 303
+        assert "district-docs" in client.get("/packs", auth=admin).text
+    assert _targets(hub_engine) == {(_sha(signed["docs"]), "voi-1"): ("pending", "")}
+    assert _receive(a) == [("district-docs", "installed", "")]
