@@ -54,9 +54,17 @@ def push(
     ctx: typer.Context,
     hub: str = typer.Option(None, help="The hub (default: the one enrolled with)."),
     now: bool = typer.Option(False, "--now", help="Try at once, even while backing off."),
+    timer: bool = typer.Option(
+        False, "--timer", help="As edgekit-sync.timer runs it: quiet when not enrolled, backing off or unreachable."
+    ),
 ):
-    """Send what the hub lacks, then take what it has for this box."""
+    """Send what the hub lacks, then take what it has for this box (records, referrals, packs)."""
     box = _sync(ctx)
+    if timer:
+        from edgekit.sync.timer import timed_sync
+
+        timed_sync(box, typer.echo)
+        return
     result = box.push(hub, now)
     typer.echo(f"sent {result.sent_batches} batches; hub holds up to {result.acked_seq}; received {result.received}")
     _print_packs(box.receive_packs(hub))

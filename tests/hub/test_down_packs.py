@@ -273,3 +273,29 @@ def test_the_hub_admin_publishes_from_the_page_and_no_one_else_can(
         assert "district-docs" in client.get("/packs", auth=admin).text
     assert _targets(hub_engine) == {(_sha(signed["docs"]), "voi-1"): ("pending", "")}
     assert _receive(a) == [("district-docs", "installed", "")]
+
+
+def test_the_timer_pushes_pulls_and_installs_and_waits_quietly_when_the_hub_is_away(
+    hub_settings, hub_engine, hub_server, make_box, signed
+):
+    from tests.hub.conftest import add_health_records, box_outbox, hub_ledger
+
+    a = _trusting_box(make_box, signed, "malindi-1", "Malindi Health Centre")
+    enrol_and_approve(a, hub_server.url, hub_engine)
+    add_health_records(a, women=2)
+    pack_publish.publish(hub_engine, hub_settings.home, signed["docs"], ["malindi-1"], False, "tests")
+
+    timed = _run("--home", str(a.home), "sync", "push", "--timer")
+    assert timed.exit_code == 0, timed.output
+    assert "pack district-docs: installed" in timed.output
+    status = json.loads(_run("--home", str(a.home), "sync", "status", "--json").output)
+    assert status["last_sync"] is not None and status["waiting"] == 1  # the box's word on the pack, for next time
+    assert _run("--home", str(a.home), "sync", "push", "--timer").exit_code == 0
+    assert hub_ledger(hub_engine, "malindi-1") == box_outbox(a)
+
+    hub_server.stop()  # the link is down: one line in the journal, exit 0, and the back-off starts
+    away = _run("--home", str(a.home), "sync", "push", "--timer")
+    assert away.exit_code == 0 and "cannot be reached" in away.output
+    waiting = _run("--home", str(a.home), "sync", "push", "--timer")
+    assert waiting.exit_code == 0 and "backing off" in waiting.output
+    assert json.loads(_run("--home", str(a.home), "sync", "status", "--json").output)["failures"] == 1

@@ -1,0 +1,98 @@
+"""The timer that syncs the box with the district hub: rendered by provisioning from the site's setting, accepted
+by systemd, enabled by provisioning, quiet when there is nothing to do, and shown in `edgekit sync status`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from edgekit.provision.commit import commit
+from edgekit.provision.config import SiteConfigError, parse_site_config
+from edgekit.provision.render import render
+from edgekit.provision.run import activation_steps
+from edgekit.settings import Settings
+from edgekit.sync import timer
+from tests.provision.sites import site
+from tests.provision.units import unit_options
+
+SERVICE = "etc/systemd/system/edgekit-sync.service"
+TIMER = "etc/systemd/system/edgekit-sync.timer"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(home=tmp_path / "var-lib-edgekit", threads=2)
+
+
+def provisioned(tmp_path, settings, **changes) -> Path:
+    root = tmp_path / "root"
+    commit(render(parse_site_config(site(**changes)), settings, root))
+    return root
+
+
+def test_provisioning_writes_a_timer_every_15_minutes_by_default_with_a_random_delay(tmp_path, settings):
+    root = provisioned(tmp_path, settings)
+    schedule = unit_options(root / TIMER)
+    assert schedule["Timer"]["OnUnitActiveSec"] == ["15min"] and schedule["Timer"]["RandomizedDelaySec"] == ["5min"]
+    assert schedule["Install"]["WantedBy"] == ["timers.target"]
+    service = unit_options(root / SERVICE)["Service"]
+    assert service["Type"] == ["oneshot"] and service["User"] == ["edgekit"]
+    assert service["ExecStart"] == [f"{Path(os.sys.executable).parent / 'edgekit'} sync push --timer"]
+    assert f"EDGEKIT_HOME={settings.home}" in service["Environment"]
+    assert service["ReadWritePaths"] == [str(settings.home)] and service["ProtectSystem"] == ["strict"]
+    assert ["systemctl", "enable", "--now", "edgekit-sync.timer"] in activation_steps(parse_site_config(site()))
+
+
+def test_the_site_chooses_the_interval_within_bounds(tmp_path, settings):
+    root = provisioned(tmp_path, settings, sync__interval_min=60, sync__random_delay_min=10)
+    schedule = unit_options(root / TIMER)["Timer"]
+    assert schedule["OnUnitActiveSec"] == ["60min"] and schedule["RandomizedDelaySec"] == ["10min"]
+    for bad in (0, 2, 100000, "15"):
+        with pytest.raises(SiteConfigError) as caught:
+            parse_site_config(site(sync__interval_min=bad))
+        assert "sync.interval_min" in caught.value.message
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
+def test_systemd_accepts_the_sync_service_and_timer(tmp_path, settings):
+    root = provisioned(tmp_path, settings)
+    units = root / "etc/systemd/system"
+    for unit in (units / "edgekit-sync.service", units / "edgekit-sync.timer"):
+        run = subprocess.run(
+            ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False, cwd=units
+        )
+        assert run.returncode == 0, run.stderr
+        complaints = [line for line in run.stderr.splitlines() if "edgekit-sync" in line]
+        assert not complaints, complaints
+
+
+def _cli(home, *args):
+    from edgekit.cli.main import app
+
+    return CliRunner().invoke(app, ["--home", str(home), *args])
+
+
+def test_the_timer_does_nothing_for_a_box_that_never_enrolled(tmp_path):
+    home = tmp_path / "box"
+    result = _cli(home, "sync", "push", "--timer")
+    assert result.exit_code == 0 and "not enrolled" in result.output
+    status = json.loads(_cli(home, "sync", "status", "--json").output)
+    assert status["last_sync"] is None and "next_timer_run" in status
+
+
+def test_the_next_run_is_read_from_systemd_when_it_is_there(tmp_path):
+    # A stand-in for systemctl that answers as systemd does for a loaded timer, then for one not installed.
+    fake = tmp_path / "systemctl"
+    fake.write_text("#!/bin/sh\nprintf 'LoadState=loaded\\nNextElapseUSecRealtime=Thu 2026-12-03 23:45:12 UTC\\n'\n")
+    fake.chmod(0o755)
+    assert timer.next_timer_run(str(fake)) == "Thu 2026-12-03 23:45:12 UTC"
+    fake.write_text("#!/bin/sh\nprintf 'LoadState=not-found\\nNextElapseUSecRealtime=\\n'\n")
+    assert timer.next_timer_run(str(fake)) is None
+    fake.write_text("#!/bin/sh\necho 'System has not been booted with systemd' >&2\nexit 1\n")
+    assert timer.next_timer_run(str(fake)) is None
