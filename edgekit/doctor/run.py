@@ -130,6 +130,12 @@ def check_engine_crashes(home: Path, now: float | None = None) -> Check:
     return Check("engines", "ok", detail)
 
 
+def _hub_sync(kit: Kit) -> Check:
+    from edgekit.sync.timer import doctor_check
+
+    return doctor_check(kit.db)
+
+
 def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
     steps: list[Callable[[], list[Check] | Check]] = [
         check_python,
@@ -139,6 +145,7 @@ def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
         lambda: check_models(kit, progress),
         lambda: check_database(kit),
         lambda: check_engine_crashes(kit.settings.home),
+        lambda: _hub_sync(kit),
     ]
     checks: list[Check] = []
     for step in steps:

@@ -80,3 +80,26 @@ def sync_times(engine: Engine) -> dict:
     with Session(engine) as session:
         last = state.get_int(session, state.LAST_SYNC)
     return {"last_sync": _iso(last), "next_timer_run": next_timer_run()}
+
+
+STALE_AFTER_S = 2 * 86400  # two days without a sync: worth a technician's look, not yet a fault
+
+
+def doctor_check(engine: Engine, now: float | None = None):
+    """`edgekit doctor`'s line on the hub: the last sync that worked, the next timer run, the last error."""
+    from edgekit.doctor.check import Check
+
+    now = time.time() if now is None else now
+    with Session(engine) as session:
+        hub = state.get(session, state.HUB_URL)
+        last = state.get_int(session, state.LAST_SYNC)
+        error = state.get(session, state.LAST_ERROR)
+    if not hub:
+        return Check("hub_sync", "ok", "not enrolled with a district hub")
+    next_run = next_timer_run()
+    parts = [f"hub {hub}", f"last sync {_iso(last) or 'never'}", f"next timer run {next_run or 'unknown (no systemd)'}"]
+    if last and now - last < STALE_AFTER_S:
+        return Check("hub_sync", "ok", "; ".join(parts))
+    if error:
+        parts.append(f"last error: {error}")
+    return Check("hub_sync", "warn", "; ".join(parts), "edgekit sync push --now (and edgekit sync status)")

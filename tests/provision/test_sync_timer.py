@@ -96,3 +96,36 @@ def test_the_next_run_is_read_from_systemd_when_it_is_there(tmp_path):
     assert timer.next_timer_run(str(fake)) is None
     fake.write_text("#!/bin/sh\necho 'System has not been booted with systemd' >&2\nexit 1\n")
     assert timer.next_timer_run(str(fake)) is None
+
+
+def test_the_doctor_shows_the_last_sync_and_warns_when_it_is_old(tmp_path):
+    import time
+
+    from sqlmodel import Session
+
+    from edgekit.kit import Kit
+    from edgekit.sync import state
+
+    kit = Kit(Settings(home=tmp_path / "box", threads=1))
+    try:
+        assert timer.doctor_check(kit.db).as_dict() | {"detail": ""} == {
+            "name": "hub_sync",
+            "status": "ok",
+            "detail": "",
+            "fix": None,
+        }
+        with Session(kit.db) as session:
+            state.put(session, state.HUB_URL, "https://hub.district.example")
+            state.put(session, state.LAST_SYNC, int(time.time()) - 3600)
+            session.commit()
+        fresh = timer.doctor_check(kit.db)
+        assert fresh.status == "ok" and "last sync 20" in fresh.detail and "next timer run" in fresh.detail
+        with Session(kit.db) as session:
+            state.put(session, state.LAST_ERROR, "hub_unreachable: The hub at https://hub.district.example ...")
+            session.commit()
+        stale = timer.doctor_check(kit.db, now=time.time() + 3 * 86400)
+        assert (
+            stale.status == "warn" and "hub_unreachable" in stale.detail and stale.fix.startswith("edgekit sync push")
+        )
+    finally:
+        kit.close()
