@@ -1,6 +1,6 @@
 """Packs that travel down: the published files (by sha256) and the boxes each is for, with what each box did.
 
-Revision ID: 0003_down_packs
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-03
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_down_packs"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
