@@ -9,11 +9,13 @@ what a person must act on (a revoked box, a refused batch).
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import time
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from edgekit.sync import state
@@ -90,10 +92,13 @@ def doctor_check(engine: Engine, now: float | None = None):
     from edgekit.doctor.check import Check
 
     now = time.time() if now is None else now
-    with Session(engine) as session:
-        hub = state.get(session, state.HUB_URL)
-        last = state.get_int(session, state.LAST_SYNC)
-        error = state.get(session, state.LAST_ERROR)
+    try:
+        with Session(engine) as session:
+            hub = state.get(session, state.HUB_URL)
+            last = state.get_int(session, state.LAST_SYNC)
+            error = state.get(session, state.LAST_ERROR)
+    except (DBAPIError, sqlite3.Error) as exc:  # not migrated yet, or damaged: the database line says which
+        return Check("hub_sync", "warn", f"not known: {str(exc).splitlines()[0]}", "edgekit db upgrade")
     if not hub:
         return Check("hub_sync", "ok", "not enrolled with a district hub")
     next_run = next_timer_run()

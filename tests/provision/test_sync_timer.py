@@ -129,3 +129,24 @@ def test_the_doctor_shows_the_last_sync_and_warns_when_it_is_old(tmp_path):
         )
     finally:
         kit.close()
+
+
+def test_the_doctor_reads_the_sync_state_without_creating_or_migrating_the_database(tmp_path):
+    import sqlite3
+
+    from edgekit.doctor.run import check_hub_sync
+    from edgekit.kit import Kit
+
+    kit = Kit(Settings(home=tmp_path / "box", threads=1))
+    try:
+        fresh = check_hub_sync(kit)
+        assert (fresh.status, fresh.detail) == ("ok", "not enrolled with a district hub (no database yet)")
+        assert not kit.settings.db_path.exists()  # the doctor looks; `edgekit db upgrade` is the technician's call
+        kit.settings.home.mkdir(parents=True)
+        sqlite3.connect(kit.settings.db_path).close()  # a database never upgraded
+        unready = check_hub_sync(kit)
+        assert unready.status == "warn" and "no such table" in unready.detail and unready.fix == "edgekit db upgrade"
+        with sqlite3.connect(kit.settings.db_path) as connection:
+            assert connection.execute("SELECT name FROM sqlite_master").fetchall() == []
+    finally:
+        kit.close()
