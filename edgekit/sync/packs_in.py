@@ -156,10 +156,13 @@ def download(hub_url: str, identity: BoxIdentity, item: dict, folder: Path) -> P
     try:
         if have < item["size"]:
             with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-                mode = "ab" if response.status == 206 else "wb"  # a hub that ignores the range sends it all
-                with partial.open(mode) as out:
-                    while block := response.read(CHUNK):
+                resumed = response.status == 206  # a hub that ignores the range sends it all
+                # Never more than the sealed list promised (+1 to notice): a faulty hub cannot fill the disk.
+                room = item["size"] - (have if resumed else 0) + 1
+                with partial.open("ab" if resumed else "wb") as out:
+                    while room > 0 and (block := response.read(min(CHUNK, room))):
                         out.write(block)
+                        room -= len(block)
     except urllib.error.HTTPError as exc:
         raise EdgekitError(f"The hub answered {exc.code} for pack {item['name']}.", code="hub_error") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
@@ -174,6 +177,16 @@ def download(hub_url: str, identity: BoxIdentity, item: dict, folder: Path) -> P
     return partial.rename(folder / f"{item['sha256']}.ekpack")
 
 
+def forget_stale_downloads(folder: Path, offered: set[str]) -> None:
+    """A cut download is kept to resume only while the hub still offers that pack; anything else in the folder (a
+    pack since refused by stick, or a file left by a power cut during an install) is deleted, not kept forever."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_file() and (path.suffix != ".part" or path.stem not in offered):
+            path.unlink(missing_ok=True)
+
+
 def receive_by_network(
     engine: Engine, kit_for_import: Callable[[], object], identity: BoxIdentity, home: Path, hub_url: str
 ) -> list[PackOutcome]:
@@ -183,7 +196,9 @@ def receive_by_network(
     listing = post_json(f"{hub_url}/api/packs", _signed(identity, "packs"))
     outcomes = []
     folder = home / DOWNLOADS
-    for item in verified_listing(listing, hub_key, identity.name):
+    items = verified_listing(listing, hub_key, identity.name)
+    forget_stale_downloads(folder, {item["sha256"] for item in items})
+    for item in items:
         with Session(engine) as session:
             known = known_outcome(session, item["sha256"])
         if known.startswith("installed"):

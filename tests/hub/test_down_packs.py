@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from edgekit.hub import pack_publish
 from edgekit.kit import Kit
 from edgekit.packs.create import create_pack
 from edgekit.packs.keys import create_key_pair, load_private_key, trust
+from edgekit.packs.manifest import SIGNATURE_FILE
 from edgekit.packs.record import read_records
 from edgekit.settings import Settings
 from edgekit.sync import packs_in
@@ -35,7 +37,8 @@ def _run(*args):
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory, embed_models_dir) -> dict[str, Path]:
     """Packs as a technician makes them: documents and the embedding model signed by alice (whom the boxes trust),
-    the documents signed by mallory (whom they do not), and alice's documents altered after signing."""
+    the documents signed by mallory (whom they do not), alice's documents altered after signing, and the same
+    documents with the signature taken out."""
     root = tmp_path_factory.mktemp("office")
     alice = create_key_pair("alice", root / "keys")
     mallory = create_key_pair("mallory", root / "keys")
@@ -68,6 +71,9 @@ def signed(tmp_path_factory, embed_models_dir) -> dict[str, Path]:
     altered = [(m, data.replace(b"ORS", b"XYZ", 1) if data and m.name.endswith(".md") else data) for m, data in members]
     assert altered != members, "the documents should mention ORS"
     packs["tampered"] = write_members(root / "out" / "tampered.ekpack", altered)
+    unsigned = [(m, data) for m, data in members if m.name != SIGNATURE_FILE]
+    assert len(unsigned) == len(members) - 1
+    packs["unsigned"] = write_members(root / "out" / "unsigned.ekpack", unsigned)
     packs["alice.pub"] = alice.public_path
     return packs
 
@@ -137,21 +143,23 @@ def test_a_pack_reaches_the_box_it_is_for_once_and_no_other(hub_settings, hub_en
     ]
 
 
-def test_a_tampered_pack_and_an_unknown_signer_are_refused_whole(
+def test_a_tampered_or_unsigned_pack_and_an_unknown_signer_are_refused_whole(
     hub_settings, hub_engine, hub_server, make_box, signed
 ):
     a = _trusting_box(make_box, signed, "taita-1", "Wundanyi Health Centre")
     enrol_and_approve(a, hub_server.url, hub_engine)
-    for name in ("tampered", "unknown"):
+    for name in ("tampered", "unsigned", "unknown"):
         assert _run("hub", "packs", "publish", str(signed[name]), "--to", "taita-1").exit_code == 0
 
     assert sorted(_receive(a)) == [
         ("district-docs", "refused", "pack_tampered"),
+        ("district-docs", "refused", "pack_unsigned"),
         ("from-mallory", "refused", "pack_unknown_key"),
     ]
     assert _nothing_installed(a)
     assert _targets(hub_engine) == {
         (_sha(signed["tampered"]), "taita-1"): ("refused", "pack_tampered"),
+        (_sha(signed["unsigned"]), "taita-1"): ("refused", "pack_unsigned"),
         (_sha(signed["unknown"]), "taita-1"): ("refused", "pack_unknown_key"),
     }
     assert _receive(a) == []  # a refused pack is not fetched again at every sync
@@ -163,7 +171,7 @@ def test_a_tampered_pack_and_an_unknown_signer_are_refused_whole(
 
 
 def test_a_download_that_does_not_match_is_never_installed_and_a_cut_one_resumes(
-    hub_settings, hub_engine, hub_server, make_box, signed
+    hub_settings, hub_engine, hub_server, make_box, signed, monkeypatch
 ):
     a = _trusting_box(make_box, signed, "lamu-1", "Lamu Dispensary")
     enrol_and_approve(a, hub_server.url, hub_engine)
@@ -176,11 +184,25 @@ def test_a_download_that_does_not_match_is_never_installed_and_a_cut_one_resumes
     assert _nothing_installed(a)
     assert _targets(hub_engine)[(done.sha256, "lamu-1")] == ("pending", "")  # tried again next time
 
+    # A hub that sends more than its sealed list says: the box stops one byte past the size, never fills its disk.
+    stored.write_bytes(good + bytes(8_000_000))
+    written = []
+    real_hash_file = packs_in.hash_file
+    monkeypatch.setattr(packs_in, "hash_file", lambda path: written.append(path.stat().st_size) or real_hash_file(path))
+    assert _receive(a) == [("district-docs", "failed", "pack_download_corrupt")]
+    assert written == [len(good) + 1] and _nothing_installed(a)
+    monkeypatch.undo()
+
     stored.write_bytes(good)
-    partial = a.home / packs_in.DOWNLOADS / f"{done.sha256}.part"
+    downloads = a.home / packs_in.DOWNLOADS
+    partial = downloads / f"{done.sha256}.part"
     partial.write_bytes(good[: len(good) // 3])  # a download cut a third of the way
+    stale = [downloads / f"{'e' * 64}.part", downloads / f"{done.sha256}.ekpack"]  # no longer offered; a power cut
+    for path in stale:
+        path.write_bytes(b"left over")
     assert _receive(a) == [("district-docs", "installed", "")]
     assert not partial.exists() and read_records(a.home)[0]["name"] == "district-docs"
+    assert list(downloads.iterdir()) == []
 
 
 def test_a_model_pack_streams_to_disk_after_the_free_space_is_checked(
@@ -196,8 +218,23 @@ def test_a_model_pack_streams_to_disk_after_the_free_space_is_checked(
     assert _nothing_installed(a) and _targets(hub_engine)[(_sha(signed["model"]), "kilifi-1")] == ("pending", "")
 
     monkeypatch.undo()
+    peaks = []
+    real_download = packs_in.download
+
+    def measured(*args):
+        tracemalloc.start()
+        try:
+            return real_download(*args)
+        finally:
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+
+    monkeypatch.setattr(packs_in, "download", measured)
     assert _receive(a) == [("embed-model", "installed", "")]
     assert a.kit.models.status(EMBED_MODEL) == "verified"
+    size = signed["model"].stat().st_size
+    print(f"model pack {size / 1e6:.1f} MB downloaded with a Python heap peak of {peaks[0] / 1e6:.1f} MB")
+    assert size > 20_000_000 and peaks[0] < 4_000_000  # streamed in 1 MB blocks, never held whole
 
 
 def test_by_usb_stick_installed_once_and_the_hub_hears_of_it(
