@@ -17,7 +17,15 @@ def _sync(ctx: typer.Context):
 
     kit = ctx.obj
     apps = {app_id: record.manifest.version for app_id, record in kit.plugins.apps.items() if record.manifest}
-    return BoxSync(kit.settings, kit.db, apps)
+    return BoxSync(kit.settings, kit.db, apps, kit=kit)
+
+
+def _print_packs(outcomes) -> None:
+    """One line per pack from the hub; a refused or failed one in red on stderr, with its code."""
+    for outcome in outcomes:
+        line = f"pack {outcome.name}: {outcome.status}" + (f" [{outcome.code}]" if outcome.code else "")
+        trouble = outcome.status in ("refused", "failed")
+        typer.secho(line, fg="red" if trouble else None, err=trouble)
 
 
 @sync_cli.command("identity")
@@ -46,10 +54,20 @@ def push(
     ctx: typer.Context,
     hub: str = typer.Option(None, help="The hub (default: the one enrolled with)."),
     now: bool = typer.Option(False, "--now", help="Try at once, even while backing off."),
+    timer: bool = typer.Option(
+        False, "--timer", help="As edgekit-sync.timer runs it: quiet when not enrolled, backing off or unreachable."
+    ),
 ):
-    """Send what the hub lacks, then take what it has for this box."""
-    result = _sync(ctx).push(hub, now)
+    """Send what the hub lacks, then take what it has for this box (records, referrals, packs)."""
+    box = _sync(ctx)
+    if timer:
+        from edgekit.sync.timer import timed_sync
+
+        timed_sync(box, typer.echo)
+        return
+    result = box.push(hub, now)
     typer.echo(f"sent {result.sent_batches} batches; hub holds up to {result.acked_seq}; received {result.received}")
+    _print_packs(box.receive_packs(hub))
 
 
 @sync_cli.command("export")
@@ -63,8 +81,11 @@ def export(
 
 @sync_cli.command("import")
 def import_down(ctx: typer.Context, source: Path):
-    """Read the hub's down pack for this box from a USB stick (referrals, statuses, revocations)."""
-    typer.echo(f"{_sync(ctx).import_down(source)} new items")
+    """Read the hub's down pack for this box from a USB stick (referrals, statuses, revocations), then install the
+    knowledge and model packs the hub put on it for this box (each checked against this box's trusted keys)."""
+    box = _sync(ctx)
+    typer.echo(f"{box.import_down(source)} new items")
+    _print_packs(box.receive_packs_from(source))
 
 
 @sync_cli.command("trust-hub")

@@ -130,6 +130,20 @@ def check_engine_crashes(home: Path, now: float | None = None) -> Check:
     return Check("engines", "ok", detail)
 
 
+def check_hub_sync(kit: Kit) -> Check:
+    """Read only, like the database line: kit.db would migrate (or create) the database as a side effect."""
+    from edgekit.store import create_db_engine
+    from edgekit.sync.timer import doctor_check
+
+    if not kit.settings.db_path.exists():
+        return Check("hub_sync", "ok", "not enrolled with a district hub (no database yet)")
+    engine = create_db_engine(kit.settings)
+    try:
+        return doctor_check(engine)
+    finally:
+        engine.dispose()
+
+
 def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
     steps: list[Callable[[], list[Check] | Check]] = [
         check_python,
@@ -139,6 +153,7 @@ def run_checks(kit: Kit, progress: StartTask = no_progress) -> list[Check]:
         lambda: check_models(kit, progress),
         lambda: check_database(kit),
         lambda: check_engine_crashes(kit.settings.home),
+        lambda: check_hub_sync(kit),
     ]
     checks: list[Check] = []
     for step in steps:

@@ -18,6 +18,8 @@ from edgekit.errors import EdgekitError
 from edgekit.hub import downlink, enrol, export, figures
 from edgekit.hub.db import HubSettings, create_hub_engine
 from edgekit.hub.ingest import ingest
+from edgekit.hub.pack_delivery import add_pack_routes
+from edgekit.hub.pack_pages import add_pack_pages
 from edgekit.hub.users import SEES, Verifier
 from edgekit.server.i18n import LANG_COOKIE, LANGUAGES, choose_language
 from edgekit.sync.envelope import MAX_ENVELOPE_BYTES
@@ -85,6 +87,8 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
         envelope = await envelope_of(request)
         with engine.begin() as connection:
             return downlink.pull(connection, envelope, private)
+
+    add_pack_routes(app, engine, settings.home, private, envelope_of)  # packs that travel down
 
     # --- the district's pages ----------------------------------------------------------------------------------
 
@@ -183,6 +187,8 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
         with engine.connect() as connection:
             rows = figures.health_by_facility_month(connection, start, end)
         return export.dhis2_data_value_sets(rows, mapping)
+
+    add_pack_pages(app, engine, settings.home, private, signed_in, render)  # the admin publishes packs
 
     app.state.engine = engine
     return app

@@ -15,6 +15,15 @@ db_cli = typer.Typer(help="The hub's database.", no_args_is_help=True)
 hub_cli.add_typer(db_cli, name="db")
 
 
+def _add_packs_commands() -> None:
+    from edgekit.hub.packs_cli import packs_cli
+
+    hub_cli.add_typer(packs_cli, name="packs")
+
+
+_add_packs_commands()
+
+
 def _settings():
     from edgekit.hub.db import HubSettings
 
@@ -126,8 +135,10 @@ def import_packs(source: Path):
 
 @hub_cli.command("export")
 def export_down(to: Path = typer.Option(..., "--to", help="The USB stick."), box: list[str] = typer.Option(None)):
-    """Write each approved box's down pack (referrals, statuses, revocations) and the hub's key to a USB stick."""
+    """Write each approved box's down pack (referrals, statuses, revocations, packs published for it) and the hub's
+    key to a USB stick."""
     from edgekit.hub.enrol import hub_identity
+    from edgekit.hub.pack_delivery import export_packs
     from edgekit.hub.usb import export_down as write_packs
     from edgekit.sync.usb import ROOT
 
@@ -136,6 +147,9 @@ def export_down(to: Path = typer.Option(..., "--to", help="The USB stick."), box
     (to / ROOT).mkdir(parents=True, exist_ok=True)
     (to / ROOT / "hub.pub").write_text(hub_identity(settings.home)[1].line(), encoding="utf-8")
     typer.echo(f"down packs for {len(written)} boxes in {to / ROOT / 'down'}")
+    carried = export_packs(_engine(), settings.home, to, written)
+    if carried:
+        typer.echo(f"{carried} published packs in {to / ROOT / 'packs'}")
 
 
 @hub_cli.command("report")

@@ -82,6 +82,8 @@ class SiteConfig:
     memory_max_mb: int = 1536
     executable: Path | None = None  # the edgekit command the service runs; default: this one
     power: dict | None = None  # the [power] table: thresholds of the power profiles
+    sync_interval_min: int = 15  # edgekit-sync.timer: how often the box syncs with the district hub
+    sync_random_delay_min: int = 5  # each run up to this much later at random, so boxes do not all come at once
 
 
 # --- the whole file ------------------------------------------------------------------------------------------
@@ -113,6 +115,11 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "shutdown_below": (integer(0, 100), False, 10),
         "eco_hours": (hours, False, [19, 6]),
         "hysteresis": (integer(0, 20), False, 3),
+    },
+    # The district hub: how often edgekit-sync.timer pushes and pulls (only once the box is enrolled).
+    "sync": {
+        "interval_min": (integer(5, 1440), False, 15),
+        "random_delay_min": (integer(0, 60), False, 5),
     },
     "server": {
         "hostname": (hostname, False, "edgekit"),
@@ -165,6 +172,8 @@ def parse_site_config(data: dict, source: str = "site.toml") -> SiteConfig:
         memory_max_mb=server["memory_max_mb"],
         executable=server["executable"],
         power=values["power"],
+        sync_interval_min=values["sync"]["interval_min"],
+        sync_random_delay_min=values["sync"]["random_delay_min"],
     )
 
 

@@ -37,6 +37,8 @@ class Output:
 OUTPUTS = (
     Output("systemd/edgekit.service", "etc/systemd/system/edgekit.service"),
     Output("systemd/edgekit-usb-import@.service", "etc/systemd/system/edgekit-usb-import@.service"),
+    Output("systemd/edgekit-sync.service", "etc/systemd/system/edgekit-sync.service"),
+    Output("systemd/edgekit-sync.timer", "etc/systemd/system/edgekit-sync.timer"),
     Output("udev/90-edgekit-usb-import.rules", "etc/udev/rules.d/90-edgekit-usb-import.rules"),
     Output("systemd/journald.conf", "etc/systemd/journald.conf.d/edgekit.conf"),
     Output("system/sysusers.conf", "etc/sysusers.d/edgekit.conf"),
@@ -148,6 +150,8 @@ def template_values(config: SiteConfig, settings: Settings) -> dict[str, str]:
         "netmask": str(hotspot.address.netmask),
         "dhcp_start": dhcp_start,
         "dhcp_end": dhcp_end,
+        "sync_interval_min": str(config.sync_interval_min),
+        "sync_random_delay_min": str(config.sync_random_delay_min),
     }
     toml_values = {
         "site_name": config.name,

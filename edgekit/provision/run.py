@@ -86,6 +86,7 @@ def activation_steps(config: SiteConfig) -> list[list[str]]:
             ["systemctl", "enable", "--now", "systemd-networkd", "hostapd", "dnsmasq"],
         ]
     steps += [["systemctl", "enable", "edgekit"], ["systemctl", "restart", "edgekit"]]
+    steps += [["systemctl", "enable", "--now", "edgekit-sync.timer"]]  # does nothing until the box enrols
     return steps
 
 

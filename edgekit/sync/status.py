@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from edgekit.sync import outbox, state
 from edgekit.sync.inbox import inbound_referrals
+from edgekit.sync.timer import sync_times
 
 
 def sync_status(engine: Engine) -> dict:
@@ -27,4 +28,4 @@ def sync_status(engine: Engine) -> dict:
             "shared": sorted(outbox.shared_options(session)),
             "not_shared": sorted(set(outbox.SHARE_OPTIONS) - outbox.shared_options(session)),
             "referrals_received": len(inbound_referrals(session)),
-        }
+        } | sync_times(engine)

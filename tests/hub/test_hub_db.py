@@ -45,3 +45,19 @@ def test_the_hub_migrations_match_its_tables(hub_engine):
         assert compare_metadata(context, metadata) == []
         views = connection.exec_driver_sql("SELECT matviewname FROM pg_matviews").scalars().all()
     assert views == ["hub_health_month"]
+
+
+def test_the_migrations_go_down_and_up_again(hub_engine):
+    from alembic import command
+
+    from edgekit.hub.db import _config
+
+    packs = {"hub_pack", "hub_pack_target"}
+    assert packs <= set(sa.inspect(hub_engine).get_table_names())
+    command.downgrade(_config(hub_engine), "0002")  # the packs that travel down, taken out again
+    assert current_revision(hub_engine) == "0002"
+    assert not packs & set(sa.inspect(hub_engine).get_table_names())
+    command.downgrade(_config(hub_engine), "base")
+    assert set(sa.inspect(hub_engine).get_table_names()) == {"alembic_version_hub"}
+    assert migrate(hub_engine) == head_revision()
+    assert packs <= set(sa.inspect(hub_engine).get_table_names())
