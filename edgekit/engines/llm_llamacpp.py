@@ -213,7 +213,7 @@ def _chat_prompt_tokens(llm, messages: list[dict]) -> int:
         eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
         bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
     )
-    result = formatter(messages=messages)
+    result = formatter(messages=messages)  # type: ignore[arg-type]  # plain dicts are what its handler passes too
     return len(llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
 
 
