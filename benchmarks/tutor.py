@@ -111,6 +111,7 @@ async def run(cases: list[dict], kit, out) -> dict:
                     "reply_kind": answer.kind,
                     "model": answer.model,
                     "withdrawn": answer.withdrawn,
+                    "withdrawn_text": answer.withdrawn_text,
                     "seconds": round(elapsed, 2),
                 },
                 ensure_ascii=False,

@@ -1,6 +1,9 @@
 """What the chat model is asked for a hint: the tutor's instruction (prompts/tutor.txt), the lesson it grounds
-the hint in, the item and the pupil's attempt. Never the item's answer: what the model is not told it cannot
-copy (it may still work it out; leaks.py catches that)."""
+the hint in, and the item. Never the item's answer: what the model is not told it cannot copy (it may still work
+it out; leaks.py catches that). Nor the pupil's wrong attempt: shown it, qwen2.5-0.5b repeated it in 22 of the
+evaluation set's 65 stuck hints and stated it as the result or called it correct in 17 (endorsement.py still
+checks for it).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ def instruction(kind: str) -> str:
     return (PROMPTS / f"{kind}.txt").read_text(encoding="utf-8").strip()
 
 
-def hint_messages(item: Item | None, question: str, attempt: str, lesson_text: str, lang: str) -> list[dict]:
+def hint_messages(item: Item | None, question: str, lesson_text: str, lang: str) -> list[dict]:
     language = LANGUAGE_NAMES.get(lang, "English")
     system = instruction("tutor" if item is not None else "lesson").format(language=language)
     if lesson_text:
@@ -28,8 +31,6 @@ def hint_messages(item: Item | None, question: str, attempt: str, lesson_text: s
         parts.append(f"Exercise: {item.prompt}")
         if item.choices:
             parts.append("Choices: " + " / ".join(item.choices))
-        if attempt:
-            parts.append(f"My answer was: {attempt} (it is wrong)")
     if question:
         parts.append(question)
     elif item is not None:

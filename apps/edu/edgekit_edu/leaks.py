@@ -3,7 +3,8 @@ is a percentage, 1 1/2 for 3/2, in words ("three quarters", "robo tatu"), or the
 
 A number the hint shares with the item's own question is no leak ("simplify 6/8": the hint may say 6/8, which
 equals the answer 3/4). Anything else equal to the answer is, even if the model meant it as an example: a
-pupil reads it as the answer.
+pupil reads it as the answer. In words it leaks even when the question holds it ("Juma porte deux paniers" for
+the answer 2 of a reading passage), and a sentence answer leaks when the hint says most of it in other words.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ NUMBER = re.compile(
     r"(?<![\w.,/])[-\u2212]?(?:\d+\s+\d+\s*/\s*\d+|\d+\s*/\s*\d+|\d{1,3}(?:[ ,]\d{3})+(?:[.,]\d+)?|\d*[.,]\d+|\d+)"
     r"(?:\s*%)?(?![\w/]|[.,]\d)"
 )
+SAYS_MOST = 0.6  # of a sentence answer's content words: more than a hint pointing at the passage needs
 
 
 def numbers_in(text: str) -> list[tuple[str, list[Fraction]]]:
@@ -61,12 +63,11 @@ def leaks_answer(hint: str, item: Item) -> bool:
                 return True  # names the answer among the question's numbers, and not the others
             if item.unit == "%" and value / 100 in values and token not in in_prompt:
                 return True  # 0.25 or 1/4 for an answer of 25%
-        prompt_words = folded(item.prompt)
         text = f" {folded(hint)} "
         for words in in_words(value):
             phrase = folded(words)
-            if phrase and f" {phrase} " in text and f" {phrase} " not in f" {prompt_words} ":
-                return True
+            if phrase and f" {phrase} " in text:
+                return True  # in the question too ("two baskets" in a passage): naming it points at it
     if item.kind in ("choice", "short"):
         text = f" {folded(hint)} "
         others = [folded(choice) for choice in item.choices if folded(choice) != folded(item.answer)]
@@ -75,4 +76,19 @@ def leaks_answer(hint: str, item: Item) -> bool:
             phrase = folded(answer)
             if len(phrase) >= 2 and f" {phrase} " in text and not names_every_choice:
                 return True
+        if not names_every_choice and says_most_of(hint, item.answer):
+            return True
     return False
+
+
+def content_words(text: str) -> set[str]:
+    """The words that carry a sentence's meaning, roughly: longer than three letters (drops a, the, to, in, ni,
+    la, les, kwa, ...)."""
+    return {word for word in folded(text).split() if len(word) > 3}
+
+
+def says_most_of(hint: str, answer: str) -> bool:
+    """A sentence answer given in other words ("goats are useful animals for a family" for "Goats are useful to a
+    family in many ways"): the hint holds most of the answer's content words (answers of three or more)."""
+    wanted = content_words(answer)
+    return len(wanted) >= 3 and len(wanted & content_words(hint)) >= SAYS_MOST * len(wanted)

@@ -1,7 +1,8 @@
 """The tutor: a hint, a guiding question or a worked example of a similar problem, never the item's answer.
 
-    guard (safeguarding, then off topic; no model) -> the lesson -> a turn at the chat model -> the leak and
-    language checks -> the hint, or a template hint when the model's is withdrawn or the model is unavailable.
+    guard (safeguarding, then off topic; no model) -> the lesson -> a turn at the chat model -> the checks
+    (withdrawal: leak, language, echo, a wrong answer backed, false or unchecked arithmetic) -> the hint, or a
+    template hint (the skill's method, a worked similar problem) when the model's is withdrawn or unavailable.
 
 This is the one module that reaches the chat model (through the kit: its fair queue and its model manager), so
 the box's answering service can take it over in one place. The rest of the tutor is pure and tested alone.
@@ -10,11 +11,15 @@ the box's answering service can take it over in one place. The rest of the tutor
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 
 from edgekit.sdk import EdgekitError, chat_in_turn, guess_language
-from edgekit_edu.arithmetic import false_sums
+from edgekit_edu.arithmetic import false_sums, unchecked_numbers
+from edgekit_edu.echo import echoes_question
+from edgekit_edu.endorsement import backs_wrong_answer
 from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
+from edgekit_edu.hint_methods import method
 from edgekit_edu.hint_prompt import hint_messages
 from edgekit_edu.item import Item
 from edgekit_edu.leaks import leaks_answer
@@ -36,7 +41,8 @@ class TutorReply:
     model: str
     citations: list[dict] = field(default_factory=list)
     flag: str | None = None  # the kind of disclosure, for the teacher's flag
-    withdrawn: str = ""  # why the model's hint was not shown: leak | language | unavailable
+    withdrawn: str = ""  # why the model's hint was not shown: a code of withdrawal(), or unavailable
+    withdrawn_text: str = ""  # the model's hint that was not shown, for the benchmark's reader (never a pupil)
 
     def as_dict(self) -> dict:
         return {
@@ -80,26 +86,47 @@ EXAMPLE = {
 }
 
 
+def _similar_seed(item: Item) -> tuple[str, int] | None:
+    """The skill and seed a similar problem is made from: a generated item's own, or for an item of a math
+    skill from the item bank, a seed drawn from its id (the same item always gets the same example)."""
+    if generated := parse_generated_id(item.id):
+        return generated
+    if item.skill in TEMPLATES:
+        return item.skill, zlib.crc32(item.id.encode("utf-8"))
+    return None
+
+
+def operations(prompt: str) -> frozenset[str]:
+    """The signs of operation a math prompt shows (plus, minus, times, divide), a hyphen read as a minus."""
+    return frozenset(sign for sign in prompt.replace("-", "\u2212") if sign in "+\u2212\u00d7\u00f7")
+
+
 def template_hint(item: Item | None, lang: str, lessons: list[Lesson]) -> str:
-    """A hint that needs no model: the skill's strategy and a worked example of a similar problem (other
-    numbers), each checked against the item's answer like the model's; else a general study hint."""
+    """A hint that needs no model: for a math skill, the skill's strategy and a worked example of a similar
+    problem (other numbers); for reading and science, the skill's method (hint_methods.py); each checked against
+    the item's answer like the model's. Else a general study hint."""
     title = f" «{lessons[0].title}»" if lessons else ""
     generic = GENERIC.get(lang, GENERIC["en"]).format(title=title)
     if item is None:
         return generic
-    generated = parse_generated_id(item.id)
-    if generated is None:
-        return generic
-    skill, seed = generated
-    strategy = item.meta.get("strategy") or TEMPLATES[skill][0].strategy.get(lang, "")
+    similar_seed = _similar_seed(item)
+    if similar_seed is None:
+        named = method(item.skill, lang, lessons[0].title if lessons else "")
+        return named if named and not leaks_answer(named, item) else generic
+    skill, seed = similar_seed
+    strategy = item.meta.get("strategy") or ""
+    hints = []
     for offset in range(1, 12):
         similar = make_item(skill, seed + offset * 7919, lang)
         if similar.answer == item.answer or similar.prompt == item.prompt:
             continue
         example = EXAMPLE.get(lang, EXAMPLE["en"]).format(prompt=similar.prompt, working=similar.explain)
-        text = f"{strategy} {example}"
+        text = f"{strategy or similar.meta.get('strategy', '')} {example}".strip()
         if not leaks_answer(text, item):
-            return text
+            hints.append((operations(similar.prompt) == operations(item.prompt), text))
+    if hints:  # an example with the item's own operations first: an adding pupil is not shown a subtraction
+        return next((text for same, text in hints if same), hints[0][1])
+    strategy = strategy or TEMPLATES[skill][0].strategy.get(lang, "")
     return strategy if strategy and not leaks_answer(strategy, item) else generic
 
 
@@ -107,7 +134,12 @@ def tidy(text: str) -> str:
     """The model's hint as a pupil reads it: no labels, at most three sentences."""
     text = text.replace("**", "").replace("__", "")
     text = re.sub(r"^\s*(here'?s|here is) (a|one|my) hint:?\s*", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"^\s*(hint|answer|tutor|dokezo|indice)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"^\s*(one )?(guiding )?(hint|question|answer|tutor|dokezo|swali|indice|question guide)\s*:\s*",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"^\s*\d+\.\s+", "", text, flags=re.MULTILINE)  # a numbered list reads as sentences
     text = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+", text)
@@ -119,6 +151,27 @@ def tidy(text: str) -> str:
 def in_language(text: str, lang: str) -> bool:
     guessed = guess_language(text)
     return guessed is None or guessed == lang
+
+
+def withdrawal(hint: str, item: Item | None, attempt: str, lang: str) -> str:
+    """Why the model's hint must not reach the pupil, or "" when it may. In order: it says nothing, gives the
+    answer away, is in another language, only echoes the question, backs a wrong answer (names the pupil's,
+    names a wrong choice, or announces one), shows a false sum, or states a number nothing can check."""
+    if not hint:
+        return "empty"
+    if item is not None and leaks_answer(hint, item):
+        return "leak"
+    if not in_language(hint, lang):
+        return "language"
+    if item is not None and echoes_question(hint, item.prompt):
+        return "echo"
+    if backed := backs_wrong_answer(hint, item, attempt):
+        return backed
+    if false_sums(hint):
+        return "false_sum"
+    if item is not None and unchecked_numbers(hint, " ".join((item.prompt, *item.choices))):
+        return "unchecked_number"
+    return ""
 
 
 def tutor_model(kit) -> str:
@@ -160,7 +213,7 @@ async def reply(
     lessons = lessons_for(skill, lang) if skill else []
     cited = citations(lessons[:1])
     # A short excerpt: on two cores, every token of the prompt is time a class waits for its hints.
-    messages = hint_messages(item, message, attempt, lessons[0].excerpt(700) if lessons else "", lang)
+    messages = hint_messages(item, message, lessons[0].excerpt(700) if lessons else "", lang)
     try:
         text, model_id = await ask_model(kit, messages, client, seed)
     except EdgekitError as exc:  # not installed, no memory, resting after a crash, power saving
@@ -174,17 +227,14 @@ async def reply(
             withdrawn=f"unavailable: {getattr(exc, 'code', type(exc).__name__)}",
         )
     text = tidy(text)
-    withdrawn = ""
-    if not text:
-        withdrawn = "empty"
-    elif item is not None and leaks_answer(text, item):
-        withdrawn = "leak"
-    elif not in_language(text, lang):
-        withdrawn = "language"
-    elif false_sums(text):
-        withdrawn = "false_sum"
+    withdrawn = withdrawal(text, item, attempt, lang)
     if withdrawn:
         return TutorReply(
-            template_hint(item, lang, lessons), "template_hint", TEMPLATE_MODEL, cited, withdrawn=withdrawn
+            template_hint(item, lang, lessons),
+            "template_hint",
+            TEMPLATE_MODEL,
+            cited,
+            withdrawn=withdrawn,
+            withdrawn_text=text,
         )
     return TutorReply(text, "hint" if item is not None else "lesson", model_id, cited)

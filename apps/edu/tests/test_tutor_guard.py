@@ -191,3 +191,51 @@ def test_the_evaluation_cases_answers_are_caught_when_a_hint_states_them():
             answer=str(case["answer"]),
         )
         assert leaks_answer(f"Good try! The answer is {case['answer']}.", item), case["id"]
+
+
+def test_a_number_answer_in_words_leaks_even_when_the_passage_holds_it():
+    baskets = Item(
+        id="x",
+        skill="reading.detail",
+        kind="number",
+        lang="fr",
+        prompt="Lis : « Il porte deux paniers, un de chaque côté. » Combien de paniers Juma porte-t-il ?",
+        answer="2",
+    )
+    assert leaks_answer("Juma porte deux paniers.", baskets)
+    assert not leaks_answer("Relis la dernière phrase : que porte Juma ?", baskets)
+
+
+def test_a_sentence_answer_said_in_other_words_leaks():
+    goats = Item(
+        id="x",
+        skill="reading.main_idea",
+        kind="short",
+        lang="en",
+        prompt="Read: ... What is the main idea of the paragraph?",
+        answer="Goats are useful to a family in many ways",
+    )
+    assert leaks_answer("The main idea is that goats are useful animals for a family.", goats)
+    assert not leaks_answer("What do all the sentences talk about together?", goats)
+
+
+def test_a_model_hint_is_withdrawn_for_each_kind_of_harm_and_kept_when_it_guides():
+    from edgekit_edu.tutor import withdrawal
+
+    sum_item = Item(
+        id="x",
+        skill="math.operations.order",
+        kind="number",
+        lang="en",
+        prompt="Work out 5 + 6 \u00d7 (7 \u2212 3).",
+        answer="29",
+    )
+    assert withdrawal("", sum_item, "44", "en") == "empty"
+    assert withdrawal("It makes 29.", sum_item, "44", "en") == "leak"
+    assert withdrawal("The correct answer is 44.", sum_item, "44", "en") == "announces"
+    assert withdrawal("You get 44 when you add first.", sum_item, "44", "en") == "attempt"
+    assert withdrawal("Start with the brackets: 7 - 3 = 5.", sum_item, "44", "en") == "false_sum"
+    assert withdrawal("Then multiply 6 by 4 to get 30.", sum_item, "44", "en") == "unchecked_number"
+    assert withdrawal("Work out 5 + 6 \u00d7 (7 \u2212 3) please.", sum_item, "44", "en") == "echo"
+    assert withdrawal("What do you work out first: the brackets or the addition?", sum_item, "44", "en") == ""
+    assert withdrawal("Start with the brackets: 7 - 3 = 4.", sum_item, "44", "en") == ""
