@@ -104,8 +104,9 @@ def add_api(app: AppContext, router) -> None:
                     "explain": item.explain,
                     "recorded": False,
                 }
-            result = practice.submit(session, pupil, body.item_id, body.answer, lang)
-            session.commit()
+            with practice.RECORDING:
+                result = practice.submit(session, pupil, body.item_id, body.answer, lang)
+                session.commit()
         return {
             "outcome": result.verdict.outcome,
             "correct": result.verdict.correct,

@@ -73,7 +73,8 @@ def add_pages(app: AppContext, router) -> None:
         def __init__(self, code: str):
             self.code = code
 
-    def pupil_of(request: Request, session):
+    def pupil_of(request: Request, session, commit: bool = True):
+        """The signed-in pupil. commit=False leaves the last-seen note to the caller's own commit (one per answer)."""
         user = current_user(request)
         if user is None:
             raise SignedOut("")
@@ -87,7 +88,7 @@ def add_pages(app: AppContext, router) -> None:
             from edgekit_edu.tables import SchoolClass
 
             raise SignedOut(session.get(SchoolClass, pupil.class_id).code)
-        if signin.touch(session, pupil, current):
+        if signin.touch(session, pupil, current) and commit:
             session.commit()
         return pupil
 
@@ -108,9 +109,10 @@ def add_pages(app: AppContext, router) -> None:
 
     def pupil_page(handler):
         """Run a pupil page; an idle or signed-out phone goes back to the name list."""
-        import asyncio
         import functools
         import inspect
+
+        from starlette.concurrency import run_in_threadpool
 
         @functools.wraps(handler)
         async def run(*args, **kwargs):
@@ -118,8 +120,9 @@ def add_pages(app: AppContext, router) -> None:
             try:
                 if inspect.iscoroutinefunction(handler):
                     return await handler(*args, **kwargs)
-                # a plain page runs off the event loop, as FastAPI runs sync routes: thirty phones at once
-                return await asyncio.to_thread(handler, *args, **kwargs)
+                # a plain page runs off the event loop in FastAPI's own threadpool (40 threads), as its sync routes
+                # do: asyncio's default executor has cpu+4 = 6, and thirty phones queued behind them
+                return await run_in_threadpool(handler, *args, **kwargs)
             except SignedOut as out:
                 return signed_out(request, out.code)
 
@@ -256,9 +259,11 @@ def add_pages(app: AppContext, router) -> None:
         skill_id: str, request: Request, item_id: str = Form(..., max_length=96), answer: str = Form("", max_length=200)
     ):
         with app.session() as session:
-            pupil = pupil_of(request, session)
-            result = practice.submit(session, pupil, item_id, answer, lang_of(request))
-            session.commit()
+            session.expire_on_commit = False  # the page shows what was just written: no re-reading it all
+            pupil = pupil_of(request, session, commit=False)
+            with practice.RECORDING:  # answers queue here, not in SQLite's busy loop (which sleeps up to 100 ms)
+                result = practice.submit(session, pupil, item_id, answer, lang_of(request))
+                session.commit()  # one transaction: attempt, mastery, the hub's outbox row, the last-seen note
             row = practice.mastery_row(session, pupil.id, result.item.skill)
             return page(
                 request,

@@ -9,6 +9,7 @@ as a review.
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +26,10 @@ from edgekit_edu.tables import Attempt, Mastery, Pupil, SchoolClass
 
 MAX_RESPONSE = 200
 RECOUNT_AFTER = timedelta(days=1)
+# One answer is written at a time in this process. SQLite allows one writer anyway; without this lock the others
+# wait in its busy handler, which polls with sleeps growing to 100 ms, so a class's answers came back out of turn
+# and late. Here they wait in line and each takes the lock the moment the last commit (one fsync) is done.
+RECORDING = threading.Lock()
 
 
 def item_by_id(item_id: str, lang: str) -> Item:
@@ -93,20 +98,8 @@ def submit(session: Session, pupil: Pupil, item_id: str, response: str, lang: st
         )
     ).first()
     counted = verdict.counts and already is None
-    attempt = Attempt(
-        pupil_id=pupil.id,
-        skill=item.skill,
-        item_id=item.id,
-        response=response,
-        outcome=verdict.outcome,
-        correct=verdict.correct,
-        counted=counted,
-        reviewing=reviewing,
-        created_at=current,
-    )
-    session.add(attempt)
-    session.flush()
     rule = MasteryRule.parse(session.get(SchoolClass, pupil.class_id).rule)
+    # Everything is read before the first write: the write lock is then held for the inserts and the commit only.
     results = [
         a.correct
         for a in session.exec(
@@ -120,10 +113,25 @@ def submit(session: Session, pupil: Pupil, item_id: str, response: str, lang: st
             .order_by(Attempt.id)
         )
     ]
+    if counted:
+        results.append(verdict.correct)
+    attempt = Attempt(
+        pupil_id=pupil.id,
+        skill=item.skill,
+        item_id=item.id,
+        response=response,
+        outcome=verdict.outcome,
+        correct=verdict.correct,
+        counted=counted,
+        reviewing=reviewing,
+        created_at=current,
+    )
+    session.add(attempt)
     was_mastered = row.mastered
     if counted:
         state = after_attempt(rule, results, _state(row), current, reviewing=reviewing)
         if was_mastered and not state.mastered:  # a failed review: count again from here
+            session.flush()  # the attempt's id
             row.since_attempt_id = attempt.id
         row.mastered, row.mastered_at, row.review_due = state.mastered, state.mastered_at, state.review_due
         row.review_gap_days, row.stuck = state.review_gap.total_seconds() / 86400, state.stuck

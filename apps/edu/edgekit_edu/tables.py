@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from edgekit.sdk import now
 
@@ -55,6 +55,8 @@ class Assignment(SQLModel, table=True):
 
 class Attempt(SQLModel, table=True):
     __tablename__ = "edu_attempt"
+    # one pupil's attempts at one skill, in order: what checking an answer and the next item read (migration 0002)
+    __table_args__ = (Index("ix_edu_attempt_pupil_skill", "pupil_id", "skill", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     pupil_id: int = Field(foreign_key="edu_pupil.id", index=True)

@@ -58,7 +58,7 @@ def test_the_migration_builds_exactly_the_tables_the_code_declares(app_kit):
     with app_kit.db.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": edu_only})
         assert compare_metadata(context, SQLModel.metadata) == []
-        assert connection.execute(text("select version_num from alembic_version_edu")).scalar() == "edu_0001"
+        assert connection.execute(text("select version_num from alembic_version_edu")).scalar() == "edu_0002"
 
 
 def test_every_math_skill_has_templates_and_every_skill_has_items_or_templates():

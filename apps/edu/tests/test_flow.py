@@ -179,3 +179,46 @@ def test_the_box_ask_page_sends_a_pupil_to_the_tutor_and_flags_a_disclosure(scho
     assert "trust" in ask("my stepfather hits me every night")
     view = teacher.get(f"/apps/edu/teach/{code}", headers=HTML)
     assert "my stepfather hits me every night" in view.text and 'id="flags"' in view.text
+
+
+def test_an_answer_is_one_commit_with_its_mastery_outbox_row_and_last_seen_note(school, new_client, app_kit):
+    """A class's answers are bound by fsyncs: each answer must cost one commit, whatever it writes."""
+    from datetime import timedelta
+
+    from edgekit_edu.tables import Attempt, Pupil
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session, select
+
+    from edgekit.sdk import now
+
+    _teacher, code, pins = school
+    pupil, _signed = _pupil_client(new_client, code, "Amani", pins["Amani"])
+    _page, item_id, token, _generated = _answer(pupil, SKILL)
+    item = item_by_id(item_id.replace("&#126;", "~"), "en")
+    with Session(app_kit.db) as session:  # last seen two minutes ago: this answer also notes the pupil active
+        row = session.exec(select(Pupil).where(Pupil.display_name == "Amani")).one()
+        row.last_seen_at = now() - timedelta(minutes=2)
+        session.add(row)
+        session.commit()
+    commits = []
+
+    def count(_connection):
+        commits.append(1)
+
+    event.listen(Engine, "commit", count)
+    try:
+        result = pupil.post(
+            f"/apps/edu/practice/{SKILL}",
+            data={"item_id": item.id, "answer": item.answer, "csrf_token": token},
+            headers=HTML,
+        )
+    finally:
+        event.remove(Engine, "commit", count)
+    assert 'data-outcome="correct"' in result.text
+    assert len(commits) == 1, f"{len(commits)} commits for one answer"
+    with Session(app_kit.db) as session:
+        row = session.exec(select(Pupil).where(Pupil.display_name == "Amani")).one()
+        assert now().replace(tzinfo=None) - row.last_seen_at.replace(tzinfo=None) < timedelta(minutes=1)
+        assert session.exec(select(Attempt).where(Attempt.pupil_id == row.id)).first() is not None
+    assert any(r["kind"] == "edu.mastery" for r in outbox(app_kit))
