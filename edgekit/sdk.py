@@ -263,7 +263,7 @@ async def check_guess(request: Request, key: str, is_right: Callable[[], bool]) 
 async def transcribe_recording(request: Request, audio: Any, *, app_id: str, lang: str | None = None) -> str:
     """A recording a phone uploaded (an UploadFile: any format a phone records) as text: the box's speech model
     for the language, in the asker's fair turn, within the upload limit, as the ask pages do. BadInput with a
-    stable code for what is not audio or too large; "" for silence."""
+    stable code for a silent recording (audio_silent), one too large (upload_too_large) or one that is not audio."""
     from edgekit.server.deps import current_user as who
     from edgekit.server.routes.ui_ask import transcribe_upload
 
