@@ -14,10 +14,21 @@ import pytest
 from edgekit_edu.tables import TutorExchange
 from sqlmodel import Session, select
 
+from edgekit import testing
 from edgekit.testing import HTML
 
 ITEM = "math.fractions.of_amount~12345"
 SPOKEN = "How do I find three quarters of twenty?"
+
+
+@pytest.fixture
+def app_kit(tmp_path, edgekit_models_dir):
+    """The plugin's kit, but reading the installed models: its own has a fresh home with none, and here the
+    recording is transcribed, the hint asked of the tutor's model and read aloud for real (else 503)."""
+    kit = testing.new_kit(tmp_path / "home", models_dir=edgekit_models_dir)
+    testing.add_accounts(kit)
+    yield kit
+    kit.close()
 
 
 def spoken_wav(text: str, tmp_path) -> bytes:
@@ -64,7 +75,7 @@ def test_the_tutor_form_offers_the_phones_recorder(school, join_as):
 
 
 def test_a_recorded_question_is_transcribed_and_answered_and_read_aloud_for_its_pupil_only(
-    school, join_as, app_kit, edgekit_models_dir, tmp_path
+    school, join_as, app_kit, tmp_path
 ):
     teacher, code, pins = school
     amani, _ = join_as(code, "Amani", pins["Amani"])
