@@ -10,7 +10,9 @@
 - requests: `current_user`, `require_role`, `require_app_user`, `require_app_access`, `get_kit`, `app_of`;
 - records: `audit`, `audit_entries`, `find_account`, `Account`, `now`, `ROLES`;
 - accounts: `add_account`, `set_account_secret`, `sign_in`, `sign_out`, `LoginFailed` (an app's own sign-in page);
-- text: `fold`, `FOLDED`, `guess_language`.
+- text: `fold`, `FOLDED`, `guess_language`;
+- voice: `transcribe_recording` (a phone's recording to text), `speak` (text read aloud, as WAV);
+- guessing: `check_guess` (a guessable value such as a class code, under the sign-in's throttle).
 
 Importing this module is cheap (no web framework, no database layer): an app's module is imported by every
 `edgekit` command, so what needs FastAPI or SQLAlchemy is imported on first use.
@@ -59,6 +61,7 @@ __all__ = [
     "audit",
     "audit_entries",
     "chat_in_turn",
+    "check_guess",
     "choose_language",
     "current_user",
     "find_account",
@@ -74,7 +77,9 @@ __all__ = [
     "set_account_secret",
     "sign_in",
     "sign_out",
+    "speak",
     "static_url",
+    "transcribe_recording",
 ]
 
 LANGUAGES = ("en", "sw", "fr")  # the languages every page speaks (edgekit.server.i18n.LANGUAGES)
@@ -172,10 +177,19 @@ def require_app_user(app_id: str) -> Callable[[Request], User | None]:
 
 
 def add_account(
-    kit: Kit, name: str, role: str, *, pin: str | None = None, password: str | None = None, actor: str = "cli"
+    kit: Kit,
+    name: str,
+    role: str,
+    *,
+    pin: str | None = None,
+    password: str | None = None,
+    actor: str = "cli",
+    session: Session | None = None,
 ) -> Account:
-    """A new account on the box (a PIN of 4-8 digits, or a password); BadInput with a stable code otherwise."""
-    user = kit.accounts.add_user(name, role, pin=pin, password=password, actor=actor)
+    """A new account on the box (a PIN of 4-8 digits, or a password); BadInput with a stable code otherwise.
+    With `session`, the account is only added to the caller's transaction: stored with the app's records (a
+    class's pupils) when the caller commits, or not at all."""
+    user = kit.accounts.add_user(name, role, pin=pin, password=password, actor=actor, session=session)
     return Account(user.name, user.role)
 
 
@@ -220,6 +234,51 @@ def sign_out(request: Request, response: Response) -> None:
     if cookie := request.cookies.get(SESSION_COOKIE):
         get_kit(request).accounts.close_session(cookie)
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+async def check_guess(request: Request, key: str, is_right: Callable[[], bool]) -> bool:
+    """Whether a value a stranger could guess (a class code) is right, under the sign-in's own throttle: `key`
+    counts as a name (known or not alike), and a wrong guess counts against the asking address's wrong tries,
+    PINs included. LoginThrottled (429) while it must wait; a wrong guess is held back like a wrong PIN."""
+    import asyncio
+
+    from edgekit.accounts.auth import LoginThrottled
+
+    kit = get_kit(request)
+    address = request.client.host if request.client else ""
+    throttle = kit.accounts.throttle
+    key = "guess:" + key  # never an account's name: those have no colon
+    verdict = throttle.admit(key, address)
+    if not verdict.allowed:
+        raise LoginThrottled(verdict.wait_s)
+    if await asyncio.to_thread(is_right):
+        throttle.succeeded(key, address)
+        return True
+    await asyncio.sleep(throttle.answer_delay(verdict.failures))
+    return False
+
+
+# --- voice -------------------------------------------------------------------------------------------------
+
+
+async def transcribe_recording(request: Request, audio: Any, *, app_id: str, lang: str | None = None) -> str:
+    """A recording a phone uploaded (an UploadFile: any format a phone records) as text: the box's speech model
+    for the language, in the asker's fair turn, within the upload limit, as the ask pages do. BadInput with a
+    stable code for a silent recording (audio_silent), one too large (upload_too_large) or one that is not audio."""
+    from edgekit.server.deps import current_user as who
+    from edgekit.server.routes.ui_ask import transcribe_upload
+
+    heard = await transcribe_upload(get_kit(request), request, who(request), audio, lang, app_id)
+    return cast("str", heard.text).strip()
+
+
+async def speak(request: Request, text: str, *, app_id: str, lang: str | None = None) -> Response:
+    """`text` read aloud: a WAV response (audio/wav) for a link or an <audio src>, in the text's own language
+    (else `lang`), in the asker's fair turn at the voice, as the ask pages' read-aloud does."""
+    from edgekit.server.deps import current_user as who
+    from edgekit.server.routes.ui_ask import speak_text
+
+    return await speak_text(get_kit(request), request, who(request), app_id, text, lang)
 
 
 # --- records -----------------------------------------------------------------------------------------------

@@ -104,8 +104,17 @@ class Accounts:
 
     # --- users -------------------------------------------------------------------------------------
     def add_user(
-        self, name: str, role: str, *, pin: str | None = None, password: str | None = None, actor: str = "cli"
+        self,
+        name: str,
+        role: str,
+        *,
+        pin: str | None = None,
+        password: str | None = None,
+        actor: str = "cli",
+        session: Session | None = None,
     ) -> User:
+        """A new account, committed here; or, given the caller's `session`, only added to it, so the caller stores
+        it with what it belongs to (a class's pupils) or not at all."""
         name = name.strip().lower()
         if not NAME_PATTERN.match(name):
             raise BadInput(
@@ -115,15 +124,22 @@ class Accounts:
         if role not in ROLES:
             raise BadInput(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}.", code="unknown_role")
         secret, kind = check_secret_rules(pin, password)
-        with Session(self.db) as session:
-            if session.exec(select(User).where(User.name == name)).first():
-                raise BadInput(f"A user named '{name}' exists already.", code="user_exists")
-            user = User(name=name, role=role, secret_hash=_hasher.hash(secret), secret_kind=kind)
-            session.add(user)
-            audit.record(session, actor, "user_added", name, f"role={role}")
-            session.commit()
-            session.refresh(user)
+        if session is not None:
+            return self._add_user(session, name, role, secret, kind, actor)
+        with Session(self.db) as own:
+            user = self._add_user(own, name, role, secret, kind, actor)
+            own.commit()
+            own.refresh(user)
             return user
+
+    def _add_user(self, session: Session, name: str, role: str, secret: str, kind: str, actor: str) -> User:
+        if session.exec(select(User).where(User.name == name)).first():
+            raise BadInput(f"A user named '{name}' exists already.", code="user_exists")
+        user = User(name=name, role=role, secret_hash=_hasher.hash(secret), secret_kind=kind)
+        session.add(user)
+        audit.record(session, actor, "user_added", name, f"role={role}")
+        session.flush()
+        return user
 
     def set_secret(self, name: str, *, pin: str | None = None, password: str | None = None, actor: str = "cli") -> None:
         """A new PIN or password for an account (a teacher reprinting a pupil's card): its sessions end."""

@@ -68,7 +68,7 @@ def furnish_school(kit: Kit) -> dict[str, str]:
     raised by each pupil's message, the way the ask page raises it. The matrix's student account is a pupil of
     {own_class}: the pupils' pages are for pupils."""
     from edgekit_edu import _flag_for_teacher, school
-    from edgekit_edu.tables import Flag, Pupil
+    from edgekit_edu.tables import Flag, Pupil, TutorExchange
     from sqlmodel import select
 
     app = kit.app_contexts["edu"]
@@ -91,7 +91,16 @@ def furnish_school(kit: Kit) -> dict[str, str]:
             )
     with app.session() as session:  # the student column's account, a pupil of the teacher's class
         own = school.class_by_code(session, school.Viewer("admin", "admin"), ids["own_class"])
-        session.add(Pupil(class_id=own.id, display_name="Juma", account=ACCOUNTS["student"]))
+        juma = Pupil(class_id=own.id, display_name="Juma", account=ACCOUNTS["student"])
+        session.add(juma)
+        session.flush()
+        # A tutor's answer to Juma ({own_exchange}) and one to the other class's pupil ({other_exchange}), one word
+        # each: reading one aloud proves who gets in without keeping Piper busy.
+        for key, pupil_id in (("own", juma.id), ("other", int(ids["other_pupil"]))):
+            exchange = TutorExchange(pupil_id=pupil_id, asked_by="matrix", question="Why?", answer="Yes.", kind="hint")
+            session.add(exchange)
+            session.flush()
+            ids[f"{key}_exchange"] = str(exchange.id)
         session.commit()
     ids["other_teacher"] = OTHER_TEACHER
     ids["own_teacher"] = ACCOUNTS["teacher"]

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from edgekit.sdk import BadInput, NotFound, now
 from edgekit_edu.checking import Verdict, check
-from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
+from edgekit_edu.generate import SERVED_SEEDS, TEMPLATES, make_item, parse_generated_id
 from edgekit_edu.hub_records import send_mastery
 from edgekit_edu.item import Item
 from edgekit_edu.item_bank import bank_item, bank_items_for, base_id
@@ -45,7 +45,7 @@ def next_item(session: Session, pupil_id: int | None, skill_id: str, lang: str) 
     """A fresh generated item, or the data item this pupil has least lately answered right."""
     bank = bank_items_for(skill_id, lang)
     if skill_id in TEMPLATES and (not bank or secrets.randbelow(4)):  # mostly fresh numbers, sometimes a word problem
-        return make_item(skill_id, secrets.randbelow(10**9), lang)
+        return make_item(skill_id, secrets.randbelow(SERVED_SEEDS), lang)
     if not bank:
         raise NotFound(f"No items for skill {skill_id!r}.", code="unknown_skill")
     if pupil_id is None:

@@ -162,8 +162,9 @@ def pupils_of(session: Session, school_class: SchoolClass) -> list[Pupil]:
 def add_pupils(
     kit, session: Session, viewer: Viewer, code: str, names: list[str], kind: str = "pin"
 ) -> list[tuple[Pupil, str]]:
-    """New pupils with new accounts and PINs; the PINs are returned once, for the printed cards. The box writes
-    each account in its own transaction (SQLite has one writer): call with no write pending in `session`."""
+    """New pupils with new accounts and PINs; the PINs are returned once, for the printed cards. Accounts and
+    pupils go into the caller's one transaction: a list that fails half-way leaves no account behind to take the
+    class's next account number."""
     school_class = class_by_code(session, viewer, code)
     names = [clean_name(n) for n in names if n and n.strip()]
     existing = pupils_of(session, school_class)
@@ -184,8 +185,11 @@ def add_pupils(
     for name in names:
         pin = new_pin(kind)
         account = f"edu-{school_class.code.lower()}-{next_number:02d}"
+        while find_account(session, account) is not None:  # a number taken outside this app: skip it, never fail
+            next_number += 1
+            account = f"edu-{school_class.code.lower()}-{next_number:02d}"
         next_number += 1
-        add_account(kit, account, "student", pin=pin, actor=viewer.name)
+        add_account(kit, account, "student", pin=pin, actor=viewer.name, session=session)
         pupil = Pupil(class_id=school_class.id, display_name=name, account=account, secret_kind=kind)
         session.add(pupil)
         made.append((pupil, pin))

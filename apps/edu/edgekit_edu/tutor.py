@@ -15,11 +15,16 @@ import zlib
 from dataclasses import dataclass, field
 
 from edgekit.sdk import EdgekitError, chat_in_turn, guess_language
+<<<<<<< HEAD
 from edgekit_edu.arithmetic import false_sums, unchecked_numbers
 from edgekit_edu.echo import echoes_question
 from edgekit_edu.endorsement import backs_wrong_answer
 from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
 from edgekit_edu.hint_methods import method
+=======
+from edgekit_edu.arithmetic import false_sums
+from edgekit_edu.generate import TEMPLATES, example_seed, make_item, parse_generated_id
+>>>>>>> fa49b4351731728543970e44f774d9df71077609
 from edgekit_edu.hint_prompt import hint_messages
 from edgekit_edu.item import Item
 from edgekit_edu.leaks import leaks_answer
@@ -41,8 +46,13 @@ class TutorReply:
     model: str
     citations: list[dict] = field(default_factory=list)
     flag: str | None = None  # the kind of disclosure, for the teacher's flag
+<<<<<<< HEAD
     withdrawn: str = ""  # why the model's hint was not shown: a code of withdrawal(), or unavailable
     withdrawn_text: str = ""  # the model's hint that was not shown, for the benchmark's reader (never a pupil)
+=======
+    withdrawn: str = ""  # why the model's hint was not shown: leak | language | unavailable
+    disclosed: str = ""  # what the pupil wrote that raised the flag (a question, or words typed as an answer)
+>>>>>>> fa49b4351731728543970e44f774d9df71077609
 
     def as_dict(self) -> dict:
         return {
@@ -58,7 +68,7 @@ def screen(message: str, lang: str, item: Item | None) -> TutorReply | None:
     """The guard, before any model: a disclosure is answered kindly and flagged; an off-topic message is steered
     back. None: the message may go to the tutor."""
     if kind := disclosure(message):
-        return TutorReply(kind_answer(lang), "safeguarding", GUARD_MODEL, flag=kind)
+        return TutorReply(kind_answer(lang), "safeguarding", GUARD_MODEL, flag=kind, disclosed=message.strip())
     if message.strip() and is_off_topic(message, item.prompt if item else ""):
         return TutorReply(steer_back(lang), "offtopic", GUARD_MODEL)
     return None
@@ -117,7 +127,7 @@ def template_hint(item: Item | None, lang: str, lessons: list[Lesson]) -> str:
     strategy = item.meta.get("strategy") or ""
     hints = []
     for offset in range(1, 12):
-        similar = make_item(skill, seed + offset * 7919, lang)
+        similar = make_item(skill, example_seed(skill, seed, offset), lang)
         if similar.answer == item.answer or similar.prompt == item.prompt:
             continue
         example = EXAMPLE.get(lang, EXAMPLE["en"]).format(prompt=similar.prompt, working=similar.explain)

@@ -1,5 +1,5 @@
-"""What the tutor said is kept for the teacher: every exchange, a flag for every disclosure, and a count of
-hints per skill (many hints without mastery is one way of being stuck)."""
+"""What the tutor said is kept for the teacher: every exchange, a flag for every pupil's disclosure (in the pupil's
+own words), and a count of hints per skill (many hints without mastery is one way of being stuck)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def record_exchange(
     skill: str = "",
     item_id: str = "",
 ) -> TutorExchange:
+    if reply.flag is not None and reply.disclosed:
+        question = reply.disclosed  # the pupil's own words, never the item's prompt in their place
     exchange = TutorExchange(
         pupil_id=pupil.id if pupil else None,
         asked_by=asked_by,
@@ -33,11 +35,11 @@ def record_exchange(
     )
     session.add(exchange)
     session.flush()
-    if reply.flag is not None:
+    if reply.flag is not None and pupil is not None:  # staff trying the tutor: no child, no class to tell
         session.add(
             Flag(
-                pupil_id=pupil.id if pupil else None,
-                class_id=pupil.class_id if pupil else None,
+                pupil_id=pupil.id,
+                class_id=pupil.class_id,
                 exchange_id=exchange.id,
                 reason=f"safeguarding:{reply.flag}",
                 message=question[:1000],

@@ -5,67 +5,13 @@ not theirs."""
 from __future__ import annotations
 
 import re
-from contextlib import ExitStack
 
-import pytest
 from edgekit_edu.generate import parse_generated_id
 from edgekit_edu.practice import item_by_id
 
-from edgekit.testing import HTML, csrf_token, outbox, server
+from edgekit.testing import HTML, outbox
 
 SKILL = "math.fractions.of_amount"
-
-
-def _form(client, path):
-    return {"csrf_token": csrf_token(client, path)}
-
-
-@pytest.fixture
-def school(signed_in):
-    """A class of two pupils made through the teacher's pages, with one skill assigned."""
-    teacher = signed_in("teacher")
-    made = teacher.post(
-        "/apps/edu/teach",
-        data={"name": "Class 5 Blue", "rule": "3 in a row", "lang": "en", **_form(teacher, "/apps/edu/teach")},
-        headers=HTML,
-    )
-    assert made.status_code == 200, made.text[:300]
-    code = re.search(r'id="class-code">([A-Z0-9]+)<', made.text).group(1)
-    cards = teacher.post(
-        f"/apps/edu/teach/{code}/pupils",
-        data={"names": "Amani\nBahati", "kind": "pin", **_form(teacher, f"/apps/edu/teach/{code}")},
-        headers=HTML,
-    )
-    assert cards.status_code == 200
-    pins = re.findall(r'class="code edu-pin">(\d{4})<', cards.text)
-    assert len(pins) == 2
-    assigned = teacher.post(
-        f"/apps/edu/teach/{code}/assign",
-        data={"skill_id": SKILL, "pupil_id": "", **_form(teacher, f"/apps/edu/teach/{code}")},
-        headers=HTML,
-    )
-    assert assigned.status_code == 200
-    return teacher, code, dict(zip(["Amani", "Bahati"], pins, strict=True))
-
-
-def _pupil_client(app_client_factory, code, name, pin):
-    client = app_client_factory()
-    names = client.get(f"/apps/edu/join?code={code}", headers=HTML)
-    assert names.status_code == 200 and name in names.text
-    pupil_id = re.search(rf'pupil=(\d+)">{name}<', names.text).group(1)
-    page = client.get(f"/apps/edu/join?code={code}&pupil={pupil_id}", headers=HTML)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    signed = client.post(
-        "/apps/edu/join", data={"code": code, "pupil": pupil_id, "pin": pin, "csrf_token": token}, headers=HTML
-    )
-    return client, signed
-
-
-@pytest.fixture
-def new_client(app_kit):
-    """new_client() -> a phone of its own on the real server (no one signed in)."""
-    with ExitStack() as stack:
-        yield lambda: stack.enter_context(server(app_kit))
 
 
 def _answer(client, skill):
@@ -77,9 +23,9 @@ def _answer(client, skill):
     return page, item_id, token, generated
 
 
-def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, new_client, app_kit):
+def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, join_as, app_kit):
     teacher, code, pins = school
-    pupil, signed = _pupil_client(new_client, code, "Amani", pins["Amani"])
+    pupil, signed = join_as(code, "Amani", pins["Amani"])
     assert signed.status_code == 200 and "Amani" in signed.text, signed.text[:300]
     assert SKILL in signed.text or "Practise" in signed.text
     mastered = False
@@ -119,17 +65,17 @@ def test_a_pupil_signs_in_practises_to_mastery_and_the_teacher_sees_it(school, n
     assert csv_text.splitlines()[0] == f"pupil,{SKILL}" and "Amani,mastered 3/3" in csv_text
 
 
-def test_a_wrong_pin_is_refused_and_guessing_is_slowed(school, new_client):
+def test_a_wrong_pin_is_refused_and_guessing_is_slowed(school, join_as):
     _teacher, code, pins = school
     wrong = "0000" if pins["Bahati"] != "0000" else "1111"
-    client, signed = _pupil_client(new_client, code, "Bahati", wrong)
+    client, signed = join_as(code, "Bahati", wrong)
     assert "error=login_failed" in str(signed.url) or "PIN is not right" in signed.text
     assert client.get("/apps/edu/learn", headers=HTML, follow_redirects=False).status_code == 303
 
 
-def test_pupils_cannot_open_teacher_pages_nor_other_pupils_work(school, new_client):
+def test_pupils_cannot_open_teacher_pages_nor_other_pupils_work(school, join_as):
     _teacher, code, pins = school
-    pupil, _ = _pupil_client(new_client, code, "Amani", pins["Amani"])
+    pupil, _ = join_as(code, "Amani", pins["Amani"])
     assert pupil.get("/apps/edu/teach", headers=HTML).status_code == 403
     assert pupil.get(f"/apps/edu/teach/{code}", headers=HTML).status_code == 403
     assert pupil.get(f"/apps/edu/api/progress/{code}").status_code == 403
@@ -149,9 +95,9 @@ def test_a_teacher_sees_only_their_own_classes_and_an_admin_all(school, new_clie
     assert [c["code"] for c in admin.get("/apps/edu/api/classes").json()["classes"]] == [code]
 
 
-def test_a_disclosure_to_the_tutor_is_answered_kindly_and_flagged_for_the_teacher(school, new_client):
+def test_a_disclosure_to_the_tutor_is_answered_kindly_and_flagged_for_the_teacher(school, join_as):
     teacher, code, pins = school
-    pupil, _ = _pupil_client(new_client, code, "Bahati", pins["Bahati"])
+    pupil, _ = join_as(code, "Bahati", pins["Bahati"])
     page = pupil.get("/apps/edu/tutor", headers=HTML)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     said = pupil.post(
@@ -162,10 +108,10 @@ def test_a_disclosure_to_the_tutor_is_answered_kindly_and_flagged_for_the_teache
     assert "my uncle beats me" in view.text and 'id="flags"' in view.text
 
 
-def test_the_box_ask_page_sends_a_pupil_to_the_tutor_and_flags_a_disclosure(school, new_client):
+def test_the_box_ask_page_sends_a_pupil_to_the_tutor_and_flags_a_disclosure(school, join_as):
     # The core's own ask page serves every app: for edu it must not hand a pupil the answer, nor lose a disclosure.
     teacher, code, pins = school
-    pupil, _ = _pupil_client(new_client, code, "Amani", pins["Amani"])
+    pupil, _ = join_as(code, "Amani", pins["Amani"])
 
     def ask(question):
         page = pupil.get("/apps/edu", headers=HTML)

@@ -30,12 +30,14 @@ SPOKEN_LANGUAGES = ("en", "sw", "fr")
 router = APIRouter()
 
 
-async def transcribe_upload(kit: Kit, request: Request, user: Any, audio: UploadFile, lang: str | None) -> Any:
+async def transcribe_upload(
+    kit: Kit, request: Request, user: Any, audio: UploadFile, lang: str | None, app_id: str | None = None
+) -> Any:
     from edgekit.speech.stt import speech_model_for, transcribe
 
     data = await read_upload(audio, kit.settings.max_upload_mb)
     lang = lang if lang in SPOKEN_LANGUAGES else None
-    app_id = request.path_params.get("app_id")
+    app_id = app_id or request.path_params.get("app_id")
     return await run_in_turn(
         kit,
         speech_model_for(kit.manager, lang),
@@ -114,9 +116,14 @@ async def speak_answer(
 ) -> Response:
     """An answer read aloud, as WAV: fetched by the page's script, or opened directly by a form without it.
     Spoken in the answer's own language (an English page may hold a Swahili answer)."""
+    _manifest, user = require_app_access(request, app_id)
+    return await speak_text(kit, request, user, app_id, text, lang)
+
+
+async def speak_text(kit: Kit, request: Request, user: Any, app_id: str, text: str, lang: str | None) -> Response:
+    """Text read aloud as a WAV response, in the text's own language, in the asker's fair turn at the voice."""
     from edgekit.speech.tts import MAX_SPEECH_CHARS, synthesize_speech
 
-    _manifest, user = require_app_access(request, app_id)
     if lang not in SPOKEN_LANGUAGES:
         lang = guess_language(text) or choose_language(request)
     text = text[:MAX_SPEECH_CHARS]

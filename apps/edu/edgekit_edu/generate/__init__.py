@@ -18,6 +18,17 @@ from edgekit_edu.generate.common import LANGS, TEMPLATES, Made, Template, answer
 from edgekit_edu.item import Item
 
 SEPARATOR = "~"
+# Seeds a pupil is served (and may name in a link) are below SERVED_SEEDS; the tutor's worked examples use seeds
+# above it, derived from the item's own, so no link can turn a pupil's item into a worked example of itself.
+SERVED_SEEDS = 10**9
+EXAMPLE_SEEDS = 10**12
+
+
+def example_seed(skill: str, seed: int, offset: int) -> int:
+    """The seed of the offset-th worked example for an item: fixed for the item, never one a pupil is served."""
+    return random.Random(f"example{SEPARATOR}{skill}{SEPARATOR}{seed}{SEPARATOR}{offset}").randrange(
+        SERVED_SEEDS, EXAMPLE_SEEDS
+    )
 
 
 def make_item(skill: str, seed: int, lang: str = "en") -> Item:
@@ -41,10 +52,19 @@ def make_item(skill: str, seed: int, lang: str = "en") -> Item:
 
 
 def parse_generated_id(item_id: str) -> tuple[str, int] | None:
+    """(skill, seed) of an item a pupil may be served; None for anything else, a worked example's seed included."""
     skill, sep, seed = item_id.rpartition(SEPARATOR)
-    if not sep or skill not in TEMPLATES or not seed.isdigit() or len(seed) > 12:
+    if not sep or skill not in TEMPLATES or not seed.isdigit() or len(seed) > 12 or int(seed) >= SERVED_SEEDS:
         return None
     return skill, int(seed)
 
 
-__all__ = ["TEMPLATES", "Made", "Template", "make_item", "parse_generated_id"]
+__all__ = [
+    "SERVED_SEEDS",
+    "TEMPLATES",
+    "Made",
+    "Template",
+    "example_seed",
+    "make_item",
+    "parse_generated_id",
+]

@@ -30,9 +30,11 @@
       }
     };
     recorder.start();
+    talk.classList.add("recording"); // what the pupil sees while the phone listens
   }
   function stop(event) {
     event.preventDefault();
+    talk.classList.remove("recording");
     if (recorder && recorder.state === "recording") recorder.stop();
   }
   talk.addEventListener("pointerdown", start);
