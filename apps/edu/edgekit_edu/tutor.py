@@ -15,16 +15,11 @@ import zlib
 from dataclasses import dataclass, field
 
 from edgekit.sdk import EdgekitError, chat_in_turn, guess_language
-<<<<<<< HEAD
 from edgekit_edu.arithmetic import false_sums, unchecked_numbers
 from edgekit_edu.echo import echoes_question
 from edgekit_edu.endorsement import backs_wrong_answer
-from edgekit_edu.generate import TEMPLATES, make_item, parse_generated_id
-from edgekit_edu.hint_methods import method
-=======
-from edgekit_edu.arithmetic import false_sums
 from edgekit_edu.generate import TEMPLATES, example_seed, make_item, parse_generated_id
->>>>>>> fa49b4351731728543970e44f774d9df71077609
+from edgekit_edu.hint_methods import method
 from edgekit_edu.hint_prompt import hint_messages
 from edgekit_edu.item import Item
 from edgekit_edu.leaks import leaks_answer
@@ -46,13 +41,9 @@ class TutorReply:
     model: str
     citations: list[dict] = field(default_factory=list)
     flag: str | None = None  # the kind of disclosure, for the teacher's flag
-<<<<<<< HEAD
     withdrawn: str = ""  # why the model's hint was not shown: a code of withdrawal(), or unavailable
     withdrawn_text: str = ""  # the model's hint that was not shown, for the benchmark's reader (never a pupil)
-=======
-    withdrawn: str = ""  # why the model's hint was not shown: leak | language | unavailable
     disclosed: str = ""  # what the pupil wrote that raised the flag (a question, or words typed as an answer)
->>>>>>> fa49b4351731728543970e44f774d9df71077609
 
     def as_dict(self) -> dict:
         return {

@@ -127,7 +127,7 @@ def test_the_box_ask_page_sends_a_pupil_to_the_tutor_and_flags_a_disclosure(scho
     assert "my stepfather hits me every night" in view.text and 'id="flags"' in view.text
 
 
-def test_an_answer_is_one_commit_with_its_mastery_outbox_row_and_last_seen_note(school, new_client, app_kit):
+def test_an_answer_is_one_commit_with_its_mastery_outbox_row_and_last_seen_note(school, join_as, app_kit):
     """A class's answers are bound by fsyncs: each answer must cost one commit, whatever it writes."""
     from datetime import timedelta
 
@@ -139,7 +139,7 @@ def test_an_answer_is_one_commit_with_its_mastery_outbox_row_and_last_seen_note(
     from edgekit.sdk import now
 
     _teacher, code, pins = school
-    pupil, _signed = _pupil_client(new_client, code, "Amani", pins["Amani"])
+    pupil, _signed = join_as(code, "Amani", pins["Amani"])
     _page, item_id, token, _generated = _answer(pupil, SKILL)
     item = item_by_id(item_id.replace("&#126;", "~"), "en")
     with Session(app_kit.db) as session:  # last seen two minutes ago: this answer also notes the pupil active
