@@ -141,7 +141,7 @@ class Settings(BaseSettings):
     worker_reply_timeout_s: float = Field(
         default=180,
         gt=0,
-        description="Longest wait for a worker's next reply (a token, a result, a load) before it is killed.",
+        description="Longest wait for a hung worker (its next reply, or taking a request) before it is killed.",
     )
     crash_backoff_after: int = Field(default=3, ge=1, description="Worker crashes before a model's loads back off.")
     crash_window_s: float = Field(default=300, gt=0, description="Crashes closer together than this count together.")

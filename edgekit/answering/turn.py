@@ -91,7 +91,11 @@ async def run_then_release(ticket: Ticket, work: Callable[[threading.Event], R])
         with contextlib.suppress(RuntimeError):  # the loop closed (server shutting down): nobody is listening
             loop.call_soon_threadsafe(settle, result, error)
 
-    threading.Thread(target=in_thread, name="edgekit-in-turn", daemon=True).start()
+    try:
+        threading.Thread(target=in_thread, name="edgekit-in-turn", daemon=True).start()
+    except BaseException:  # no thread (the box is out of them): nobody else would give the turn up
+        ticket.release()
+        raise
     try:
         return await ended
     except asyncio.CancelledError:

@@ -8,7 +8,8 @@ worker's pid is kept for the RAM budget, which counts what the worker really hol
 A worker that stops answering without dying (hung in native code, stopped) would leave its callers waiting for
 ever: every reply has a deadline (`reply_timeout_s`, EDGEKIT_WORKER_REPLY_TIMEOUT_S: a load, a call's result, each
 piece of a stream), after which the worker is killed: that caller gets EngineTimeout (engine_timeout), the others
-in flight EngineCrashed, and the next request starts a fresh worker.
+in flight EngineCrashed, and the next request starts a fresh worker. Writing to it has the same deadline: a hung
+worker reads nothing, and a request larger than the pipe holds (speech, a batch of texts) would block for ever.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import queue
 import select
 import signal
@@ -29,7 +31,7 @@ from pathlib import Path
 import psutil
 
 from edgekit.errors import EngineCrashed, EngineTimeout
-from edgekit.workers.protocol import ChannelClosed, decode_error, receive, send
+from edgekit.workers.protocol import ChannelClosed, decode_error, frame, receive
 
 log = logging.getLogger("edgekit.workers")
 
@@ -37,6 +39,22 @@ CLOSE_WAIT_S = 2.0  # a worker asked to close gets this long before it is killed
 CANCEL_POLL_S = 0.05  # how often a stream waiting for the worker looks at its cancel event
 PROBE = "__probe__"  # the no-op call every worker answers
 REPLY_TIMEOUT_S = 180.0  # the default deadline for a worker's next reply (Settings.worker_reply_timeout_s)
+
+
+def write_within(pipe, data: bytes, timeout_s: float) -> None:
+    """All of `data` into a non-blocking pipe, or TimeoutError once `timeout_s` pass in which the reader takes none
+    of it (a worker reading slowly is not hung; one that reads nothing is)."""
+    fd = pipe.fileno()
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    view = memoryview(data)
+    while view:
+        if not poller.poll(timeout_s * 1000):
+            raise TimeoutError
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:  # another writer filled the pipe first
+            continue
 
 
 def exit_reason(returncode: int | None) -> str:
@@ -80,7 +98,8 @@ class WorkerProcess:
             bufsize=0,
             start_new_session=True,
         )
-        self._send(("load", engine_path, spec, model_dir, settings))
+        os.set_blocking(self.proc.stdin.fileno(), False)  # writes wait with a deadline (write_within), never for ever
+        self._send(("load", engine_path, spec, model_dir, settings), "loading the model")
         reply = self._receive("loading the model")
         if reply[0] == "error":
             self.stop()
@@ -129,7 +148,7 @@ class WorkerProcess:
         self._require()
         ident, replies = self._open()
         try:
-            self._send(("call", ident, method, args, kwargs))
+            self._send(("call", ident, method, args, kwargs), method)
             reply = self._next(replies, self.reply_timeout_s)
             if reply is None:
                 raise self._timed_out(method)
@@ -147,7 +166,7 @@ class WorkerProcess:
         ident, replies = self._open()
         finished = False
         try:
-            self._send(("stream", ident, method, args, kwargs))
+            self._send(("stream", ident, method, args, kwargs), method)
             last_reply = time.monotonic()
             while True:
                 if cancel is not None and cancel.is_set():
@@ -170,7 +189,7 @@ class WorkerProcess:
             self._waiting.pop(ident, None)
             if not finished and self.alive():
                 with contextlib.suppress(EngineCrashed):
-                    self._send(("cancel", ident))
+                    self._send(("cancel", ident), "a cancel")
 
     def _open(self) -> tuple[int, queue.SimpleQueue]:
         ident, replies = next(self._ids), queue.SimpleQueue()
@@ -209,8 +228,8 @@ class WorkerProcess:
             return
         if proc.poll() is None:
             try:
-                with self._send_lock:
-                    send(proc.stdin, ("close",))
+                with self._send_lock:  # a hung worker takes nothing: TimeoutError, an OSError, kills it
+                    write_within(proc.stdin, frame(("close",)), CLOSE_WAIT_S)
                 proc.wait(CLOSE_WAIT_S)
             except (OSError, subprocess.TimeoutExpired):
                 proc.kill()
@@ -224,10 +243,12 @@ class WorkerProcess:
         if not self.alive():
             raise self._crashed()
 
-    def _send(self, message: tuple) -> None:
+    def _send(self, message: tuple, what: str) -> None:
         try:
             with self._send_lock:
-                send(self.proc.stdin, message)
+                write_within(self.proc.stdin, frame(message), self.reply_timeout_s)
+        except TimeoutError:
+            raise self._timed_out(what, "the request not taken") from None
         except (OSError, ValueError, AttributeError) as exc:  # a broken pipe: the worker is gone
             raise self._crashed() from exc
 
@@ -241,12 +262,14 @@ class WorkerProcess:
         except (ChannelClosed, OSError, ValueError) as exc:
             raise self._crashed() from exc
 
-    def _timed_out(self, what: str) -> EngineTimeout:
-        """No reply within the deadline: the worker is hung. Kill it (its callers in flight then hear it crashed,
-        with this reason) and tell this caller it timed out."""
+    def _timed_out(self, what: str, silence: str = "no reply") -> EngineTimeout:
+        """No reply (or no byte of a request taken) within the deadline: the worker is hung. Kill it (its callers
+        in flight then hear it crashed, with this reason) and tell this caller it timed out."""
         with self._crash_lock:
             if self.crash_reason is None:
-                self.crash_reason = f"stopped answering ({what}: no reply in {self.reply_timeout_s:g} s) and was killed"
+                self.crash_reason = (
+                    f"stopped answering ({what}: {silence} in {self.reply_timeout_s:g} s) and was killed"
+                )
                 log.error("The worker for %s %s", self.label, self.crash_reason)
             proc = self.proc
         if proc is not None and proc.poll() is None:

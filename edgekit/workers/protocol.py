@@ -26,9 +26,14 @@ class ChannelClosed(Exception):
     """The other end is gone (end of file, or a frame cut short)."""
 
 
-def send(stream: BinaryIO, message: tuple) -> None:
+def frame(message: tuple) -> bytes:
+    """One message as it goes down the pipe: its length, then its pickle."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(HEADER.pack(len(data)) + data)
+    return HEADER.pack(len(data)) + data
+
+
+def send(stream: BinaryIO, message: tuple) -> None:
+    view = memoryview(frame(message))
     while view:  # an unbuffered pipe may take a large frame in parts
         view = view[stream.write(view) :]
     stream.flush()

@@ -99,6 +99,39 @@ def test_a_worker_stopped_while_idle_is_found_out_by_the_next_question(kit):
     assert gone(pid)
 
 
+def test_a_request_to_a_worker_that_reads_nothing_has_the_deadline_too(embed_models_dir, tmp_path):
+    """A request larger than the pipe holds (speech, a batch of texts) sent to a hung worker: the write would block
+    the caller, and every later sender, for ever. It waits the same deadline, then the worker is killed."""
+    kit = Kit(Settings(home=tmp_path, models_dir_override=embed_models_dir, threads=2))
+    try:
+        with kit.manager.acquire("embed") as engine:
+            assert len(engine.embed(["Goats need clean water."])) == 1
+            pid = engine.worker.pid
+            engine.worker.reply_timeout_s = 3.0  # loaded with the default; short from here on
+            os.kill(pid, signal.SIGSTOP)
+            outcome: list = []
+
+            def ask() -> None:
+                try:
+                    engine.embed(["Dry maize well before storing it. " * 120_000])  # 4 MB, the pipe holds 64 kB
+                except EngineCrashed as exc:
+                    outcome.append(exc)
+
+            asking = threading.Thread(target=ask, daemon=True)
+            asking.start()
+            asking.join(3.0 + SLACK_S)
+            assert not asking.is_alive(), "the caller was left writing to a worker that reads nothing"
+        [error] = outcome
+        assert isinstance(error, EngineTimeout), error
+        assert "embed: the request not taken in 3 s" in error.message
+        assert gone(pid), "the hung worker was killed"
+        with kit.manager.acquire("embed") as engine:
+            assert engine.worker.pid != pid
+            assert len(engine.embed(["Keep the bags off the floor."])) == 1
+    finally:
+        kit.close()
+
+
 def test_through_v1_a_hung_worker_ends_the_stream_with_engine_timeout(installed_models_dir, tmp_path, monkeypatch):
     """The client sees the text already sent, then an engine_timeout error event and [DONE]; /healthz answers."""
     from tests.server.live import live_server
