@@ -14,8 +14,7 @@ import pytest
 from edgekit_edu.tables import TutorExchange
 from sqlmodel import Session, select
 
-from edgekit import testing
-from edgekit.testing import HTML
+from edgekit.testing import HTML, add_accounts, new_kit
 
 ITEM = "math.fractions.of_amount~12345"
 SPOKEN = "How do I find three quarters of twenty?"
@@ -25,8 +24,8 @@ SPOKEN = "How do I find three quarters of twenty?"
 def app_kit(tmp_path, edgekit_models_dir):
     """The plugin's kit, but reading the installed models: its own has a fresh home with none, and here the
     recording is transcribed, the hint asked of the tutor's model and read aloud for real (else 503)."""
-    kit = testing.new_kit(tmp_path / "home", models_dir=edgekit_models_dir)
-    testing.add_accounts(kit)
+    kit = new_kit(tmp_path / "home", models_dir=edgekit_models_dir)
+    add_accounts(kit)
     yield kit
     kit.close()
 
