@@ -31,16 +31,38 @@ def request_enrolment(connection: Connection, envelope: dict) -> dict:
         return {"box": key.name, "status": known["status"]}
     if connection.execute(select(tables.box.c.id).where(tables.box.c.fingerprint == key.fingerprint)).first():
         raise BoxRefused("This key is enrolled under another name.", code="box_key_taken")
+    facility = " ".join(str(body.get("facility", "")).split())[:100]
+    _check_facility_free(connection, facility)
     connection.execute(
         insert(tables.box).values(
             name=key.name,
             fingerprint=key.fingerprint,
             public_key=key.line().strip(),
-            facility=str(body.get("facility", ""))[:100],
+            facility=facility,
             district=str(body.get("district", ""))[:100],
         )
     )
     return {"box": key.name, "status": "pending"}
+
+
+def _check_facility_free(connection: Connection, facility: str) -> None:
+    """Referrals are addressed by facility name, so two boxes that are not revoked may not share one (case and
+    spacing aside): the second would never receive its referrals. A replacement box enrols once the old is revoked."""
+    if not facility:
+        return
+    taken = connection.execute(
+        select(tables.box.c.name).where(
+            func.lower(func.regexp_replace(func.btrim(tables.box.c.facility), r"\s+", " ", "g")) == facility.lower(),
+            tables.box.c.status != "revoked",
+        )
+    ).scalar()
+    if taken is not None:
+        raise BoxRefused(
+            f"The facility '{facility}' already has a box ({taken}): name this one apart (e.g. '{facility} "
+            f"maternity'), or ask the hub admin to revoke {taken} if this box replaces it.",
+            code="facility_name_taken",
+            http_status=409,
+        )
 
 
 def decide(connection: Connection, name: str, status: str, by: str) -> None:
