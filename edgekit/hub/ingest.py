@@ -8,6 +8,8 @@ hub killed half way rolls the whole batch back; the box sends it again and it la
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -62,6 +64,7 @@ def ingest(connection: Connection, envelope: dict) -> Ingested:
         ]
         ledger = insert_rows_sql(tables.record, tuple(rows[0])) + " ON CONFLICT DO NOTHING RETURNING seq"
         inserted = set(connection.execute(text(ledger), {"rows": as_json(rows)}).scalars())
+        _refuse_reused(connection, box, [r for r in records if r["seq"] not in inserted])
         new = [r for r in records if r["seq"] in inserted]
         try:
             _apply(connection, box, new)
@@ -82,6 +85,48 @@ def ingest(connection: Connection, envelope: dict) -> Ingested:
         )
     )
     return Ingested(box["name"], len(records), len(new), acked)
+
+
+class SeqReused(SyncRefused):
+    code = "sync_seq_reused"
+    http_status = 409
+
+    def __init__(self, message: str, details: dict):
+        super().__init__(message)
+        self.details = details
+
+
+def _fingerprint(kind: str, key: str, payload: dict) -> str:
+    """A record's content as one hash: JSON with sorted keys, so the hub's JSONB and the box's text compare."""
+    text_form = json.dumps([kind, key, payload], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text_form.encode("utf-8")).hexdigest()
+
+
+def _refuse_reused(connection: Connection, box: dict, repeated: list[dict]) -> None:
+    """Records the ledger already holds under these numbers: the same content is a harmless second copy; other
+    content means the box gave a number twice (restored from an older backup), and keeping either silently would
+    lose a record. Refused whole, with where the box must renumber from and to."""
+    if not repeated:
+        return
+    held = {
+        row.seq: _fingerprint(row.kind, row.record_key, row.payload)
+        for row in connection.execute(
+            select(
+                tables.record.c.seq, tables.record.c.kind, tables.record.c.record_key, tables.record.c.payload
+            ).where(tables.record.c.box_id == box["id"], tables.record.c.seq.in_([r["seq"] for r in repeated]))
+        )
+    }
+    reused = sorted(r["seq"] for r in repeated if held.get(r["seq"]) != _fingerprint(r["kind"], r["key"], r["payload"]))
+    if not reused:
+        return
+    highest = connection.execute(select(func.max(tables.record.c.seq)).where(tables.record.c.box_id == box["id"]))
+    hub_max = int(highest.scalar() or 0)
+    raise SeqReused(
+        f"The box {box['name']} sent record number {reused[0]} with other content than the hub already holds under "
+        f"that number ({len(reused)} such in this batch): the box was probably restored from an older backup. "
+        f"Nothing of this batch was kept. The box renumbers its new records after {hub_max} on its next push.",
+        {"first_reused_seq": reused[0], "hub_max_seq": hub_max},
+    )
 
 
 def _checked_records(body: dict) -> list[dict]:
