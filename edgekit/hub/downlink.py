@@ -76,6 +76,7 @@ def apply_referrals(connection: Connection, box: dict, rows: list[dict], records
                     "level": row["level"],
                     "status": row["status"],
                     "created_at": row["created_at"].isoformat(),
+                    "sign_codes": str(payload.get("sign_codes") or "")[:400],  # codes, never the worker's words
                     **({"reason": payload["reason"]} if "reason" in payload else {}),
                 },
             )

@@ -46,6 +46,16 @@ def _untrust(home, fingerprint: str) -> None:
             entry.path.unlink(missing_ok=True)
 
 
+def records_of(session: Session, kind: str) -> list[dict]:
+    """What the hub sent down of one kind, oldest first: each item's payload with its number (`id`), `status`
+    here, and when it was received and last changed (UTC)."""
+    rows = session.exec(select(InboxEntry).where(InboxEntry.kind == kind).order_by(col(InboxEntry.hub_seq)))
+    return [
+        {**_referral_view(row), "kind": row.kind, "received_at": row.received_at, "updated_at": row.updated_at}
+        for row in rows
+    ]
+
+
 def inbound_referrals(session: Session) -> list[dict]:
     rows = session.exec(select(InboxEntry).where(InboxEntry.kind == INBOUND_REFERRAL).order_by(col(InboxEntry.hub_seq)))
     return [_referral_view(row) for row in rows]
