@@ -8,8 +8,6 @@ hub killed half way rolls the whole batch back; the box sends it again and it la
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -96,10 +94,13 @@ class SeqReused(SyncRefused):
         self.details = details
 
 
-def _fingerprint(kind: str, key: str, payload: dict) -> str:
-    """A record's content as one hash: JSON with sorted keys, so the hub's JSONB and the box's text compare."""
-    text_form = json.dumps([kind, key, payload], sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text_form.encode("utf-8")).hexdigest()
+# The ledger's own copies compared with the repeated records in the server (JSONB equality: key order and number
+# spelling aside, the same content), so a stick imported twice ships no payloads back to Python.
+REUSED_SQL = (
+    "SELECT x.seq FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(seq bigint, kind text, record_key text, "
+    "payload jsonb) JOIN hub_record r ON r.box_id = :box_id AND r.seq = x.seq "
+    "WHERE r.kind <> x.kind OR r.record_key <> x.record_key OR r.payload <> x.payload ORDER BY x.seq"
+)
 
 
 def _refuse_reused(connection: Connection, box: dict, repeated: list[dict]) -> None:
@@ -108,15 +109,8 @@ def _refuse_reused(connection: Connection, box: dict, repeated: list[dict]) -> N
     lose a record. Refused whole, with where the box must renumber from and to."""
     if not repeated:
         return
-    held = {
-        row.seq: _fingerprint(row.kind, row.record_key, row.payload)
-        for row in connection.execute(
-            select(
-                tables.record.c.seq, tables.record.c.kind, tables.record.c.record_key, tables.record.c.payload
-            ).where(tables.record.c.box_id == box["id"], tables.record.c.seq.in_([r["seq"] for r in repeated]))
-        )
-    }
-    reused = sorted(r["seq"] for r in repeated if held.get(r["seq"]) != _fingerprint(r["kind"], r["key"], r["payload"]))
+    rows = [{"seq": r["seq"], "kind": r["kind"], "record_key": r["key"], "payload": r["payload"]} for r in repeated]
+    reused = list(connection.execute(text(REUSED_SQL), {"rows": as_json(rows), "box_id": box["id"]}).scalars())
     if not reused:
         return
     highest = connection.execute(select(func.max(tables.record.c.seq)).where(tables.record.c.box_id == box["id"]))
