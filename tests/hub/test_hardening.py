@@ -122,6 +122,11 @@ def test_two_boxes_cannot_share_a_facility_name(hub_engine, make_box):
     with hub_engine.begin() as connection:
         answer = request_enrolment(connection, batches.enrolment(twin.sync.identity(), twin.facility))
     assert answer["status"] == "pending"
+    with pytest.raises(BoxRefused) as again, hub_engine.begin() as connection:  # the old box cannot come back
+        decide(connection, "mwembe-1", "approved", "tests")
+    assert again.value.code == "facility_name_taken" and "mwembe-2" in again.value.message
+    with hub_engine.begin() as connection:
+        decide(connection, "mwembe-2", "approved", "tests")  # approving the holder of the name is not refused
 
 
 def test_marking_a_received_referral_is_audited(make_box):
