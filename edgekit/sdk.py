@@ -270,9 +270,9 @@ REFERRAL_STATUS = "referral_status"  # the receiving facility's word on a referr
 def inbound_records(session: Session, kind: str) -> list[dict[str, Any]]:
     """What the district hub sent down to this box, of one kind, oldest first: INBOUND_REFERRAL (payload:
     from_box, from_facility, referral_id, woman_code, level, sign_codes, created_at) or REFERRAL_STATUS (payload:
-    referral_id, status, by_box, by_facility). Each is the payload with `id` (the hub's number, never reused),
-    `status` here, `received_at` and `updated_at`. The sync runs without the apps (a timer), so an app reads
-    these when a person looks, and applies each once (docs/hooks.md)."""
+    referral_id, status, by_box, by_facility, at: when that facility said it). Each is the payload with `id` (the
+    hub's number, never reused), `status` here, `received_at` and `updated_at`. The sync runs without the apps (a
+    timer), so an app reads these when a person looks, and applies each once (docs/hooks.md)."""
     from edgekit.sync.inbox import records_of
 
     return records_of(session, kind)

@@ -109,7 +109,15 @@ def apply_referral_status(connection: Connection, box: dict, payload: dict, at: 
             connection,
             sender,
             "referral_status",
-            {"referral_id": local_id, "status": status, "by_box": box["name"], "by_facility": box["facility"]},
+            {
+                "referral_id": local_id,
+                "status": status,
+                "by_box": box["name"],
+                "by_facility": box["facility"],
+                # When the receiving facility said it: the sending box keeps this as its record's time, so its
+                # echo of the word never outdates a later word from the receiving box that is still on its way.
+                "at": at.isoformat(),
+            },
         )
 
 

@@ -119,3 +119,33 @@ def test_a_referral_is_seen_and_closed_at_b_and_a_own_record_shows_it(hub_server
     with hub_engine.connect() as connection:
         statuses = connection.execute(sa.text("SELECT status FROM hub_referral")).scalars().all()
     assert statuses == ["closed"]
+
+
+def test_a_word_said_before_the_senders_echo_still_lands(hub_server, hub_engine, make_box):
+    """B marks arrived, then treated while offline; A takes 'arrived' and sends its record up before B's
+    'treated' reaches the hub. A's echo carries the time B said 'arrived', so 'treated' is still the newer word:
+    it lands at the hub and comes down to A."""
+    from edgekit_health.received import mark_received
+
+    a = make_box("echo-a", "Echo Dispensary")
+    b = make_box("echo-b", "Echo Health Centre")
+    for box in (a, b):
+        enrol_and_approve(box, hub_server.url, hub_engine)
+    [woman] = add_health_records(a, women=1, referral_facility="Echo Health Centre")
+    a.sync.push()
+    b.sync.push()
+    [received] = _received(b.kit)
+    mark_received(b.kit.db, b.worker(), received["id"], "arrived")
+    b.sync.push()  # 'arrived' at the hub
+    mark_received(b.kit.db, b.worker(), received["id"], "treated")  # said now, synced later
+
+    a.sync.push()  # 'arrived' comes down to A
+    [own] = [r for r in a.registry().referrals(a.worker()) if r["woman_code"] == woman["code"]]
+    assert own["status"] == "arrived"
+    a.sync.push()  # A's record, with the word, goes up before B's next sync
+    b.sync.push()
+    with hub_engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT status FROM hub_referral")).scalars().all() == ["treated"]
+    a.sync.push()
+    [own] = [r for r in a.registry().referrals(a.worker()) if r["woman_code"] == woman["code"]]
+    assert own["status"] == "treated" and own["updated_by"] == "Echo Health Centre"

@@ -1,7 +1,11 @@
 """The receiving facility's word on a referral this box sent (arrived, treated, closed), taken into this box's own
 referral record. It comes down from the district hub into the core's inbox whenever the box syncs (by network or
 by USB, with or without this app running), so the registry takes it when a health worker next looks: the newest
-word per referral, once (a referral changed here after the word arrived keeps its own, newer status)."""
+word per referral, once.
+
+Which is newer is decided by when each was said, as the hub decides it: a referral changed here after the
+receiving facility spoke keeps its own status, and the record takes the word's own time (not the moment it was
+taken here), so its echo up to the hub never outdates a later word the receiving box has not synced yet."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from edgekit.sdk import REFERRAL_STATUS, add_to_outbox, audit, inbound_records, now
+from edgekit.sdk import REFERRAL_STATUS, add_to_outbox, audit, inbound_records
 from edgekit_health.hub_records import referral_record
 from edgekit_health.tables import REFERRAL_STATUSES, Referral, Visit, Woman
 
@@ -23,6 +27,14 @@ def _utc(moment: datetime) -> datetime:
 def sign_codes_of(session: Session, referral: Referral) -> str:
     visit = session.get(Visit, referral.visit_id) if referral.visit_id else None
     return visit.sign_codes if visit else ""
+
+
+def said_at(record: dict) -> datetime:
+    """When the receiving facility said it (the hub sends its time); a hub that does not, when it came here."""
+    try:
+        return _utc(datetime.fromisoformat(str(record["at"])))
+    except (KeyError, ValueError):
+        return _utc(record["received_at"])
 
 
 def take_hub_word(session: Session) -> int:
@@ -40,11 +52,12 @@ def take_hub_word(session: Session) -> int:
         status = str(record.get("status", ""))
         if referral is None or status not in REFERRAL_STATUSES or status == referral.status:
             continue
-        if _utc(record["received_at"]) <= _utc(referral.updated_at):
-            continue  # changed here since the word came: this box's own status is the newer
+        said = said_at(record)
+        if said <= _utc(referral.updated_at):
+            continue  # changed here after the receiving facility spoke: this box's own status is the newer
         woman = session.get(Woman, referral.woman_id)
         by = str(record.get("by_facility") or record.get("by_box") or "hub")
-        referral.status, referral.updated_at, referral.updated_by = status, now(), by[:64]
+        referral.status, referral.updated_at, referral.updated_by = status, said, by[:64]
         session.add(referral)
         code = woman.code if woman else ""
         audit(
