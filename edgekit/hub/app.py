@@ -53,8 +53,9 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
     @app.exception_handler(EdgekitError)
     def edgekit_error(_request: Request, exc: EdgekitError):
         headers = {"WWW-Authenticate": 'Basic realm="edgekit hub"'} if exc.code == "not_authenticated" else None
-        if getattr(exc, "retry_after_s", None):
-            headers = {"Retry-After": str(exc.retry_after_s)}
+        retry_after_s = getattr(exc, "retry_after_s", None)  # enrol_throttled: when to knock again
+        if retry_after_s:
+            headers = {"Retry-After": str(retry_after_s)}
         # A refusal may carry figures the box acts on (sync_seq_reused: where to renumber from and to).
         extra = getattr(exc, "details", None) or {}
         error = {"code": exc.code, "message": exc.message, **extra}
