@@ -9,6 +9,7 @@
 - pages: `render`, `static_url`, `choose_language`, `LANGUAGES`;
 - requests: `current_user`, `require_role`, `require_app_user`, `require_app_access`, `get_kit`, `app_of`;
 - records: `audit`, `audit_entries`, `find_account`, `Account`, `now`, `ROLES`;
+- the district hub: `add_to_outbox` (up), `inbound_records` and `mark_inbound` (what came down);
 - accounts: `add_account`, `set_account_secret`, `sign_in`, `sign_out`, `LoginFailed` (an app's own sign-in page);
 - text: `fold`, `FOLDED`, `guess_language`;
 - voice: `transcribe_recording` (a phone's recording to text), `speak` (text read aloud, as WAV);
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FOLDED",
+    "INBOUND_REFERRAL",
     "LANGUAGES",
+    "REFERRAL_STATUS",
     "ROLES",
     "Account",
     "AppContext",
@@ -69,6 +72,8 @@ __all__ = [
     "get_kit",
     "guess_language",
     "hookimpl",
+    "inbound_records",
+    "mark_inbound",
     "now",
     "render",
     "require_app_access",
@@ -316,6 +321,30 @@ def add_to_outbox(session: Session, kind: str, key: object, payload: dict[str, A
     from edgekit.sync.outbox import add_to_outbox as add
 
     add(session, kind, key, payload)
+
+
+INBOUND_REFERRAL = "referral"  # a referral another facility's box sent to this facility
+REFERRAL_STATUS = "referral_status"  # the receiving facility's word on a referral this box sent
+
+
+def inbound_records(session: Session, kind: str) -> list[dict[str, Any]]:
+    """What the district hub sent down to this box, of one kind, oldest first: INBOUND_REFERRAL (payload:
+    from_box, from_facility, referral_id, woman_code, level, sign_codes, created_at) or REFERRAL_STATUS (payload:
+    referral_id, status, by_box, by_facility, at: when that facility said it). Each is the payload with `id` (the
+    hub's number, never reused), `status` here, `received_at` and `updated_at`. The sync runs without the apps (a
+    timer), so an app reads these when a person looks, and applies each once (docs/hooks.md)."""
+    from edgekit.sync.inbox import records_of
+
+    return records_of(session, kind)
+
+
+def mark_inbound(session: Session, record_id: int, status: str, actor: str) -> dict[str, Any]:
+    """The receiving facility's word on a referral it received (arrived, treated or closed), in the caller's
+    transaction: kept here, audited, and queued for the hub, which tells the sending box. BadInput for another
+    status, or (code not_found) for an id that is not a referral received here."""
+    from edgekit.sync.inbox import mark_inbound as mark
+
+    return mark(session, record_id, status, actor)
 
 
 async def chat_in_turn(

@@ -152,12 +152,10 @@ def mark(ctx: typer.Context, referral: int, status: str, by: str = typer.Option(
     """Mark a referral received here as arrived, treated or closed; the sending facility hears it."""
     from sqlmodel import Session
 
-    from edgekit.store import audit
     from edgekit.sync.inbox import mark_inbound
 
     with Session(ctx.obj.db) as session:
-        row = mark_inbound(session, referral, status, by)
-        audit.record(session, by, "sync.referral.mark", row["woman_code"], status)
+        mark_inbound(session, referral, status, by)  # audited inside, in this transaction
         session.commit()
     typer.echo(f"referral {referral}: {status}")
 

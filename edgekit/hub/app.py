@@ -18,11 +18,11 @@ from edgekit.errors import EdgekitError
 from edgekit.hub import downlink, enrol, export, figures
 from edgekit.hub.db import HubSettings, create_hub_engine
 from edgekit.hub.ingest import ingest
+from edgekit.hub.limits import EnrolThrottle, read_envelope
 from edgekit.hub.pack_delivery import add_pack_routes
 from edgekit.hub.pack_pages import add_pack_pages
 from edgekit.hub.users import SEES, Verifier
 from edgekit.server.i18n import LANG_COOKIE, LANGUAGES, choose_language
-from edgekit.sync.envelope import MAX_ENVELOPE_BYTES
 
 HERE = Path(__file__).resolve().parent
 BOX_CSS = HERE.parent / "server" / "static" / "edgekit.css"  # the box's own style sheet: one look everywhere
@@ -55,40 +55,40 @@ def create_hub_app(settings: HubSettings, engine: Engine | None = None) -> FastA
     @app.exception_handler(EdgekitError)
     def edgekit_error(_request: Request, exc: EdgekitError):
         headers = {"WWW-Authenticate": 'Basic realm="edgekit hub"'} if exc.code == "not_authenticated" else None
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, exc.http_status, headers=headers)
+        retry_after_s = getattr(exc, "retry_after_s", None)  # enrol_throttled: when to knock again
+        if retry_after_s:
+            headers = {"Retry-After": str(retry_after_s)}
+        # A refusal may carry figures the box acts on (sync_seq_reused: where to renumber from and to).
+        extra = getattr(exc, "details", None) or {}
+        error = {"code": exc.code, "message": exc.message, **extra}
+        return JSONResponse({"error": error}, exc.http_status, headers=headers)
 
-    async def envelope_of(request: Request) -> dict:
-        body = await request.body()
-        if len(body) > MAX_ENVELOPE_BYTES:
-            raise EdgekitError("The batch is too large.", code="sync_too_large")
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise EdgekitError("The body is not JSON.", code="sync_malformed") from None
+    throttle = EnrolThrottle()
 
     # --- the boxes' API ----------------------------------------------------------------------------------------
 
     @app.post("/api/enrol")
     async def api_enrol(request: Request):
-        envelope = await envelope_of(request)
+        throttle.check(request.client.host if request.client else "")
+        envelope = await read_envelope(request)
         with engine.begin() as connection:
             answer = enrol.request_enrolment(connection, envelope)
         return answer | {"hub_key": public.line().strip()}
 
     @app.post("/api/batches")
     async def api_batches(request: Request):
-        envelope = await envelope_of(request)
+        envelope = await read_envelope(request)
         with engine.begin() as connection:
             result = ingest(connection, envelope)
         return {"box": result.box, "received": result.received, "new": result.new, "acked_seq": result.acked_seq}
 
     @app.post("/api/pull")
     async def api_pull(request: Request):
-        envelope = await envelope_of(request)
+        envelope = await read_envelope(request)
         with engine.begin() as connection:
             return downlink.pull(connection, envelope, private)
 
-    add_pack_routes(app, engine, settings.home, private, envelope_of)  # packs that travel down
+    add_pack_routes(app, engine, settings.home, private, read_envelope)  # packs that travel down
 
     # --- the district's pages ----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ that caused them; a box takes them by pull (HTTPS) or in a down pack (USB), both
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
@@ -17,6 +17,9 @@ from edgekit.sync.envelope import SyncRefused, seal
 PULL_ITEMS = 500
 PACK_ITEMS = 100_000  # a stick carries everything the box has not applied
 RECEIVER_STATUSES = ("arrived", "treated", "closed")
+# A pull answers with the box's referrals, so a captured pull must not be replayable later: its made_at must be
+# within this much of the hub's clock, either way (boxes keep time by NTP from the hub's network, or by hand).
+PULL_WINDOW = timedelta(minutes=15)
 
 
 def _queue(connection: Connection, box_id: int, kind: str, payload: dict) -> None:
@@ -29,7 +32,11 @@ def _facility_boxes(connection: Connection, sender_id: int) -> dict[str, int]:
             tables.box.c.status == "approved", tables.box.c.id != sender_id, tables.box.c.facility != ""
         )
     )
-    return {facility.strip().lower(): box_id for facility, box_id in rows}
+    return {_facility_key(facility): box_id for facility, box_id in rows}
+
+
+def _facility_key(facility: str) -> str:
+    return " ".join(facility.split()).lower()
 
 
 def apply_referrals(connection: Connection, box: dict, rows: list[dict], records: list[dict]) -> None:
@@ -45,7 +52,7 @@ def apply_referrals(connection: Connection, box: dict, rows: list[dict], records
         ).all()
     )
     for row in rows:
-        row["to_box_id"] = facilities.get(row["facility"].strip().lower())
+        row["to_box_id"] = facilities.get(_facility_key(row["facility"]))
     # The receiving facility's word (arrived, treated, closed) is newer than the sender's "referred".
     newer = {
         "status": "CASE WHEN EXCLUDED.updated_at >= hub_referral.updated_at THEN EXCLUDED.status "
@@ -69,6 +76,7 @@ def apply_referrals(connection: Connection, box: dict, rows: list[dict], records
                     "level": row["level"],
                     "status": row["status"],
                     "created_at": row["created_at"].isoformat(),
+                    "sign_codes": str(payload.get("sign_codes") or "")[:400],  # codes, never the worker's words
                     **({"reason": payload["reason"]} if "reason" in payload else {}),
                 },
             )
@@ -101,7 +109,15 @@ def apply_referral_status(connection: Connection, box: dict, payload: dict, at: 
             connection,
             sender,
             "referral_status",
-            {"referral_id": local_id, "status": status, "by_box": box["name"], "by_facility": box["facility"]},
+            {
+                "referral_id": local_id,
+                "status": status,
+                "by_box": box["name"],
+                "by_facility": box["facility"],
+                # When the receiving facility said it: the sending box keeps this as its record's time, so its
+                # echo of the word never outdates a later word from the receiving box that is still on its way.
+                "at": at.isoformat(),
+            },
         )
 
 
@@ -131,6 +147,7 @@ def pull(connection: Connection, envelope: dict, private) -> dict:
     box, body = authenticate(connection, envelope)
     if body.get("type") != "pull":
         raise SyncRefused("Not a pull request.", code="sync_malformed")
+    check_fresh(body.get("made_at"))
     after = int(body.get("after") or 0)
     connection.execute(
         tables.box.update()
@@ -138,6 +155,24 @@ def pull(connection: Connection, envelope: dict, private) -> dict:
         .values(down_cursor=func.greatest(tables.box.c.down_cursor, after), last_seen_at=func.now())
     )
     return _sealed_items(connection, box, after, private)
+
+
+def check_fresh(made_at: object, now: datetime | None = None) -> None:
+    """Refuse a request made too long ago or in the future (a replay, or a box whose clock is wrong)."""
+    now = now or datetime.now(UTC)
+    try:
+        made = datetime.fromisoformat(str(made_at))
+        made = made if made.tzinfo else made.replace(tzinfo=UTC)
+    except ValueError:
+        raise SyncRefused("A pull names when it was made (made_at).", code="sync_malformed") from None
+    if abs(made - now) > PULL_WINDOW:
+        minutes = int(PULL_WINDOW.total_seconds() // 60)
+        raise SyncRefused(
+            f"This pull was made at {made.isoformat(timespec='seconds')}, the hub's clock says "
+            f"{now.isoformat(timespec='seconds')}: more than {minutes} minutes apart, so it is refused as a "
+            "possible replay. If the box's clock is wrong, set it (date -s) and sync again.",
+            code="sync_stale_request",
+        )
 
 
 def down_pack(connection: Connection, box_name: str, private) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from edgekit.hub import tables
@@ -31,21 +31,54 @@ def request_enrolment(connection: Connection, envelope: dict) -> dict:
         return {"box": key.name, "status": known["status"]}
     if connection.execute(select(tables.box.c.id).where(tables.box.c.fingerprint == key.fingerprint)).first():
         raise BoxRefused("This key is enrolled under another name.", code="box_key_taken")
+    facility = " ".join(str(body.get("facility", "")).split())[:100]
+    _check_facility_free(connection, facility)
     connection.execute(
         insert(tables.box).values(
             name=key.name,
             fingerprint=key.fingerprint,
             public_key=key.line().strip(),
-            facility=str(body.get("facility", ""))[:100],
+            facility=facility,
             district=str(body.get("district", ""))[:100],
         )
     )
     return {"box": key.name, "status": "pending"}
 
 
+# Enrolments are rare: one lock for all of them, held to the end of the transaction, so two requests naming the
+# same facility at the same moment cannot both find it free.
+FACILITY_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('edgekit_hub.facility'))")
+
+
+def _check_facility_free(connection: Connection, facility: str, besides: str = "") -> None:
+    """Referrals are addressed by facility name, so two boxes that are not revoked may not share one (case and
+    spacing aside): the second would never receive its referrals. A replacement box enrols once the old is revoked.
+    BESIDES: the box itself, when it is approved again."""
+    if not facility:
+        return
+    connection.execute(FACILITY_LOCK)
+    taken = connection.execute(
+        select(tables.box.c.name).where(
+            func.lower(func.regexp_replace(func.btrim(tables.box.c.facility), r"\s+", " ", "g")) == facility.lower(),
+            tables.box.c.status != "revoked",
+            tables.box.c.name != besides,
+        )
+    ).scalar()
+    if taken is not None:
+        raise BoxRefused(
+            f"The facility '{facility}' already has a box ({taken}): name this one apart (e.g. '{facility} "
+            f"maternity'), or ask the hub admin to revoke {taken} if this box replaces it.",
+            code="facility_name_taken",
+            http_status=409,
+        )
+
+
 def decide(connection: Connection, name: str, status: str, by: str) -> None:
     if status not in ("approved", "revoked"):
         raise SyncRefused(f"A box is approved or revoked, not {status}.", code="bad_input")
+    if status == "approved":  # a revoked box approved again, while its replacement holds the facility's name
+        facility = connection.execute(select(tables.box.c.facility).where(tables.box.c.name == name)).scalar()
+        _check_facility_free(connection, " ".join(str(facility or "").split()), besides=name)
     changed = connection.execute(
         update(tables.box).where(tables.box.c.name == name).values(status=status, decided_at=func.now(), decided_by=by)
     ).rowcount

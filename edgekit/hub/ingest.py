@@ -62,6 +62,7 @@ def ingest(connection: Connection, envelope: dict) -> Ingested:
         ]
         ledger = insert_rows_sql(tables.record, tuple(rows[0])) + " ON CONFLICT DO NOTHING RETURNING seq"
         inserted = set(connection.execute(text(ledger), {"rows": as_json(rows)}).scalars())
+        _refuse_reused(connection, box, [r for r in records if r["seq"] not in inserted])
         new = [r for r in records if r["seq"] in inserted]
         try:
             _apply(connection, box, new)
@@ -82,6 +83,44 @@ def ingest(connection: Connection, envelope: dict) -> Ingested:
         )
     )
     return Ingested(box["name"], len(records), len(new), acked)
+
+
+class SeqReused(SyncRefused):
+    code = "sync_seq_reused"
+    http_status = 409
+
+    def __init__(self, message: str, details: dict):
+        super().__init__(message)
+        self.details = details
+
+
+# The ledger's own copies compared with the repeated records in the server (JSONB equality: key order and number
+# spelling aside, the same content), so a stick imported twice ships no payloads back to Python.
+REUSED_SQL = (
+    "SELECT x.seq FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(seq bigint, kind text, record_key text, "
+    "payload jsonb) JOIN hub_record r ON r.box_id = :box_id AND r.seq = x.seq "
+    "WHERE r.kind <> x.kind OR r.record_key <> x.record_key OR r.payload <> x.payload ORDER BY x.seq"
+)
+
+
+def _refuse_reused(connection: Connection, box: dict, repeated: list[dict]) -> None:
+    """Records the ledger already holds under these numbers: the same content is a harmless second copy; other
+    content means the box gave a number twice (restored from an older backup), and keeping either silently would
+    lose a record. Refused whole, with where the box must renumber from and to."""
+    if not repeated:
+        return
+    rows = [{"seq": r["seq"], "kind": r["kind"], "record_key": r["key"], "payload": r["payload"]} for r in repeated]
+    reused = list(connection.execute(text(REUSED_SQL), {"rows": as_json(rows), "box_id": box["id"]}).scalars())
+    if not reused:
+        return
+    highest = connection.execute(select(func.max(tables.record.c.seq)).where(tables.record.c.box_id == box["id"]))
+    hub_max = int(highest.scalar() or 0)
+    raise SeqReused(
+        f"The box {box['name']} sent record number {reused[0]} with other content than the hub already holds under "
+        f"that number ({len(reused)} such in this batch): the box was probably restored from an older backup. "
+        f"Nothing of this batch was kept. The box renumbers its new records after {hub_max} on its next push.",
+        {"first_reused_seq": reused[0], "hub_max_seq": hub_max},
+    )
 
 
 def _checked_records(body: dict) -> list[dict]:

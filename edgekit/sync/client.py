@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from edgekit.errors import EdgekitError
 from edgekit.packs.keys import parse_public_key
-from edgekit.sync import batches, inbox, state
+from edgekit.sync import batches, inbox, renumber, state
 from edgekit.sync.envelope import check_signature, read_body
 from edgekit.sync.identity import BoxIdentity
 
@@ -52,9 +52,11 @@ def post_json(url: str, document: dict) -> dict:
             error = json.loads(exc.read()).get("error", {})
         except ValueError:
             error = {}
-        raise EdgekitError(
+        refused = EdgekitError(
             error.get("message") or f"The hub answered {exc.code}.", code=error.get("code") or "hub_error"
-        ) from None
+        )
+        refused.details = {k: v for k, v in error.items() if k not in ("code", "message")}  # type: ignore[attr-defined]
+        raise refused from None
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         raise HubUnreachable(f"The hub at {url} cannot be reached: {getattr(exc, 'reason', exc)}.") from None
 
@@ -103,11 +105,16 @@ def _push(engine: Engine, identity: BoxIdentity, hub_url: str) -> SyncResult:
     with Session(engine) as session:
         acked = state.get_int(session, state.ACKED_SEQ)
         for envelope in batches.next_batches(session, identity, acked):
-            answer = post_json(f"{hub_url}/api/batches", envelope)
+            try:
+                answer = post_json(f"{hub_url}/api/batches", envelope)
+            except EdgekitError as exc:
+                renumber.after_refusal(session, exc)  # a restored box: renumbered, committed, then reported
+                raise
             new_acked = int(answer["acked_seq"])
             result.sent_batches += 1
             state.put(session, state.ACKED_SEQ, max(acked, new_acked))
             session.commit()  # remembered at once: a push killed after this resumes from here
+            renumber.report_hub_ahead(session, new_acked)
             if new_acked < json.loads(envelope["body"])["last_seq"]:
                 # The hub lacks something earlier (a gap): send again from what it holds, next time.
                 break
@@ -124,6 +131,8 @@ def _pull(engine: Engine, identity: BoxIdentity, home: Path, hub_url: str) -> in
             hub_key = state.get(session, state.HUB_KEY)
         envelope = post_json(f"{hub_url}/api/pull", batches.pull_request(identity, cursor))
         body = verified_down(envelope, hub_key, identity.name)
+        with Session(engine) as session:
+            renumber.report_hub_ahead(session, int(body.get("acked_seq") or 0))  # a box restored from a backup
         if not body["items"]:
             return received
         with Session(engine) as session:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from edgekit.errors import BadInput
 from edgekit.packs.keys import trusted_key_files
+from edgekit.store import audit
 from edgekit.store.tables import InboxEntry, utc_now
 from edgekit.sync import state
 from edgekit.sync.outbox import add_to_outbox
@@ -45,6 +46,16 @@ def _untrust(home, fingerprint: str) -> None:
             entry.path.unlink(missing_ok=True)
 
 
+def records_of(session: Session, kind: str) -> list[dict]:
+    """What the hub sent down of one kind, oldest first: each item's payload with its number (`id`), `status`
+    here, and when it was received and last changed (UTC)."""
+    rows = session.exec(select(InboxEntry).where(InboxEntry.kind == kind).order_by(col(InboxEntry.hub_seq)))
+    return [
+        {**_referral_view(row), "kind": row.kind, "received_at": row.received_at, "updated_at": row.updated_at}
+        for row in rows
+    ]
+
+
 def inbound_referrals(session: Session) -> list[dict]:
     rows = session.exec(select(InboxEntry).where(InboxEntry.kind == INBOUND_REFERRAL).order_by(col(InboxEntry.hub_seq)))
     return [_referral_view(row) for row in rows]
@@ -57,7 +68,8 @@ def sent_referral_statuses(session: Session) -> dict[str, str]:
 
 
 def mark_inbound(session: Session, hub_seq: int, status: str, actor: str) -> dict:
-    """The receiving facility marks a referral arrived, treated or closed; the word goes up to the sending box."""
+    """The receiving facility marks a referral arrived, treated or closed; the word goes up to the sending box.
+    Audited here, in the caller's transaction, so no caller can change a health record without its entry."""
     if status not in RECEIVER_STATUSES:
         raise BadInput(f"A received referral is marked {', '.join(RECEIVER_STATUSES)}, not '{status}'.")
     row = session.get(InboxEntry, hub_seq)
@@ -72,6 +84,7 @@ def mark_inbound(session: Session, hub_seq: int, status: str, actor: str) -> dic
         f"{payload['from_box']}:{payload['referral_id']}",
         {"from_box": payload["from_box"], "referral_id": payload["referral_id"], "status": status, "by": actor},
     )
+    audit.record(session, actor, "sync.referral.mark", str(payload.get("woman_code", "")), f"{hub_seq} {status}")
     return _referral_view(row)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from edgekit.errors import EdgekitError
-from edgekit.sync import batches, inbox, state
+from edgekit.sync import batches, inbox, renumber, state
 from edgekit.sync.client import verified_down
 from edgekit.sync.identity import BoxIdentity
 
@@ -63,4 +63,5 @@ def import_down(engine: Engine, identity: BoxIdentity, home: Path, source: Path)
         acked = max(state.get_int(session, state.ACKED_SEQ), int(body.get("acked_seq", 0)))
         state.put(session, state.ACKED_SEQ, acked)
         session.commit()
+        renumber.report_hub_ahead(session, acked)  # a box restored from an older backup: numbered forward
     return applied

@@ -67,4 +67,19 @@ def furnish(kit: Kit) -> Box:
         assert visit["referral"], "the danger signs open a referral"
         ids[f"{key}_woman"] = code
         ids[f"{key}_referral"] = str(visit["referral"]["id"])
+    ids["received_referral"] = str(_receive_referral(kit))
     return Box(kit, ids)
+
+
+def _receive_referral(kit: Kit) -> int:
+    """A referral another facility's box sent here, as the district hub's down items bring it."""
+    from sqlmodel import Session
+
+    from edgekit.sync.inbox import apply_items
+
+    payload = {"from_box": "village-a", "from_facility": "Village A", "referral_id": 4, "woman_code": "RM-SENT"}
+    item = {"id": 1, "kind": "referral", "payload": payload | {"level": "emergency", "status": "referred"}}
+    with Session(kit.db) as session:
+        apply_items(session, kit.settings.home, [item])
+        session.commit()
+    return item["id"]

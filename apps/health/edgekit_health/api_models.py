@@ -59,6 +59,24 @@ class ReferralOut(BaseModel):
     updated_by: str
 
 
+class SignLabel(BaseModel):
+    code: str
+    label: str
+
+
+class ReceivedReferralOut(BaseModel):
+    """A referral another facility sent here: the card code, signs and date; never a name or a phone number."""
+
+    id: int
+    from_facility: str
+    woman_code: str
+    level: str
+    signs: list[SignLabel]
+    referred_on: str
+    status: str
+    reason: str | None = None
+
+
 class WomanSummary(BaseModel):
     """A line of the list or the due list."""
 

@@ -36,7 +36,8 @@ def visit_record(visit: Visit, code: str) -> dict:
     }
 
 
-def referral_record(referral: Referral, code: str) -> dict:
+def referral_record(referral: Referral, code: str, sign_codes: str = "") -> dict:
+    """The danger-sign codes (never the worker's words) travel with it, so the receiving facility sees why."""
     return {
         "id": referral.id,
         "woman_code": code,
@@ -47,4 +48,5 @@ def referral_record(referral: Referral, code: str) -> dict:
         "created_at": referral.created_at,
         "updated_at": referral.updated_at,
         "reason": referral.reason,
+        "sign_codes": sign_codes,
     }

@@ -48,6 +48,7 @@ def add_pages(app: AppContext, router) -> None:
     from fastapi.responses import RedirectResponse
 
     from edgekit.sdk import choose_language, require_app_access
+    from edgekit_health.received import RECEIVED_STATUSES, mark_received, received_referrals
     from edgekit_health.registry import Actor, Registry
     from edgekit_health.tables import REFERRAL_STATUSES
     from edgekit_health.triage import triage
@@ -211,7 +212,24 @@ def add_pages(app: AppContext, router) -> None:
         who, registry = access(request)
         shown = "all" if request.query_params.get("show") == "all" else "open"
         rows = registry.referrals(who, None if shown == "all" else "open")
-        return page(request, "referrals.html", {"referrals": rows, "shown": shown, "statuses": REFERRAL_STATUSES})
+        received = received_referrals(app.db, who, choose_language(request), None if shown == "all" else "open")
+        return page(
+            request,
+            "referrals.html",
+            {
+                "referrals": rows,
+                "received": received,
+                "shown": shown,
+                "statuses": REFERRAL_STATUSES,
+                "received_statuses": RECEIVED_STATUSES,
+            },
+        )
+
+    @router.post("/referrals/received/{received_id}")
+    def mark_received_referral(received_id: int, request: Request, status: str = Form("")):
+        who, _registry = access(request)
+        mark_received(app.db, who, received_id, status, choose_language(request))
+        return RedirectResponse(app.url("/referrals") + "#received", status_code=303)
 
     @router.post("/referrals/{referral_id}")
     def change_referral(

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from edgekit.sdk import EdgekitError, add_to_outbox, audit, find_account, now
 from edgekit_health import schedule
 from edgekit_health.hub_records import referral_record, visit_record, woman_record
+from edgekit_health.hub_word import sign_codes_of, take_hub_word
 from edgekit_health.tables import OPEN_REFERRAL_STATUSES, REFERRAL_STATUSES, WOMAN_STATUSES, Referral, Visit, Woman
 
 ROLES = ("health_worker", "admin")
@@ -239,7 +240,8 @@ class Registry:
                 session.add(referral)
                 session.flush()
                 audit(session, actor.name, "health.referral.create", woman.code, f"referral={referral.id}")
-                add_to_outbox(session, "health.referral", referral.id, referral_record(referral, woman.code))
+                record = referral_record(referral, woman.code, visit.sign_codes)
+                add_to_outbox(session, "health.referral", referral.id, record)
             session.commit()
             return {
                 "visit": _visit_dict(visit),
@@ -276,7 +278,8 @@ class Registry:
                 referral.facility = " ".join(facility.split())[:100]
             session.add(referral)
             audit(session, actor.name, "health.referral.update", woman.code, f"referral={referral_id} {status}")
-            add_to_outbox(session, "health.referral", referral.id, referral_record(referral, woman.code))
+            record = referral_record(referral, woman.code, sign_codes_of(session, referral))
+            add_to_outbox(session, "health.referral", referral.id, record)
             session.commit()
             return _referral_dict(referral, woman.code)
 
@@ -347,6 +350,7 @@ class Registry:
 
     def _find(self, session: Session, actor: Actor, code: str) -> Woman:
         _require_role(actor)
+        take_hub_word(session)  # what receiving facilities said of this box's referrals, before anyone reads
         woman = session.exec(select(Woman).where(Woman.code == code)).first()
         if woman is None or not _may_see(actor, woman):
             # The same answer whether she is not registered or is someone else's: a code reveals nothing.
@@ -355,6 +359,7 @@ class Registry:
 
     def _visible(self, session: Session, actor: Actor, health_worker: str | None = None) -> list[Woman]:
         _require_role(actor)
+        take_hub_word(session)
         query = select(Woman).order_by(Woman.code)
         if not actor.sees_everyone:
             if health_worker not in (None, actor.name):

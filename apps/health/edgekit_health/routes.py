@@ -14,7 +14,14 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from edgekit.sdk import AppContext, require_role
-from edgekit_health.api_models import ReferralOut, TriageOut, VisitResult, WomanRecord, WomanSummary
+from edgekit_health.api_models import (
+    ReceivedReferralOut,
+    ReferralOut,
+    TriageOut,
+    VisitResult,
+    WomanRecord,
+    WomanSummary,
+)
 from edgekit_health.export import csv_text
 from edgekit_health.registry import ROLES, Actor, Registry
 
@@ -60,6 +67,11 @@ class VisitBody(BaseModel):
 class ReferralChange(BaseModel):
     status: str = Field(max_length=16)
     facility: str | None = Field(default=None, max_length=100)
+
+
+class ReceivedChange(BaseModel):
+    status: str = Field(max_length=16)
+    lang: str | None = Field(default=None, max_length=12)
 
 
 def actor(user=Depends(require_role(*ROLES))) -> Actor:
@@ -114,6 +126,26 @@ def build_router(app: AppContext) -> APIRouter:
         request: Request, status: str | None = Query(default=None, max_length=16), who: Actor = Depends(actor)
     ) -> list[ReferralOut]:
         return [ReferralOut.model_validate(row) for row in registry(request).referrals(who, status)]
+
+    @router.get("/referrals/received")
+    def received(
+        request: Request,
+        status: str | None = Query(default=None, max_length=16),
+        lang: str = Query(default="en", max_length=12),
+        who: Actor = Depends(actor),
+    ) -> list[ReceivedReferralOut]:
+        """Referrals other facilities sent here (status=open: not yet marked)."""
+        from edgekit_health.received import received_referrals
+
+        rows = received_referrals(app.db, who, lang, status)
+        return [ReceivedReferralOut.model_validate(row) for row in rows]
+
+    @router.patch("/referrals/received/{received_id}")
+    def mark_received(received_id: int, body: ReceivedChange, who: Actor = Depends(actor)) -> ReceivedReferralOut:
+        """Mark a referral received here arrived, treated or closed: the sending facility hears it."""
+        from edgekit_health.received import mark_received as mark
+
+        return ReceivedReferralOut.model_validate(mark(app.db, who, received_id, body.status, body.lang or "en"))
 
     @router.patch("/referrals/{referral_id}")
     def change_referral(
