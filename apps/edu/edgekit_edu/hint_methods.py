@@ -78,7 +78,8 @@ SUBJECTS = {
 
 
 def method(skill: str, lang: str, lesson_title: str = "") -> str:
-    """The skill's method in the pupil's language (READING here, SCIENCE in science_methods.py), else its subject's, else ""."""
+    """The skill's method in the pupil's language (READING here, SCIENCE in science_methods.py), else its
+    subject's, else ""."""
     table = READING.get(skill) or SCIENCE.get(skill) or SUBJECTS.get(skill.split(".")[0])
     if not table:
         return ""

@@ -32,7 +32,8 @@ SCIENCE = {
     "science.body.nutrition": {
         "en": "Sort foods by what they do for the body: fuel it for work and play, build it, or protect it "
         "from illness. Which job does the food in the question do?",
-        "sw": "Panga vyakula kwa kazi yake mwilini: kuupa mwili uwezo wa kufanya kazi, kujenga mwili, au kuukinga na magonjwa. Chakula "
+        "sw": "Panga vyakula kwa kazi yake mwilini: kuupa mwili uwezo wa kufanya kazi, kujenga mwili, au "
+        "kuukinga na magonjwa. Chakula "
         "kilicho katika swali kinafanya kazi gani?",
         "fr": "Classe les aliments selon leur rôle : faire tourner le corps comme un carburant, le construire "
         "ou le protéger des maladies. Quel rôle joue l'aliment de la question ?",
