@@ -4,6 +4,8 @@ work a similar problem (tutor.template_hint). `{lesson}` is « the lesson's titl
 
 from __future__ import annotations
 
+from edgekit_edu.science_methods import SCIENCE
+
 READING = {
     "reading.detail": {
         "en": "The text says it in words. Find the sentence that talks about what the question asks, read it "
@@ -76,8 +78,9 @@ SUBJECTS = {
 
 
 def method(skill: str, lang: str, lesson_title: str = "") -> str:
-    """The skill's method in the pupil's language, else its subject's, else ""."""
-    table = READING.get(skill) or SUBJECTS.get(skill.split(".")[0])
+    """The skill's method in the pupil's language (READING here, SCIENCE in science_methods.py), else its
+    subject's, else ""."""
+    table = READING.get(skill) or SCIENCE.get(skill) or SUBJECTS.get(skill.split(".")[0])
     if not table:
         return ""
     lesson = f" «{lesson_title}»" if lesson_title else ""

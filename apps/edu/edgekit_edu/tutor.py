@@ -24,6 +24,7 @@ from edgekit_edu.hint_prompt import hint_messages
 from edgekit_edu.item import Item
 from edgekit_edu.leaks import leaks_answer
 from edgekit_edu.lessons import Lesson, lessons_for
+from edgekit_edu.math_kinds import BY_OPERATION, first_step, named_kind
 from edgekit_edu.safeguarding import disclosure, kind_answer
 from edgekit_edu.topic import is_off_topic, steer_back
 
@@ -87,48 +88,69 @@ EXAMPLE = {
 }
 
 
-def _similar_seed(item: Item) -> tuple[str, int] | None:
+def _similar_seed(item: Item) -> tuple[str, int]:
     """The skill and seed a similar problem is made from: a generated item's own, or for an item of a math
     skill from the item bank, a seed drawn from its id (the same item always gets the same example)."""
     if generated := parse_generated_id(item.id):
         return generated
-    if item.skill in TEMPLATES:
-        return item.skill, zlib.crc32(item.id.encode("utf-8"))
-    return None
-
-
-def operations(prompt: str) -> frozenset[str]:
-    """The signs of operation a math prompt shows (plus, minus, times, divide), a hyphen read as a minus."""
-    return frozenset(sign for sign in prompt.replace("-", "\u2212") if sign in "+\u2212\u00d7\u00f7")
+    return item.skill, zlib.crc32(item.id.encode("utf-8"))
 
 
 def template_hint(item: Item | None, lang: str, lessons: list[Lesson]) -> str:
-    """A hint that needs no model: for a math skill, the skill's strategy and a worked example of a similar
-    problem (other numbers); for reading and science, the skill's method (hint_methods.py); each checked against
-    the item's answer like the model's. Else a general study hint."""
+    """A hint that needs no model: for a math skill, a method that fits the item and a worked example of a
+    similar problem (other numbers); for reading and science, the skill's method (hint_methods.py); each checked
+    against the item's answer like the model's. Else a general study hint."""
     title = f" «{lessons[0].title}»" if lessons else ""
     generic = GENERIC.get(lang, GENERIC["en"]).format(title=title)
     if item is None:
         return generic
-    similar_seed = _similar_seed(item)
-    if similar_seed is None:
-        named = method(item.skill, lang, lessons[0].title if lessons else "")
-        return named if named and not leaks_answer(named, item) else generic
-    skill, seed = similar_seed
-    strategy = item.meta.get("strategy") or ""
-    hints = []
-    for offset in range(1, 12):
+    if item.skill in TEMPLATES or parse_generated_id(item.id):
+        found = math_hint(item, lang)
+        return found[0] if found else generic
+    named = method(item.skill, lang, lessons[0].title if lessons else "")
+    return named if named and not leaks_answer(named, item) else generic
+
+
+def math_hint(item: Item, lang: str) -> tuple[str, frozenset[str]] | None:
+    """A math item's template hint and the operations of the first step it shows, chosen from the item itself:
+    the kind of problem its words name (a discount, cm to m, two clock times...), else a worked similar problem
+    of the template that fits it best (the same first operation where the item says which, then the most words
+    in common), else, when its skill's templates all do something else, that operation's own method."""
+    if not parse_generated_id(item.id) and (kind := named_kind(item)):
+        text = kind.method.get(lang, kind.method["en"])
+        if not leaks_answer(text, item):
+            return text, kind.operations
+    wanted = first_step(item)
+    skill, seed = _similar_seed(item)
+    own_strategy = item.meta.get("strategy") or ""  # a generated item's own template's: it fits the item
+    candidates = []
+    for offset in range(1, 24):
         similar = make_item(skill, example_seed(skill, seed, offset), lang)
         if similar.answer == item.answer or similar.prompt == item.prompt:
             continue
+        strategy = own_strategy or similar.meta.get("strategy", "")
         example = EXAMPLE.get(lang, EXAMPLE["en"]).format(prompt=similar.prompt, working=similar.explain)
-        text = f"{strategy or similar.meta.get('strategy', '')} {example}".strip()
+        text = f"{strategy} {example}".strip()
         if not leaks_answer(text, item):
-            hints.append((operations(similar.prompt) == operations(item.prompt), text))
-    if hints:  # an example with the item's own operations first: an adding pupil is not shown a subtraction
-        return next((text for same, text in hints if same), hints[0][1])
-    strategy = strategy or TEMPLATES[skill][0].strategy.get(lang, "")
-    return strategy if strategy and not leaks_answer(strategy, item) else generic
+            shown = first_step(similar)
+            fit = (shown == wanted, len(shown & wanted) - len(shown - wanted), _common_words(item.prompt, text))
+            candidates.append((fit, text, shown))
+    best = max(candidates, key=lambda candidate: candidate[0], default=None)
+    several_kinds = len(TEMPLATES[skill]) > 1 and not own_strategy
+    if wanted and several_kinds and (best is None or not best[2] & wanted) and (kind := BY_OPERATION.get(wanted)):
+        text = kind.method.get(lang, kind.method["en"])
+        if not leaks_answer(text, item):
+            return text, kind.operations
+    if best:
+        return best[1], best[2]
+    strategy = own_strategy or TEMPLATES[skill][0].strategy.get(lang, "")
+    return (strategy, frozenset()) if strategy and not leaks_answer(strategy, item) else None
+
+
+def _common_words(prompt: str, hint: str) -> int:
+    """How many words of four letters or more the item's prompt and a hint share: perimeter words for a fence."""
+    words = {word for word in re.findall(r"\w{4,}", prompt.lower()) if not word.isdigit()}
+    return len(words & set(re.findall(r"\w{4,}", hint.lower())))
 
 
 def tidy(text: str) -> str:

@@ -9,6 +9,7 @@ from edgekit_edu.hint_methods import READING, SUBJECTS, method
 from edgekit_edu.item import Item
 from edgekit_edu.item_bank import load_bank
 from edgekit_edu.leaks import leaks_answer
+from edgekit_edu.science_methods import SCIENCE
 from edgekit_edu.tutor import GENERIC, template_hint
 
 BANK = sorted(load_bank().values(), key=lambda item: item.id)
@@ -40,10 +41,18 @@ def test_a_math_item_from_the_bank_gets_a_worked_similar_problem():
 
 
 def test_every_method_is_written_in_each_language():
-    for table in (*READING.values(), *SUBJECTS.values()):
+    for table in (*READING.values(), *SCIENCE.values(), *SUBJECTS.values()):
         assert set(table) == {"en", "sw", "fr"} and len(set(table.values())) == 3
-    assert "«Teeth»" in method("science.body.teeth", "en", "Teeth")
+    assert "«Teeth»" in method("science.body.bones", "en", "Teeth")  # a skill without its own method
     assert method("history.kings", "en") == ""
+
+
+def test_every_science_skill_of_the_bank_has_its_own_method_not_where_to_look():
+    skills = {item.skill for item in BANK if item.skill.startswith("science.")}
+    assert skills and skills <= set(SCIENCE), sorted(skills - set(SCIENCE))
+    for skill in skills:
+        for lang in ("en", "sw", "fr"):
+            assert method(skill, lang, "Lesson") == SCIENCE[skill][lang]
 
 
 def test_an_item_of_an_unknown_subject_gets_the_general_hint():
