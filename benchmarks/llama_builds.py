@@ -144,13 +144,14 @@ def run_probe(command: list[str], model: Path, prompt: str, tokens: int, threads
     return json.loads(done.stdout.strip().splitlines()[-1]), done
 
 
-def default_chat_model() -> Path:
-    """The GGUF file of the default chat model (gemma3-270m-q4km) as `make models` installed it."""
+def default_chat_model(model_id: str = "gemma3-270m-q4km") -> Path:
+    """The GGUF file of a chat model (by default the catalog's default, gemma3-270m-q4km) as `make models` installed
+    it."""
     models = Path(os.environ.get("EDGEKIT_MODELS_DIR") or "")
     if not models.parts:
         home = os.environ.get("EDGEKIT_HOME") or makefile_var("EDGEKIT_HOME")
         models = Path(home) / "models"
-    found = sorted((models / "gemma3-270m-q4km").glob("*.gguf"))
+    found = sorted((models / model_id).glob("*.gguf"))
     if not found:
-        raise SystemExit(f"no gemma3-270m-q4km model in {models}: run make models (or set EDGEKIT_MODELS_DIR)")
+        raise SystemExit(f"no {model_id} model in {models}: run make models (or set EDGEKIT_MODELS_DIR)")
     return found[0]

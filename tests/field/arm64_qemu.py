@@ -68,9 +68,9 @@ THREADS = 1
 # In logits: how far a correct build may move the lead of x86's token over a rival. Fixed from x86 alone, before
 # the arm64 runs were compared: on these prompts (gemma-3-270m, whose top logits are 15-24) the same wheel with and
 # without weight repacking, and the scalar build, move those leads by up to 0.85 on one and the same CPU, and flip
-# the argmax at x86 margins up to 0.07. Each matrix product first rounds its input to 8-bit blocks (q8_K), and an
-# input that differs in its last bits can round to the next step, so order-of-addition differences of a few
-# thousandths grow to tenths. A wrong instruction or a miscompile moves logits by whole units.
+# the argmax where x86's own margin is up to 0.42. Each matrix product first rounds its input to 8-bit blocks
+# (q8_K), and an input that differs in its last bits can round to the next step, so order-of-addition differences
+# of a few thousandths grow to tenths. A wrong instruction or a miscompile moves logits by whole units.
 TOLERANCE = 1.0
 # The rivals that can take a greedy choice: x86's nearest ones at each step (the rest are logits further down).
 RIVALS = 10
@@ -416,6 +416,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="compile jobs")
     parser.add_argument("--skip-x86", action="store_true", help="not the Haswell part (a slow emulated Python)")
     parser.add_argument("--fresh", action="store_true", help="run again what .build/arm64-runs holds")
+    parser.add_argument(
+        "--model",
+        default="gemma3-270m-q4km",
+        help="an installed chat model (the catalog's default; a box's RAM may choose a larger one, see docs)",
+    )
     args = parser.parse_args()
     args.probe_args = []
     missing = [
@@ -429,7 +434,7 @@ def main() -> int:
         return 1
     started = time.monotonic()
     report = Report()
-    model = default_chat_model()
+    model = default_chat_model(args.model)
     print(f"model {model.name}, {args.tokens} tokens a prompt, {THREADS} thread, tolerance {TOLERANCE} logits")
     builds = {
         "x86": str(probe_on_wheel()),
