@@ -5,7 +5,7 @@ logits only while the leads of x86's tokens over their rivals move less than the
 import numpy as np
 import pytest
 
-from tests.field.arm64_qemu import RIVALS, TOLERANCE, judge_distance, judge_forced, judge_free_run, lead_shifts
+from tests.field.arm64_qemu import REACH, TOLERANCE, judge_distance, judge_forced, judge_free_run, lead_shifts
 
 
 def step(best: int, best_logit: float, second: int, second_logit: float, fed_logit: float | None = None) -> dict:
@@ -114,11 +114,17 @@ def test_a_token_that_enters_the_other_builds_top_counts():
     assert lead_shifts([0], [one], [other])[0] > 5
 
 
-def test_changes_far_below_the_rivals_do_not_count():
-    one = logits({0: 15.0, 1: 14.5}, size=RIVALS + 20)
-    other = one.copy()
-    other[np.argsort(one)[0]] -= 3.0  # the lowest logit falls further: no greedy choice can change
+def test_changes_beyond_reach_do_not_count():
+    one = logits({0: 15.0, 1: 14.5, 2: 15.0 - REACH - 0.5})
+    other = logits({0: 15.0, 1: 14.5, 2: 15.0 - REACH - 2.0})  # a token out of reach falls further: no choice changes
+    other[39] -= 3.0  # and so does the tail
     assert lead_shifts([0], [one], [other]) == [0.0]
+
+
+def test_a_rival_within_reach_in_either_build_counts():
+    one = logits({0: 15.0, 1: 14.5, 2: 15.0 - REACH - 0.5})
+    other = logits({0: 15.0, 1: 14.5, 2: 15.0 - REACH + 0.5})  # out of reach in one build, within it in the other
+    assert lead_shifts([0], [one], [other]) == pytest.approx([1.0])
 
 
 def test_the_distance_passes_within_the_tolerance_and_fails_beyond_it():
