@@ -77,15 +77,62 @@ def probe_on_wheel(name: str = "wheel-probe") -> Path:
     (its flags are the Makefile's), with the headers of the same vendored llama.cpp. One file to compile."""
     import llama_cpp
 
-    libs = Path(llama_cpp.__file__).parent / "lib"
-    source = llama_source()
     build = BUILD_ROOT / name
     build.mkdir(parents=True, exist_ok=True)
-    program = build / "llama-probe"
+    return _compile_probe(build / "llama-probe", Path(llama_cpp.__file__).parent / "lib")
+
+
+def _compile_probe(program: Path, libs: Path) -> Path:
+    source = llama_source()
     command = ["c++", "-O2", "-std=c++17", str(PROBE_SOURCE / "probe.cpp"), "-o", str(program)]
     command += [f"-I{source / 'include'}", f"-I{source / 'ggml' / 'include'}", f"-L{libs}", f"-Wl,-rpath,{libs}"]
     subprocess.run([*command, "-lllama", "-lggml", "-lggml-base"], check=True)
     return program
+
+
+NOTHING_BUT_THE_LIBRARIES = [
+    f"-DLLAMA_{part}=OFF"
+    for part in ("BUILD_COMMON", "BUILD_TESTS", "BUILD_TOOLS", "BUILD_EXAMPLES", "BUILD_SERVER", "BUILD_APP", "OPENSSL")
+]
+
+# A scalar reference for x86: ggml's CPU backend with every SIMD extension off, so its quantized dot products are the
+# generic C loops (plain x86-64: SSE2 only, which ggml's kernels do not use) and no weights are repacked. It is no
+# more "right" than AVX2 or NEON; it adds in a third order, so each SIMD build's distance to it shows how far two
+# correct builds' logits can be apart.
+SCALAR_X86 = [
+    "-DGGML_NATIVE=OFF", "-DGGML_SSE42=OFF", "-DGGML_AVX=OFF", "-DGGML_AVX2=OFF", "-DGGML_FMA=OFF", "-DGGML_F16C=OFF",
+    "-DGGML_BMI2=OFF", "-DGGML_AVX512=OFF", "-DGGML_AVX_VNNI=OFF", "-DGGML_AMX_TILE=OFF", "-DGGML_AMX_INT8=OFF",
+    "-DGGML_AMX_BF16=OFF",
+]  # fmt: skip
+
+
+def probe_on_wheel_with_cpu_backend(name: str, flags: list[str], jobs: int = 2) -> Path:
+    """llama-probe on the installed wheel's libllama, libggml and libggml-base, with only the CPU backend
+    (libggml-cpu.so) rebuilt from the same source with other flags: the two then differ in the CPU kernels alone.
+    Builds about 20 files, not llama.cpp whole."""
+    import llama_cpp
+
+    wheel_libs = Path(llama_cpp.__file__).parent / "lib"
+    build = BUILD_ROOT / name
+    wanted = json.dumps(flags)
+    stamp = build / "edgekit-flags.json"
+    if build.exists() and (not stamp.exists() or stamp.read_text() != wanted):
+        shutil.rmtree(build)
+    if not stamp.exists():
+        configure = ["cmake", "-S", str(llama_source()), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"]
+        configure += ["-DBUILD_SHARED_LIBS=ON", "-DGGML_CCACHE=OFF", *NOTHING_BUT_THE_LIBRARIES, *flags]
+        subprocess.run(configure, check=True, stdout=subprocess.DEVNULL)
+        stamp.write_text(wanted)
+    subprocess.run(["cmake", "--build", str(build), "--target", "ggml-cpu", f"-j{jobs}"], check=True)
+    libs = build / "probe-libs"
+    libs.mkdir(exist_ok=True)
+    for library in ("libllama.so.0", "libggml.so.0", "libggml-base.so.0"):
+        shutil.copy2(wheel_libs / library, libs / library)
+    shutil.copy2(build / "bin" / "libggml-cpu.so.0", libs / "libggml-cpu.so.0")  # cmake puts libraries in bin/
+    for library in ("libllama", "libggml", "libggml-base"):
+        (libs / f"{library}.so").unlink(missing_ok=True)
+        (libs / f"{library}.so").symlink_to(f"{library}.so.0")
+    return _compile_probe(build / "llama-probe", libs)
 
 
 def run_probe(command: list[str], model: Path, prompt: str, tokens: int, threads: int, timeout_s: float = 1800):
@@ -97,13 +144,14 @@ def run_probe(command: list[str], model: Path, prompt: str, tokens: int, threads
     return json.loads(done.stdout.strip().splitlines()[-1]), done
 
 
-def default_chat_model() -> Path:
-    """The GGUF file of the default chat model (gemma3-270m-q4km) as `make models` installed it."""
+def default_chat_model(model_id: str = "gemma3-270m-q4km") -> Path:
+    """The GGUF file of a chat model (by default the catalog's default, gemma3-270m-q4km) as `make models` installed
+    it."""
     models = Path(os.environ.get("EDGEKIT_MODELS_DIR") or "")
     if not models.parts:
         home = os.environ.get("EDGEKIT_HOME") or makefile_var("EDGEKIT_HOME")
         models = Path(home) / "models"
-    found = sorted((models / "gemma3-270m-q4km").glob("*.gguf"))
+    found = sorted((models / model_id).glob("*.gguf"))
     if not found:
-        raise SystemExit(f"no gemma3-270m-q4km model in {models}: run make models (or set EDGEKIT_MODELS_DIR)")
+        raise SystemExit(f"no {model_id} model in {models}: run make models (or set EDGEKIT_MODELS_DIR)")
     return found[0]

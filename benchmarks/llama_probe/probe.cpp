@@ -4,7 +4,11 @@
 // at each step the two highest logits (a near-tie there can fall either way between two builds).
 // With -f ID,ID,... the continuation is teacher-forced: those tokens are fed instead of the argmax, one a step, so
 // two builds are compared on the same context at every step instead of drifting apart after one near-tie.
-//   llama-probe -m model.gguf [-t threads] [-n tokens] [-f forced,ids] prompt...
+// -o FILE writes every step's whole logit vector (float32, n_vocab a step) there, to measure how far two builds'
+// logits are apart over the whole vocabulary. -x loads the weights without llama.cpp's extra buffer types, so the
+// CPU backend does not repack them (AVX2 repacks Q4_K and Q4_0 into interleaved 8x8 blocks, NEON without dotprod
+// repacks nothing): both builds then run the plain per-row dot products.
+//   llama-probe -m model.gguf [-t threads] [-n tokens] [-f forced,ids] [-o logits.f32] [-x] prompt...
 #include "llama.h"
 
 #include <chrono>
@@ -52,20 +56,24 @@ static step_logits top_two(const float * logits, int32_t n_vocab) {
 }
 
 int main(int argc, char ** argv) {
-    std::string model_path, prompt;
+    std::string model_path, prompt, logits_path;
     int threads = 2, n_predict = 16;
+    bool extra_bufts = true;
     std::vector<llama_token> forced;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-m") && i + 1 < argc) model_path = argv[++i];
         else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
             for (char * id = strtok(argv[++i], ","); id; id = strtok(nullptr, ",")) forced.push_back(atoi(id));
         }
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) logits_path = argv[++i];
+        else if (!strcmp(argv[i], "-x")) extra_bufts = false;
         else if (!strcmp(argv[i], "-t") && i + 1 < argc) threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-n") && i + 1 < argc) n_predict = atoi(argv[++i]);
         else prompt += (prompt.empty() ? "" : " ") + std::string(argv[i]);
     }
     if (model_path.empty() || prompt.empty() || n_predict < 1) {
-        fprintf(stderr, "usage: %s -m model.gguf [-t threads] [-n tokens] [-f forced,ids] prompt\n", argv[0]);
+        fprintf(stderr, "usage: %s -m model.gguf [-t threads] [-n tokens] [-f forced,ids] [-o logits.f32] [-x] prompt\n",
+                argv[0]);
         return 2;
     }
     if (!forced.empty()) n_predict = (int) forced.size();
@@ -73,6 +81,7 @@ int main(int argc, char ** argv) {
     llama_backend_init();
     llama_model_params model_params = llama_model_default_params();
     model_params.n_gpu_layers = 0;
+    model_params.use_extra_bufts = extra_bufts;
     llama_model * model = llama_model_load_from_file(model_path.c_str(), model_params);
     if (!model) { fprintf(stderr, "cannot load %s\n", model_path.c_str()); return 1; }
     const llama_vocab * vocab = llama_model_get_vocab(model);
@@ -94,6 +103,8 @@ int main(int argc, char ** argv) {
     std::vector<llama_token> out;
     std::vector<step_logits> steps;
     const int32_t n_vocab = llama_vocab_n_tokens(vocab);
+    FILE * logits_out = logits_path.empty() ? nullptr : fopen(logits_path.c_str(), "wb");
+    if (!logits_path.empty() && !logits_out) { fprintf(stderr, "cannot write %s\n", logits_path.c_str()); return 1; }
     const double t0 = now_ms();
     double t_first = 0;
     batch_set_tokens(batch, tokens.data(), n_prompt, 0);
@@ -102,6 +113,7 @@ int main(int argc, char ** argv) {
         if (llama_process(ctx, LLAMA_PROCESS_TYPE_DECODE, batch)) { fprintf(stderr, "decode failed\n"); return 1; }
         n_pos += n_batch;
         step_logits step = top_two(llama_get_logits_ith(ctx, -1), n_vocab);
+        if (logits_out) fwrite(llama_get_logits_ith(ctx, -1), sizeof(float), n_vocab, logits_out);
         const llama_token best = llama_sampler_sample(greedy, ctx, -1);
         const llama_token id = forced.empty() ? best : forced[out.size()];
         step.best = best;  // the sampler's own choice, should the hand-rolled argmax ever disagree
@@ -131,8 +143,9 @@ int main(int argc, char ** argv) {
         printf("%s{\"best\": %d, \"best_logit\": %.6f, \"second\": %d, \"second_logit\": %.6f, "
                "\"fed_logit\": %.6f}", i ? ", " : "", s.best, s.best_logit, s.second, s.second_logit, s.forced_logit);
     }
-    printf("], \"text_bytes\": %zu}\n", text.size());
+    printf("], \"extra_bufts\": %s, \"text_bytes\": %zu}\n", extra_bufts ? "true" : "false", text.size());
     fprintf(stderr, "%s\n", text.c_str());
+    if (logits_out) fclose(logits_out);
     llama_batch_ext_free(batch);
     llama_sampler_free(greedy);
     llama_free(ctx);
