@@ -10,6 +10,8 @@ ever: every reply has a deadline (`reply_timeout_s`, EDGEKIT_WORKER_REPLY_TIMEOU
 piece of a stream), after which the worker is killed: that caller gets EngineTimeout (engine_timeout), the others
 in flight EngineCrashed, and the next request starts a fresh worker. Writing to it has the same deadline: a hung
 worker reads nothing, and a request larger than the pipe holds (speech, a batch of texts) would block for ever.
+Silence is the worker's, not one request's: the batching chat worker may keep a request waiting for room while it
+writes other answers, so a caller times out only when the whole worker has sent nothing for the deadline.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class WorkerProcess:
         self._send_lock = threading.Lock()
         self._crash_lock = threading.Lock()
         self._broken = False  # the reply reader met the end of the channel
+        self._last_heard = time.monotonic()  # the worker's last reply to anyone: it is alive while it writes
 
     @property
     def pid(self) -> int | None:
@@ -91,6 +94,7 @@ class WorkerProcess:
         """Start the worker and have it load the engine; the engine's own load errors are raised as they are."""
         self.crash_reason = None
         self._broken = False
+        self._last_heard = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "edgekit.workers.main"],
             stdin=subprocess.PIPE,
@@ -149,9 +153,10 @@ class WorkerProcess:
         ident, replies = self._open()
         try:
             self._send(("call", ident, method, args, kwargs), method)
-            reply = self._next(replies, self.reply_timeout_s)
-            if reply is None:
-                raise self._timed_out(method)
+            asked = time.monotonic()
+            while (reply := self._next(replies, CANCEL_POLL_S * 10)) is None:
+                if self._silent_since(asked):
+                    raise self._timed_out(method)
         finally:
             self._waiting.pop(ident, None)
         if reply[0] == "error":
@@ -173,7 +178,7 @@ class WorkerProcess:
                     return
                 reply = self._next(replies, CANCEL_POLL_S)
                 if reply is None:
-                    if time.monotonic() - last_reply > self.reply_timeout_s:
+                    if self._silent_since(last_reply):
                         raise self._timed_out(method)
                     continue
                 kind, _ident, value = reply
@@ -190,6 +195,10 @@ class WorkerProcess:
             if not finished and self.alive():
                 with contextlib.suppress(EngineCrashed):
                     self._send(("cancel", ident), "a cancel")
+
+    def _silent_since(self, waiting_since: float) -> bool:
+        """Whether the worker has sent nothing, to this caller or any other, for the deadline."""
+        return time.monotonic() - max(waiting_since, self._last_heard) > self.reply_timeout_s
 
     def _open(self) -> tuple[int, queue.SimpleQueue]:
         ident, replies = next(self._ids), queue.SimpleQueue()
@@ -212,6 +221,7 @@ class WorkerProcess:
                 reply = receive(proc.stdout)
             except (ChannelClosed, OSError, ValueError):
                 break
+            self._last_heard = time.monotonic()
             replies = self._waiting.get(reply[1])
             if replies is not None:  # else a stream its caller left: nobody wants the rest
                 replies.put(reply)

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from edgekit.engines.llm_llamacpp import Generation
-from edgekit.errors import EngineCrashed, EngineTimeout
+from edgekit.errors import EdgekitError, EngineCrashed, EngineTimeout
 from edgekit.kit import Kit
 from edgekit.settings import Settings
 
@@ -152,5 +152,65 @@ def test_through_v1_a_hung_worker_ends_the_stream_with_engine_timeout(installed_
             health = httpx.get(url + "/healthz", timeout=30)
             assert health.status_code == 200
             assert "stopped answering" in health.json()["engine_crashes"][0]["last_reason"]
+    finally:
+        kit.close()
+
+
+def test_an_answer_waiting_for_room_while_the_worker_writes_another_is_not_a_hung_worker(
+    installed_models_dir, tmp_path
+):
+    """Two slots share one context's cells (4,096): a story that may write 3,000 tokens holds most of them, so a
+    second answer that may write 2,000 waits in the worker, hearing nothing, for longer than the deadline. The
+    worker is writing the story all along: it is alive, and the waiting answer must not kill it."""
+    deadline_s = 3.0
+    kit = Kit(
+        Settings(
+            home=tmp_path,
+            models_dir_override=installed_models_dir,
+            threads=2,
+            chat_parallel=2,
+            worker_reply_timeout_s=deadline_s,
+        )
+    )
+    try:
+        story_started, stop_story = threading.Event(), threading.Event()
+        outcomes: dict[str, object] = {}
+
+        def story() -> None:
+            try:
+                with kit.manager.acquire("chat") as engine:
+                    generation = Generation()
+                    stream = engine.generate(
+                        "Once upon a time", max_tokens=3000, seed=1, cancel=stop_story, generation=generation
+                    )
+                    for _ in stream:
+                        story_started.set()
+                outcomes["story"] = generation.finish_reason
+            except EdgekitError as exc:  # what the test reports
+                outcomes["story"] = exc
+
+        def waiting() -> None:
+            try:
+                with kit.manager.acquire("chat") as engine:
+                    text = "".join(
+                        engine.generate("The best time to plant maize is", max_tokens=2000, seed=2, stop=["."])
+                    )
+                outcomes["waiting"] = text
+            except EdgekitError as exc:
+                outcomes["waiting"] = exc
+
+        teller = threading.Thread(target=story, daemon=True)
+        teller.start()
+        assert story_started.wait(120)
+        waiter = threading.Thread(target=waiting, daemon=True)
+        waiter.start()
+        time.sleep(deadline_s * 2)  # the second answer waits for cells while the story goes on
+        assert teller.is_alive() and "waiting" not in outcomes, outcomes  # it did wait, past the deadline
+        stop_story.set()
+        teller.join(60)
+        waiter.join(120)
+        assert outcomes.get("story") == "cancelled", outcomes
+        assert isinstance(outcomes.get("waiting"), str) and outcomes["waiting"].strip(), outcomes
+        assert all(crash["crashes_total"] == 0 for crash in kit.manager.crashes.status())
     finally:
         kit.close()
