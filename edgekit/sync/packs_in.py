@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import urllib.error
 import urllib.request
@@ -83,10 +84,16 @@ def verified_listing(envelope: dict, hub_key_line: str, box_name: str) -> list[d
     check_signature(envelope, parse_public_key(hub_key_line, "the hub's key"))
     if body.get("type") != "packs" or body.get("box") != box_name:
         raise EdgekitError(f"This list of packs is for {body.get('box')}, not {box_name}.", code="sync_wrong_box")
+    # The sha256 names the file on disk and in the URL: only 64 hex digits, never a path; an entry without a
+    # whole size or name is passed over rather than failing the list.
     return [
-        {"name": str(p["name"]), "sha256": str(p["sha256"]), "size": int(p["size"])}
+        {"name": str(p["name"]), "sha256": str(p["sha256"]), "size": p["size"]}
         for p in body.get("packs", [])
-        if isinstance(p, dict) and len(str(p.get("sha256", ""))) == 64
+        if isinstance(p, dict)
+        and re.fullmatch(r"[0-9a-f]{64}", str(p.get("sha256", "")))
+        and isinstance(p.get("size"), int)
+        and p["size"] >= 0
+        and p.get("name")
     ]
 
 

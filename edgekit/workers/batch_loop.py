@@ -203,7 +203,7 @@ class Batcher:
             sequence.tokens.put(END)
         while self.waiting and self.free:
             sequence = self.waiting[0]
-            if not self._make_room(self._reserve_of(sequence)):
+            if not self._make_room(sequence):
                 self.steps_short_of_cells += 1
                 break  # in turn: it goes first once an answer ends and gives its cells back
             self.waiting.popleft()
@@ -218,11 +218,14 @@ class Batcher:
     def _reserve_of(self, sequence: Sequence) -> int:
         return min(sequence.reserve or self.cells, self.cells)
 
-    def _make_room(self, need: int) -> bool:
-        """Whether the pool has `need` cells beside the admitted sequences' reserves and the free slots' held
-        prefixes, dropping those prefixes least recently used first until it has."""
+    def _make_room(self, sequence: Sequence) -> bool:
+        """Whether the pool has room for the sequence's reserve beside the admitted sequences' reserves and the free
+        slots' held prefixes, dropping those prefixes least recently used first until it has; the prefix the
+        sequence itself would start from (a class's shared instruction) goes last."""
+        need = self._reserve_of(sequence)
         used = sum(self._reserve_of(s) for s in self.active) + sum(len(self.held[slot]) for slot in self.free)
-        for slot in list(self.free):
+        own = max(self.free, key=lambda slot: common_prefix(self.held[slot], sequence.prompt), default=None)
+        for slot in sorted(self.free, key=lambda slot: slot == own):  # stable: least recently used first
             if self.cells - used >= need:
                 break
             if self.held[slot]:
