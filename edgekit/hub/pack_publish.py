@@ -129,6 +129,16 @@ def publish(engine: Engine, home: Path, source: Path, boxes: list[str], to_all: 
                     where=pack_target.c.status == "refused",
                 )
             )
+            # A refusal the hub already holds was said before this publish: left in place it would settle the
+            # target straight back to refused (_settle_from_records), so only a word sent after it counts.
+            connection.execute(
+                tables.other.delete().where(
+                    tables.other.c.kind == PACK_RECORD_KIND,
+                    tables.other.c.record_key == sha256,
+                    tables.other.c.box_id.in_(list(targets.values())),
+                    tables.other.c.payload["status"].astext == "refused",
+                )
+            )
     return Published(pack_id, manifest.name, sha256, size, sorted(targets))
 
 

@@ -163,11 +163,15 @@ def test_a_tampered_or_unsigned_pack_and_an_unknown_signer_are_refused_whole(
         (_sha(signed["unknown"]), "taita-1"): ("refused", "pack_unknown_key"),
     }
     assert _receive(a) == []  # a refused pack is not fetched again at every sync
+    a.sync.push(force=True)  # the box's refusals reach the hub, as the timer pushes before it receives
 
-    # Once the site trusts mallory, the hub admin publishes it again and it installs.
+    # Once the site trusts mallory, the hub admin publishes it again and it installs: the refusal the hub holds
+    # was said before the new publish, so it does not settle it.
     trust(a.home, signed["alice.pub"].with_name("mallory.pub"))
     assert _run("hub", "packs", "publish", str(signed["unknown"]), "--to", "taita-1").exit_code == 0
+    assert _targets(hub_engine)[(_sha(signed["unknown"]), "taita-1")] == ("pending", "")
     assert _receive(a) == [("from-mallory", "installed", "")]
+    assert _targets(hub_engine)[(_sha(signed["tampered"]), "taita-1")] == ("refused", "pack_tampered")  # untouched
 
 
 def test_a_download_that_does_not_match_is_never_installed_and_a_cut_one_resumes(
