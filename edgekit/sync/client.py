@@ -112,10 +112,12 @@ def _push(engine: Engine, identity: BoxIdentity, hub_url: str) -> SyncResult:
                 raise
             new_acked = int(answer["acked_seq"])
             result.sent_batches += 1
+            last_sent = json.loads(envelope["body"])["last_seq"]
+            # Before ACKED_SEQ moves past them: a restored box's rows after this batch are renumbered, not dropped.
+            renumber.report_hub_ahead(session, new_acked, sent=last_sent)
             state.put(session, state.ACKED_SEQ, max(acked, new_acked))
             session.commit()  # remembered at once: a push killed after this resumes from here
-            renumber.report_hub_ahead(session, new_acked)
-            if new_acked < json.loads(envelope["body"])["last_seq"]:
+            if new_acked < last_sent:
                 # The hub lacks something earlier (a gap): send again from what it holds, next time.
                 break
             acked = new_acked

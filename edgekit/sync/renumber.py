@@ -45,18 +45,23 @@ def highest_given(session: Session) -> int:
     return max(int(given.scalar() or 0), outbox.last_seq(session))
 
 
-def check_hub_ahead(session: Session, hub_acked: int) -> None:
+def check_hub_ahead(session: Session, hub_acked: int, sent: int | None = None) -> None:
     """Raise (after moving the numbering forward, in the caller's transaction) when the hub holds more of this
-    box than the box ever wrote. The caller commits before letting the error go."""
+    box than the box ever wrote. SENT is the highest number the hub is known to have taken from this box
+    (ACKED_SEQ unless the caller knows better). The caller commits before letting the error go."""
     last = highest_given(session)
     if hub_acked <= last:
         return
-    _advance_sequence(session, hub_acked)
+    if sent is None:
+        sent = state.get_int(session, state.ACKED_SEQ)
+    # The rows after SENT were never taken (by USB the hub's refusal never reaches the box): they go after the
+    # hub's numbers first, or raising ACKED_SEQ past them would leave them unsent for good.
+    moved = renumber_after(session, sent + 1, hub_acked)
     state.put(session, state.ACKED_SEQ, max(state.get_int(session, state.ACKED_SEQ), hub_acked))
     raise SeqBehindHub(
         f"The hub holds this box's records up to number {hub_acked}, but this box's end at {last}: it was "
         f"restored from an older backup. Records {last + 1}-{hub_acked} stay at the hub but are no longer on this "
-        f"box; new records are numbered from {hub_acked + 1}."
+        f"box; its {moved} unsent records and new ones are numbered from {hub_acked + 1}."
     )
 
 
@@ -77,10 +82,10 @@ def renumber_after(session: Session, first_reused: int, hub_max: int) -> int:
     return count
 
 
-def report_hub_ahead(session: Session, hub_acked: int) -> None:
+def report_hub_ahead(session: Session, hub_acked: int, sent: int | None = None) -> None:
     """check_hub_ahead, committing the forward move before the error is reported."""
     try:
-        check_hub_ahead(session, hub_acked)
+        check_hub_ahead(session, hub_acked, sent)
     except SeqBehindHub:
         session.commit()
         raise

@@ -60,8 +60,10 @@ def import_down(engine: Engine, identity: BoxIdentity, home: Path, source: Path)
     with Session(engine) as session:
         body = verified_down(envelope, state.get(session, state.HUB_KEY), identity.name)
         applied = inbox.apply_items(session, home, body["items"])
-        acked = max(state.get_int(session, state.ACKED_SEQ), int(body.get("acked_seq", 0)))
-        state.put(session, state.ACKED_SEQ, acked)
+        hub_acked = int(body.get("acked_seq", 0))
+        # A box restored from an older backup never hears by USB that the hub refused its batch: its unsent rows
+        # are renumbered past the hub's before ACKED_SEQ moves past them (committed with the items, then reported).
+        renumber.report_hub_ahead(session, hub_acked)
+        state.put(session, state.ACKED_SEQ, max(state.get_int(session, state.ACKED_SEQ), hub_acked))
         session.commit()
-        renumber.report_hub_ahead(session, acked)  # a box restored from an older backup: numbered forward
     return applied

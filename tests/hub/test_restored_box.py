@@ -98,3 +98,65 @@ def test_the_same_record_again_under_its_number_is_a_harmless_duplicate(hub_serv
     result = box.sync.push(report=False)
     assert result.sent_batches == 1 and result.acked_seq == max(box_outbox(box))
     assert hub_ledger(hub_engine, box.name) == before
+
+
+def test_a_restored_box_on_a_usb_stick_keeps_its_new_records(hub_server, hub_engine, hub_settings, make_box, tmp_path):
+    """By USB the box never hears the hub's refusal: only the down pack's acked_seq, above the box's numbers. The
+    records written since the restore must be renumbered past it, not counted as acknowledged."""
+    from edgekit.hub import usb as hub_usb
+
+    box, held = _lived_past_its_backup(make_box("restored-3", "Stick Dispensary"), hub_server, hub_engine, tmp_path)
+    [newcomer] = add_health_records(box, women=1)
+    assert max(box_outbox(box)) < held  # the new records take numbers the hub holds with other content
+    stick = tmp_path / "stick"
+    box.sync.export(stick, report=False)
+    refused = hub_usb.import_dir(hub_engine, stick)
+    assert refused.refused and all("sync_seq_reused" in line for line in refused.refused)
+    hub_usb.export_down(hub_engine, hub_settings.home, stick, [box.name])
+    with pytest.raises(EdgekitError) as reported:
+        box.sync.import_down(stick)
+    assert reported.value.code == "sync_seq_behind_hub"
+
+    assert box.sync.export(stick, report=False) >= 1  # the new records still go, under numbers after the hub's
+    hub_usb.import_dir(hub_engine, stick)
+    outbox, ledger = box_outbox(box), hub_ledger(hub_engine, box.name)
+    assert all(ledger[seq] == record for seq, record in outbox.items())  # every record the box has, as it has it
+    with hub_engine.connect() as connection:
+        codes = list(connection.execute(sa.text("SELECT code FROM hub_woman")).scalars())
+    assert newcomer["code"] in codes and len(codes) == len(set(codes)) == 5  # each woman once
+
+
+def test_a_batch_ending_at_the_backups_last_row_does_not_drop_the_rows_after_it(
+    hub_server, hub_engine, make_box, tmp_path, monkeypatch
+):
+    """The backup's unsent rows are duplicates the hub takes; its answer is its own, higher number. The rows
+    written since the restore, in the next batch, must be renumbered rather than counted as acknowledged."""
+    import functools
+
+    from edgekit.sync import batches
+
+    box = make_box("restored-4", "Batch Edge Clinic")
+    enrol_and_approve(box, hub_server.url, hub_engine)
+    add_health_records(box, women=2)
+    acked = box.sync.push(report=False).acked_seq
+    add_health_records(box, women=1)  # unsent when the backup is made
+    backup(box.kit, tmp_path / "backup")
+    box.sync.push(report=False)
+    add_health_records(box, women=2)
+    held = box.sync.push(report=False).acked_seq
+    box = _restored(box, tmp_path / "backup")
+    backup_last = max(box_outbox(box))
+    [newcomer] = add_health_records(box, women=1)
+    assert max(box_outbox(box)) < held
+    sized = functools.partial(batches.next_batches, size=backup_last - acked)  # one batch ends at the backup's end
+    monkeypatch.setattr(batches, "next_batches", sized)
+    with pytest.raises(EdgekitError) as reported:
+        box.sync.push(report=False)
+    assert reported.value.code == "sync_seq_behind_hub"
+
+    result = box.sync.push(report=False)
+    outbox = box_outbox(box)
+    assert result.acked_seq == max(outbox) > held
+    ledger = hub_ledger(hub_engine, box.name)
+    assert all(ledger[seq] == record for seq, record in outbox.items())
+    assert newcomer["code"] in _woman_codes(hub_engine)
