@@ -10,7 +10,8 @@
 - requests: `current_user`, `require_role`, `require_app_user`, `require_app_access`, `get_kit`, `app_of`;
 - records: `audit`, `audit_entries`, `find_account`, `Account`, `now`, `ROLES`;
 - the district hub: `add_to_outbox` (up), `inbound_records` and `mark_inbound` (what came down);
-- accounts: `add_account`, `set_account_secret`, `sign_in`, `sign_out`, `LoginFailed` (an app's own sign-in page);
+- accounts: `add_account`, `add_accounts`, `set_account_secret`, `sign_in`, `sign_out`, `LoginFailed` (an app's own
+  sign-in page);
 - text: `fold`, `FOLDED`, `guess_language`;
 - voice: `transcribe_recording` (a phone's recording to text), `speak` (text read aloud, as WAV);
 - guessing: `check_guess` (a guessable value such as a class code, under the sign-in's throttle).
@@ -59,6 +60,7 @@ __all__ = [
     "NotFound",
     "Passage",
     "add_account",
+    "add_accounts",
     "add_to_outbox",
     "app_of",
     "audit",
@@ -196,6 +198,15 @@ def add_account(
     class's pupils) when the caller commits, or not at all."""
     user = kit.accounts.add_user(name, role, pin=pin, password=password, actor=actor, session=session)
     return Account(user.name, user.role)
+
+
+def add_accounts(kit: Kit, role: str, pins: dict[str, str], *, actor: str = "cli", session: Session) -> list[Account]:
+    """New accounts with PINs (name -> PIN) in the caller's transaction, like `add_account(..., session=)` for
+    each: stored with the app's records when the caller commits, or not at all. Every PIN is hashed (slow on
+    purpose) before the first account is written, so the database is not locked for other writers meanwhile;
+    call it before the session has written anything."""
+    users = kit.accounts.add_users(session, role, pins, actor=actor)
+    return [Account(user.name, user.role) for user in users]
 
 
 def set_account_secret(

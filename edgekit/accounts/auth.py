@@ -115,6 +115,28 @@ class Accounts:
     ) -> User:
         """A new account, committed here; or, given the caller's `session`, only added to it, so the caller stores
         it with what it belongs to (a class's pupils) or not at all."""
+        name = self._checked(name, role)
+        secret, kind = check_secret_rules(pin, password)
+        secret_hash = _hasher.hash(secret)
+        if session is not None:
+            return self._add_user(session, name, role, secret_hash, kind, actor)
+        with Session(self.db) as own:
+            user = self._add_user(own, name, role, secret_hash, kind, actor)
+            own.commit()
+            own.refresh(user)
+            return user
+
+    def add_users(self, session: Session, role: str, pins: dict[str, str], actor: str = "cli") -> list[User]:
+        """New accounts with PINs (name -> PIN), only added to the caller's `session` (a class's pupils). Every
+        PIN is hashed before the first account is written: SQLite's write lock, taken at that first write, is
+        then not held through the argon2 hashes (0.1-0.3 s each on a Pi), which would keep every other writer
+        (a class's answers, sign-ins) waiting past its busy timeout."""
+        checked = [(self._checked(name, role), *check_secret_rules(pin, None)) for name, pin in pins.items()]
+        hashed = [(name, _hasher.hash(secret), kind) for name, secret, kind in checked]
+        return [self._add_user(session, name, role, secret_hash, kind, actor) for name, secret_hash, kind in hashed]
+
+    @staticmethod
+    def _checked(name: str, role: str) -> str:
         name = name.strip().lower()
         if not NAME_PATTERN.match(name):
             raise BadInput(
@@ -123,19 +145,12 @@ class Accounts:
             )
         if role not in ROLES:
             raise BadInput(f"Unknown role '{role}'. Roles: {', '.join(ROLES)}.", code="unknown_role")
-        secret, kind = check_secret_rules(pin, password)
-        if session is not None:
-            return self._add_user(session, name, role, secret, kind, actor)
-        with Session(self.db) as own:
-            user = self._add_user(own, name, role, secret, kind, actor)
-            own.commit()
-            own.refresh(user)
-            return user
+        return name
 
-    def _add_user(self, session: Session, name: str, role: str, secret: str, kind: str, actor: str) -> User:
+    def _add_user(self, session: Session, name: str, role: str, secret_hash: str, kind: str, actor: str) -> User:
         if session.exec(select(User).where(User.name == name)).first():
             raise BadInput(f"A user named '{name}' exists already.", code="user_exists")
-        user = User(name=name, role=role, secret_hash=_hasher.hash(secret), secret_kind=kind)
+        user = User(name=name, role=role, secret_hash=secret_hash, secret_kind=kind)
         session.add(user)
         audit.record(session, actor, "user_added", name, f"role={role}")
         session.flush()

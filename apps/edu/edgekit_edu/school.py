@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from edgekit.sdk import BadInput, EdgekitError, NotFound, add_account, find_account, set_account_secret
+from edgekit.sdk import BadInput, EdgekitError, NotFound, add_accounts, find_account, set_account_secret
 from edgekit_edu.hub_records import send_pupil
 from edgekit_edu.mastery import MasteryRule, RuleError
 from edgekit_edu.tables import Assignment, Pupil, SchoolClass
@@ -179,17 +179,20 @@ def add_pupils(
             )
         taken.add(name.casefold())
     kind = "pictures" if kind == "pictures" else "pin"
-    made = []
     number = session.exec(select(Pupil).where(Pupil.class_id == school_class.id)).all()
     next_number = len(number) + 1
+    planned = []  # (name, account, PIN): numbered by reading only, nothing written yet
     for name in names:
-        pin = new_pin(kind)
         account = f"edu-{school_class.code.lower()}-{next_number:02d}"
         while find_account(session, account) is not None:  # a number taken outside this app: skip it, never fail
             next_number += 1
             account = f"edu-{school_class.code.lower()}-{next_number:02d}"
         next_number += 1
-        add_account(kit, account, "student", pin=pin, actor=viewer.name, session=session)
+        planned.append((name, account, new_pin(kind)))
+    # All PINs are hashed before the first write: SQLite's write lock is not held through 80 argon2 hashes.
+    add_accounts(kit, "student", {a: pin for _n, a, pin in planned}, actor=viewer.name, session=session)
+    made = []
+    for name, account, pin in planned:
         pupil = Pupil(class_id=school_class.id, display_name=name, account=account, secret_kind=kind)
         session.add(pupil)
         made.append((pupil, pin))

@@ -6,8 +6,10 @@ half-way leaves no account behind."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
+from argon2 import PasswordHasher
 from edgekit_edu import school as school_module
 from edgekit_edu.generate import SERVED_SEEDS, TEMPLATES, example_seed, make_item, parse_generated_id
 from edgekit_edu.tables import Flag, Pupil, TutorExchange
@@ -113,3 +115,40 @@ def test_a_pupil_list_that_fails_half_way_leaves_no_account_behind(app_kit, monk
         made = school_module.add_pupils(app_kit, session, viewer, code, ["Neema", "Baraka", "Zawadi"])
         session.commit()
         assert [p.account for p, _pin in made] == [f"edu-{code.lower()}-{n:02d}" for n in (1, 2, 3)]
+
+
+def test_importing_pupils_hashes_no_pin_while_holding_the_write_lock(app_kit, monkeypatch):
+    """Each argon2 PIN hash takes 0.1-0.3 s on a Pi: held through 80 of them, the write lock would make a class's
+    answers and sign-ins give up ("database is locked"). At every hash of an import of 20 pupils another writer
+    takes the lock within 0.1 s."""
+    app = app_kit.app_contexts["edu"]
+    viewer = school_module.Viewer("mwalimu", "teacher")
+    with app.session() as session:
+        code = school_module.create_class(session, viewer, "Class 6 Green").code
+        session.commit()
+    hash_pin, blocked = PasswordHasher.hash, []
+
+    def hash_while_another_writes(hasher, secret, **kwargs):
+        writer = sqlite3.connect(app.db.url.database, timeout=0.1)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # what any writer does first: take the write lock
+            writer.execute(
+                "INSERT INTO audit_entry (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                ("2026-01-01 00:00:00", "test", "concurrent.write", "", ""),
+            )
+            writer.commit()
+        except sqlite3.OperationalError as locked:
+            blocked.append(str(locked))
+        finally:
+            writer.close()
+        return hash_pin(hasher, secret, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hash_while_another_writes)
+    names = [f"Pupil {n:02d}" for n in range(1, 21)]
+    with app.session() as session:
+        made = school_module.add_pupils(app_kit, session, viewer, code, names)
+        session.commit()
+    assert len(made) == 20 and blocked == []
+    with app.session() as session:  # the accounts and pupils were all stored
+        assert find_account(session, f"edu-{code.lower()}-20") is not None
+        assert len(session.exec(select(Pupil)).all()) == 20
