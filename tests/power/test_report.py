@@ -53,6 +53,11 @@ def test_the_daily_report_agrees_with_the_sum_of_the_records(kit):
         add(kit, *record)
     record_energy(kit.db, SPEECH_IN, use(3.6), "agri")
     record_energy(kit.db, SPEECH_OUT, use(1.8, "measured"), "health")
+    with session_for(kit.db) as session:  # stamped by the real clock: into the test's day, or any later day fails
+        for row in session.exec(select(EnergyRow)):
+            row.at = NOW - timedelta(minutes=30)
+            session.add(row)
+        session.commit()
     report = power_report(kit.db, days=7, now=NOW + timedelta(minutes=5))
     with session_for(kit.db) as session:
         since = datetime(2026, 11, 27, tzinfo=UTC)
