@@ -167,8 +167,9 @@ def ask_by_voice(page, server: str, item_id: str) -> None:
     page.wait_for_timeout(4000)  # the fake microphone plays the espeak-ng question (about 2.5 s), as in test_ask
     with page.expect_response("**/apps/edu/api/transcribe", timeout=TUTOR_WAIT_MS) as heard:
         page.mouse.up()
-    assert heard.value.ok, heard.value.text()
-    assert heard.value.json()["text"].strip(), "the page posts only words it heard"
+    # Its body cannot be read here: the page posts the words at once and navigates away from it. The words
+    # themselves are checked on the hint page (the question it quotes).
+    assert heard.value.ok, heard.value.status
     page.locator("#reply").wait_for(timeout=TUTOR_WAIT_MS)  # the question posted, the hint page rendered
 
 
