@@ -47,14 +47,13 @@ PEOPLE = {
 }
 
 
-@pytest.fixture(scope="package")
-def voice_question_wav(tmp_path_factory) -> Path:
-    """The spoken question (espeak-ng), then a second of silence: what the fake microphone hears."""
+def spoken_question_wav(folder: Path, text: str, words_per_minute: int) -> Path:
+    """`text` spoken by espeak-ng, then a second of silence: what the fake microphone hears."""
     if shutil.which("espeak-ng") is None:
         pytest.fail("The browser tests speak into the fake microphone with espeak-ng: apt-get install espeak-ng")
-    folder = tmp_path_factory.mktemp("voice")
     spoken = folder / "spoken.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(spoken), VOICE_QUESTION], check=True)
+    command = ["espeak-ng", "-v", "en-us", "-s", str(words_per_minute), "-w", str(spoken), text]
+    subprocess.run(command, check=True)
     with wave.open(str(spoken), "rb") as source:
         params, frames = source.getparams(), source.readframes(source.getnframes())
     padded = folder / "question.wav"
@@ -62,6 +61,12 @@ def voice_question_wav(tmp_path_factory) -> Path:
         out.setparams(params)
         out.writeframes(frames + b"\0" * params.sampwidth * params.framerate)
     return padded
+
+
+@pytest.fixture(scope="package")
+def voice_question_wav(tmp_path_factory) -> Path:
+    """The farm question the package's fake microphone plays."""
+    return spoken_question_wav(tmp_path_factory.mktemp("voice"), VOICE_QUESTION, 140)
 
 
 @pytest.fixture(scope="package")

@@ -11,15 +11,12 @@ smallest installed instruction model, qwen2.5-0.5b-instruct, with the app's smal
 from __future__ import annotations
 
 import re
-import shutil
 import struct
-import subprocess
-import wave
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS, sign_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS, sign_in, spoken_question_wav
 
 SKILL = "math.operations.multiply"
 PUPILS = ("Amani", "Bahati")
@@ -42,18 +39,7 @@ def product_asked(prompt: str) -> int | None:
 @pytest.fixture(scope="module")
 def school_voice_wav(tmp_path_factory) -> Path:
     """The pupil's spoken question (espeak-ng, made now), then a second of silence."""
-    if shutil.which("espeak-ng") is None:
-        pytest.fail("The browser tests speak into the fake microphone with espeak-ng: apt-get install espeak-ng")
-    folder = tmp_path_factory.mktemp("edu-voice")
-    spoken = folder / "spoken.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "130", "-w", str(spoken), VOICE_QUESTION], check=True)
-    with wave.open(str(spoken), "rb") as source:
-        params, frames = source.getparams(), source.readframes(source.getnframes())
-    padded = folder / "question.wav"
-    with wave.open(str(padded), "wb") as out:
-        out.setparams(params)
-        out.writeframes(frames + b"\0" * params.sampwidth * params.framerate)
-    return padded
+    return spoken_question_wav(tmp_path_factory.mktemp("edu-voice"), VOICE_QUESTION, 130)
 
 
 @pytest.fixture(scope="module")
