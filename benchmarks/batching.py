@@ -163,6 +163,18 @@ def start_edgekit(model: str, parallel: str, threads: int, port: int) -> subproc
     )
 
 
+def run_levels(server: subprocess.Popen, base: str, levels: list[int], max_tokens: int, label: dict) -> list[dict]:
+    """Each level of clients at once against one server, with its peak memory; each row printed as it comes."""
+    rows = []
+    for clients in levels:
+        watch = PeakRss(server)
+        row = clients_at_once(base, clients, max_tokens)
+        row["peak_rss_mb"] = watch.stop()
+        rows.append(row)
+        print(json.dumps({**label, **row}), file=sys.stderr)
+    return rows
+
+
 def measure(model: str, parallel: str, threads: int, levels: list[int], max_tokens: int) -> dict:
     port = free_port()
     server = start_edgekit(model, parallel, threads, port)
@@ -172,13 +184,7 @@ def measure(model: str, parallel: str, threads: int, levels: list[int], max_toke
         wait_until_indexed(base)
         stream_chat(base, QUESTIONS[0], 4)  # the model loads on first use
         status = httpx.get(base + "/api/models/status").json()
-        rows = []
-        for clients in levels:
-            watch = PeakRss(server)
-            row = clients_at_once(base, clients, max_tokens)
-            row["peak_rss_mb"] = watch.stop()
-            rows.append(row)
-            print(json.dumps({"parallel": parallel, **row}), file=sys.stderr)
+        rows = run_levels(server, base, levels, max_tokens, {"parallel": parallel})
         return {"chat_parallel": status.get("chat_parallel"), "levels": rows}
     finally:
         server.terminate()
@@ -202,13 +208,7 @@ def measure_llama_server(model: str, threads: int, levels: list[int], max_tokens
     try:
         wait_for(base + "/v1/models", server, timeout=600)
         stream_chat(base, QUESTIONS[0], 4)
-        rows = []
-        for clients in levels:
-            watch = PeakRss(server)
-            row = clients_at_once(base, clients, max_tokens)
-            row["peak_rss_mb"] = watch.stop()
-            rows.append(row)
-            print(json.dumps({"server": "llama_cpp.server", **row}), file=sys.stderr)
+        rows = run_levels(server, base, levels, max_tokens, {"server": "llama_cpp.server"})
         return {"context": spec.context_length, "levels": rows}
     finally:
         server.terminate()
