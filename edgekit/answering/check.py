@@ -22,6 +22,8 @@ GROUNDED_SENTENCE_SHARE = 0.6  # of a sentence's content words that must come fr
 GROUNDED_SHARE = 0.75  # of a base model's whole answer's content words that must come from the passages
 MIN_ANSWER_WORDS = 3
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# A numbered or bulleted list's marker ("1.", "2)", "-") starts a sentence; it is not one, nor a number to check.
+LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])(?:\s+|$)")
 
 
 def sentence_grounded(sentence: str, passages: Sequence[Passage]) -> bool:
@@ -29,6 +31,7 @@ def sentence_grounded(sentence: str, passages: Sequence[Passage]) -> bool:
     of its content words do too. Across languages only the numbers can be checked (said in the README)."""
     from edgekit.knowledge.language import content_terms, fold, guess_language
 
+    sentence = LIST_MARKER.sub("", sentence, count=1)
     source = " ".join(p.title + " " + p.text for p in passages)
     source_numbers = {n.replace(",", ".") for n in NUMBER.findall(source)}
     if any(n.replace(",", ".") not in source_numbers for n in NUMBER.findall(sentence)):
@@ -66,6 +69,7 @@ class SentenceGate:
     kept: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     _pending: str = ""
+    _marker: str = ""  # a list marker the sentence after it carries
     _count: int = 0
 
     def feed(self, piece: str) -> None:
@@ -79,11 +83,17 @@ class SentenceGate:
     def finish(self) -> None:
         self._judge(self._pending)
         self._pending = ""
+        if self._marker:  # a list marker with nothing after it: nothing said, nothing to judge
+            self._marker = ""
 
     def _judge(self, sentence: str) -> None:
         sentence = sentence.strip()
         if not sentence:
             return
+        if LIST_MARKER.sub("", sentence, count=1) == "":  # "1." split off at its full stop: joins what follows
+            self._marker = f"{self._marker} {sentence}".strip()
+            return
+        sentence, self._marker = f"{self._marker} {sentence}".strip(), ""
         if sentence_grounded(sentence, self.passages):
             self.kept.append(sentence)
         else:

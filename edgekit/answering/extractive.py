@@ -10,8 +10,9 @@ first). A second document joins only when it is about the same subject (a langua
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,10 @@ QUESTION_CUES: dict[str, str] = {
     "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|"
     r"\bdose\b|kiasi gani|\bngapi\b|kiasi cha|"
     r"combien de (?!temps|fois)|quelle (dose|quantite)|quel(le)? (ecart|espacement)",
-    "when": r"\bwhen\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|mara ngapi|muda gani|"
-    r"wakati gani|\bquand\b|a quel moment|combien de (temps|fois)|tous les combien",
+    # "when" asks when only at the head of a question or a clause: "what do I need when I spray" asks what.
+    "when": r"(^|[,;:?]\s*|\band )when\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|"
+    r"mara ngapi|muda gani|wakati gani|(^|[,;:?]\s*)quand\b|\bquand (doit|faut|dois|peut|commence)|"
+    r"a quel moment|combien de (temps|fois)|tous les combien",
     "why": r"\bwhy\b|kwa nini|kwa sababu gani|pourquoi",
     "signs": r"\bsigns?\b|symptom|look like|how (do|can) i (know|tell|recogni[sz]e)|dalili|nitajuaje|"
     r"\bsignes?\b|symptome|reconnaitre",
@@ -44,7 +47,8 @@ ANSWER_CUES: dict[str, str] = {
     r"\b(should|must)\b|^(weka|tumia|panda|ondoa|toa|mpe|mpeleke|peleka|kausha|hifadhi|osha|nyunyiza|ng.oa|choma|"
     r"usi|kagua|hesabu|funika|safisha|nunua|anza|tembea)|^(utilisez|mettez|plantez|retirez|donnez|gardez|sechez|"
     r"stockez|lavez|arrachez|brulez|orientez|referez|emmenez|achetez|verifiez|comptez|couvrez|nettoyez|ne |"
-    r"n.utilisez|faites)|what you can do|control|prevent|ce que vous pouvez|unachoweza|hatua|kuzuia|lutte|"
+    r"n.utilisez|faites)|what you can do|what to do|control|prevent|ce que vous pouvez|que faire|unachoweza|"
+    r"cha kufanya|hatua|kuzuia|lutte|"
     r"moyens|prevention",
     "when": r"\b(day|days|week|weeks|month|months|hour|hours|morning|evening|before|after|within|until|every|"
     r"first|season|siku|wiki|mwezi|miezi|saa|asubuhi|jioni|kabla|baada|kila|jour|jours|semaine|semaines|mois|"
@@ -89,14 +93,26 @@ def sentences_of(text: str) -> list[str]:
     return [sentence for sentence, _item in _units(text)]
 
 
-def _sentence_score(sentence: str, heading: str, kind: str, terms: set[str], item: bool = False) -> float:
-    from edgekit.knowledge.language import content_terms, fold
+def _sentence_score(
+    sentence: str, heading: str, kind: str, terms: Mapping[str, float] | set[str], item: bool = False
+) -> float:
+    """How well a sentence answers this kind of question; `terms` are the question's words, each with its weight
+    (1 when given as a set)."""
+    from edgekit.knowledge.language import content_terms, fold, found_in
 
     folded, section = fold(sentence), fold(heading.split(">")[-1])
     # A document's opening section (its heading is the title alone) says what the subject is: right for "what
     # is it", rarely what to do, when, or which signs. Its heading (the title) says nothing of the kind.
     opening = ">" not in heading
-    overlap = len(terms & set(content_terms(folded))) + 0.5 * len(terms & set(content_terms(fold(heading))))
+    title, _, own = heading.rpartition(">")
+    said, headed, titled = (set(content_terms(fold(part))) for part in (sentence, own, title))
+    # Words are matched as retrieval matches them, by stem: "protective clothing" is under "Protect yourself".
+    # The section's own heading names what it is about; the document's title is the same over all its sections.
+    weights = terms if isinstance(terms, Mapping) else dict.fromkeys(terms, 1.0)
+    overlap = sum(
+        weight * (found_in(term, said) + found_in(term, headed) + 0.5 * found_in(term, titled))
+        for term, weight in weights.items()
+    )
     fits = 1.5 if re.search(ANSWER_CUES[kind], folded) else 0.0
     under = 2.0 if not opening and re.search(ANSWER_CUES[kind], section) else 0.0
     listed = 2.0 if item and kind in ("signs", "do") else 0.0  # a list of signs or steps answers these
@@ -130,8 +146,9 @@ def best_sections(kit: Kit | None, question: str, passages: Sequence[Passage], l
 
     if not passages or kit is None:
         return list(passages[:limit])
-    kind, terms = question_kind(question), set(content_terms(question))
+    kind = question_kind(question)
     sections = document_sections(kit, passages[0])
+    terms = section_weights(content_terms(question), sections)
 
     def fit(section: Passage) -> float:
         scores = sorted(
@@ -140,6 +157,22 @@ def best_sections(kit: Kit | None, question: str, passages: Sequence[Passage], l
         return sum(scores[:EXTRACTIVE_SENTENCES]) + (0.5 if section.text == passages[0].text else 0.0)
 
     return sorted(sections, key=fit, reverse=True)[:limit]
+
+
+def section_weights(terms: Sequence[str], sections: Sequence[Passage]) -> dict[str, float]:
+    """Each question word weighted by how few of the document's sections carry it: the sections of a pesticide
+    document all say "spray", so only "protective" tells which one answers "what protective clothing do I need
+    when I spray?". Within the one document retrieval chose, a word in every section weighs nearly nothing."""
+    from edgekit.knowledge.language import WORD, fold, found_in
+
+    texts = [set(WORD.findall(fold(f"{section.heading.split('>')[-1]} {section.text}"))) for section in sections]
+    count = len(texts)
+    weights = {}
+    for term in terms:
+        carrying = sum(found_in(term, words) for words in texts)
+        weights[term] = math.log((count + 1) / (carrying + 0.5)) if count > 1 else 1.0
+    mean = sum(weights.values()) / len(weights) if weights else 1.0
+    return {term: weight / mean for term, weight in weights.items()} if mean > 0 else weights
 
 
 def same_subject(first: Passage, other: Passage) -> bool:

@@ -49,6 +49,58 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
+# Word endings of English and French that change a word's form, not its meaning: "stored", "store" and
+# "storage" all become "stor"; "stocké" and "stockage" "stock"; "protective" and "protection" "protect".
+# (ending, shortest stem left): a stem of four letters at least, so "breed" never becomes "bre" nor "water"
+# "wat". Swahili changes words at the front; its endings are left alone by the length rule and by having none
+# of these.
+ENDINGS = (
+    ("ements", 4),
+    ("ement", 4),
+    ("ations", 4),
+    ("ation", 4),
+    ("ions", 4),
+    ("ion", 4),
+    ("ives", 4),
+    ("ive", 4),
+    ("ages", 4),
+    ("age", 4),
+    ("ings", 4),
+    ("ing", 4),
+    ("ees", 4),
+    ("ee", 4),
+    ("ed", 4),
+    ("es", 4),
+    ("er", 5),
+    ("ly", 4),
+    ("s", 4),
+    ("e", 4),
+)
+
+
+def stem(word: str) -> str:
+    """A folded word without one ending of ENDINGS: what a question's word and a document's word are matched by."""
+    if len(word) >= 5:
+        for ending, shortest in ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= shortest:
+                return word[: -len(ending)]
+    return word
+
+
+def search_form(term: str) -> str:
+    """How a question's word is looked for: its stem as a prefix (matching any ending), or, for a word of three
+    letters or fewer, itself alone ("cow" must not find "cowpea")."""
+    return stem(term) if len(term) >= 4 else term
+
+
+def found_in(term: str, words: set[str] | frozenset[str]) -> bool:
+    """Whether a question's word is among a text's folded words, as the full-text search finds it."""
+    form = search_form(term)
+    if form == term and len(term) < 4:
+        return term in words
+    return term in words or any(word.startswith(form) for word in words)
+
+
 def guess_language(text: str) -> str | None:
     """The language whose stopwords the text uses most, or None when it uses none (too short to tell)."""
     words = [fold(word) for word in WORD.findall(text)]

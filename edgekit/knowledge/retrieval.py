@@ -17,12 +17,12 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import or_, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from edgekit.errors import BadInput
 from edgekit.kit import Kit
 from edgekit.knowledge.embedding import embedder, from_bytes, reads_language
-from edgekit.knowledge.language import WORD, content_terms, fold, guess_language
+from edgekit.knowledge.language import WORD, content_terms, fold, found_in, guess_language, search_form
 from edgekit.knowledge.snippets import make_snippet
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
@@ -83,18 +83,21 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
         candidates: dict[int, _Candidate] = {}
         lexical = _bm25_ranking(session, terms, app, candidates)
         dense = _dense_ranking(kit, session, question, lang, app, candidates)
-    for ranking in (lexical, dense or []):
-        for rank, chunk_id in enumerate(ranking, start=1):
-            candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
-    rankings = 1 + (dense is not None)
-    best_by_document: dict[int, _Candidate] = {}
-    for candidate in candidates.values():
-        _measure_coverage(candidate, terms)
-        if not is_relevant(candidate, keyword_only=dense is None):
-            continue
-        previous = best_by_document.get(candidate.document.id)
-        if previous is None or candidate.fused > previous.fused:
-            best_by_document[candidate.document.id] = candidate
+        for ranking in (lexical, dense or []):
+            for rank, chunk_id in enumerate(ranking, start=1):
+                candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
+        rankings = 1 + (dense is not None)
+        best_by_document: dict[int, _Candidate] = {}
+        for candidate in candidates.values():
+            _measure_coverage(candidate, terms)
+            if not is_relevant(candidate, keyword_only=dense is None):
+                continue
+            previous = best_by_document.get(candidate.document.id)
+            if previous is None or candidate.fused > previous.fused:
+                best_by_document[candidate.document.id] = candidate
+        if terms and best_by_document:
+            _rank_documents_whole(session, terms, best_by_document)
+            rankings += 1
 
     best_bm25 = max((c.bm25 for c in best_by_document.values()), default=0.0)
     best_cosine = max((c.cosine or 0.0 for c in best_by_document.values()), default=0.0)
@@ -127,7 +130,7 @@ def is_relevant(candidate: _Candidate, *, keyword_only: bool) -> bool:
 def fts_query(terms: list[str]) -> str:
     """An FTS5 query matching any of the terms. Each is quoted, so nothing in a question is read as FTS syntax
     (AND, NEAR, *, column filters); content_terms keeps only word characters, so no quote can break out."""
-    return " OR ".join(f'"{term}"' for term in terms)
+    return " OR ".join(f'"{search_form(term)}"*' if len(term) >= 4 else f'"{term}"' for term in terms)
 
 
 def _scoped(query, app: str | None):
@@ -201,13 +204,37 @@ def _dense_ranking(
     return ranked
 
 
+def _rank_documents_whole(session: Session, terms: list[str], best_by_document: dict[int, _Candidate]) -> None:
+    """A third ranking, of whole documents: the share of the question's words found anywhere in the document. A
+    question names its subject once ("weevils in my stored maize") and its want once ("without chemicals"); the
+    chunk that matches the want best may belong to another subject's document (fall armyworm's "without
+    chemicals"), while the right document carries both, in different sections."""
+    ids = list(best_by_document)
+    words: dict[int, set[str]] = {doc_id: set() for doc_id in ids}
+    rows = session.execute(
+        select(KnowledgeChunk.document_id, KnowledgeChunk.text, KnowledgeChunk.heading).where(
+            col(KnowledgeChunk.document_id).in_(ids)
+        )
+    ).all()
+    for doc_id, chunk_text, heading in rows:
+        words[doc_id].update(WORD.findall(fold(f"{chunk_text} {heading}")))
+    coverage = {}
+    for doc_id, candidate in best_by_document.items():
+        document = candidate.document
+        found = words[doc_id] | set(WORD.findall(fold(f"{document.title} {document.aliases}")))
+        coverage[doc_id] = sum(found_in(term, found) for term in terms) / len(terms)
+    ranked = sorted(ids, key=lambda doc_id: (coverage[doc_id], best_by_document[doc_id].fused), reverse=True)
+    for rank, doc_id in enumerate(ranked, start=1):
+        best_by_document[doc_id].fused += 1.0 / (RRF_K + rank)
+
+
 def _measure_coverage(candidate: _Candidate, terms: list[str]) -> None:
     if not terms:
         return
     document = candidate.document
     searched = " ".join((candidate.chunk.text, candidate.chunk.heading, document.title, document.aliases))
     words = set(WORD.findall(fold(searched)))
-    candidate.coverage = sum(term in words for term in terms) / len(terms)
+    candidate.coverage = sum(found_in(term, words) for term in terms) / len(terms)
     asked = f" {' '.join(terms)} "
     candidate.alias_hit = any(
         f" {' '.join(WORD.findall(fold(alias)))} " in asked for alias in document.aliases.splitlines() if alias.strip()

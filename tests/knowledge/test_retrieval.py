@@ -14,6 +14,7 @@ import pytest
 
 from edgekit.errors import BadInput
 from edgekit.knowledge import Passage, retrieve
+from edgekit.knowledge.language import found_in, stem
 from edgekit.knowledge.packs import add_pack
 from edgekit.knowledge.retrieval import fts_query
 from tests.knowledge.conftest import TEST_PACK
@@ -104,9 +105,23 @@ def test_k_limits_the_passages_and_one_passage_per_document(indexed_kit):
 
 
 def test_fts_syntax_in_a_question_is_only_words(indexed_kit):
-    assert fts_query(["maize", "or"]) == '"maize" OR "or"'
+    # Each word quoted; a word of four letters or more is looked for by its stem, as a prefix.
+    assert fts_query(["maize", "or", "stored"]) == '"maiz"* OR "or" OR "stor"*'
     for question in ['maize" OR NEAR(', "title:malaria*", "AND OR NOT", "-malaria ^ (signs)"]:
         retrieve(indexed_kit, question)  # no FTS5 syntax error
+
+
+def test_a_word_is_found_whatever_its_ending(indexed_kit):
+    """ "stored" finds the store and storage sections, as "store" does: English and French endings are matched by
+    stem, in the full-text search and in the relevance floor alike."""
+    stored = retrieve(indexed_kit, "stored grain", k=3)
+    store = retrieve(indexed_kit, "store grain", k=3)
+    assert stored and paths(stored)[0] == paths(store)[0]
+    assert stem("stored") == stem("store") == stem("storage") == "stor"
+    assert stem("stocké".replace("é", "e")) == stem("stockage") == "stock"
+    assert stem("protective") == stem("protection") == "protect"
+    assert stem("breed") == "breed" and stem("water") == "water" and stem("cows") == "cows"  # too short to cut
+    assert found_in("weevil", {"weevils"}) and not found_in("cow", {"cowpea"})
 
 
 def test_an_empty_question_is_bad_input(indexed_kit):
