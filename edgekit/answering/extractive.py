@@ -26,7 +26,7 @@ KINDS = ("do", "when", "amount", "signs", "what", "why")
 # Cues in the question, by kind; the first kind whose cue matches wins (order matters: "how much" before "how").
 QUESTION_CUES: dict[str, str] = {
     "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|"
-    r"\bdose\b|kiasi gani|\bngapi\b|kiasi cha|"
+    r"\bdose\b|kiasi gani|ngapi\b|kiasi cha|"
     r"combien de (?!temps|fois)|quelle (dose|quantite)|quel(le)? (ecart|espacement)",
     # "when" asks when only at the head of a question or a clause: "what do I need when I spray" asks what.
     "when": r"(^|[,;:?]\s*|\band )when\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|"

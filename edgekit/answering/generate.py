@@ -104,19 +104,29 @@ def _written_whole(llm: Any, request: Request, max_tokens: int) -> str:
     return generation.text
 
 
+def prompt_passages(kit: Kit, question: str, passages: Sequence[Passage]) -> list[Passage]:
+    """The passages an instruction model is shown, PASSAGES_IN_PROMPT in all: the sections of the best document
+    that answer this kind of question (the chunk retrieval ranked first may say what a pest is when the question
+    asks what to do), the chunk retrieval ranked first, more of the best document's sections, and only then other
+    documents. A small model answers from whatever it is shown: given the armyworm document's push-pull beside
+    the storage document's hermetic bags, it advised desmodium against weevils. On the answers evaluation the
+    passages shown this way carry every key fact as often as with other documents beside them (benchmarks/
+    retrieval.py)."""
+    best = best_sections(kit, question, passages, limit=PASSAGES_IN_PROMPT + 1)
+    shown: list[Passage] = []
+    for passage in [*best[:2], *passages[:1], *best[2:], *passages]:
+        if passage.text not in {p.text for p in shown}:
+            shown.append(passage)
+    return shown[:PASSAGES_IN_PROMPT]
+
+
 def _stream_checked(
     kit: Kit, llm: Any, request: Request, max_tokens: int, on_text: OnText, on_withdraw: OnWithdraw
 ) -> Written:
     """The instruction model's answer streams as written; a sentence the passages do not carry is withdrawn,
     and then the extractive answer follows it."""
     question, passages = request.question, request.passages
-    # The sections of the best document that answer this kind of question lead (the chunk retrieval ranked first
-    # may say what a pest is when the question asks what to do), then the other passages.
-    shown: list[Passage] = []
-    for passage in [*best_sections(kit, question, passages), *passages]:
-        if passage.text not in {p.text for p in shown}:
-            shown.append(passage)
-    shown = shown[:PASSAGES_IN_PROMPT]
+    shown = prompt_passages(kit, question, passages)
     language = answer_language(llm.spec.languages, request.lang, shown)  # the asker's: chat_speaks let it through
     instruction = app_instruction(request.manifest.package_dir)
     gate = SentenceGate(shown, on_text, on_withdraw)

@@ -28,7 +28,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "sw": _words(
         "na ya wa za la kwa ni je vipi gani nini kama katika au hii hiyo huu ili kuna mimi wewe yeye sisi "
         "ninaweza naweza nifanye nini lini wapi kwenye baada kabla pia sana tu ana wana "
-        "wangu yangu zangu changu langu kila"
+        "wangu yangu zangu changu langu kila kuwa zipi ipi yupi hivi hivyo hizi hizo huyu yule ile kwamba lakini "
+        "hata bado tena yake wake zake lake chake vyake cha vya"
     ),
 }
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -52,30 +53,10 @@ def content_terms(text: str) -> list[str]:
 # Word endings of English and French that change a word's form, not its meaning: "stored", "store" and
 # "storage" all become "stor"; "stocké" and "stockage" "stock"; "protective" and "protection" "protect".
 # (ending, shortest stem left): a stem of four letters at least, so "breed" never becomes "bre" nor "water"
-# "wat". Swahili changes words at the front; its endings are left alone by the length rule and by having none
-# of these.
-ENDINGS = (
-    ("ements", 4),
-    ("ement", 4),
-    ("ations", 4),
-    ("ation", 4),
-    ("ions", 4),
-    ("ion", 4),
-    ("ives", 4),
-    ("ive", 4),
-    ("ages", 4),
-    ("age", 4),
-    ("ings", 4),
-    ("ing", 4),
-    ("ees", 4),
-    ("ee", 4),
-    ("ed", 4),
-    ("es", 4),
-    ("er", 5),
-    ("ly", 4),
-    ("s", 4),
-    ("e", 4),
-)
+# "wat". Swahili changes words at the front, and a verb's extensions before its final vowel: without the final
+# "a", "kunyonya" (to suckle) finds "kunyonyesha" (to breastfeed).
+SHORT_ENDINGS = "ements ement ations ation ions ion ives ive ages age ings ing ees ee ed es ly s e"
+ENDINGS = (*((ending, 4) for ending in SHORT_ENDINGS.split()), ("er", 5), ("a", 5))
 
 
 def stem(word: str) -> str:

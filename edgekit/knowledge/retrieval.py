@@ -36,6 +36,8 @@ LANGUAGE_BOOST = 1.5
 # translation: 0.90-0.92 of the best BM25 in the tests), not over a better match on another topic ("mtoto ana
 # kuhara": the Swahili malaria page has 0.73 of the best BM25, the English diarrhoea page is the answer).
 COMPARABLE_EVIDENCE = 0.8
+# The asker named the document's subject as its author did (one of its aliases, often the local word for it).
+ALIAS_BOOST = 1.2
 # Relevance floors, tuned on tests/knowledge/pack (figures in tests/knowledge/test_retrieval.py): related English
 # questions reach cosine 0.43-0.76 with their passage, unrelated ones stay under 0.2 ("capital of France" 0.17).
 # Questions in a language the embedding model does not read are judged by their words alone (reads_language).
@@ -70,6 +72,7 @@ class _Candidate:
     bm25: float = 0.0  # FTS5's bm25, negated: higher is better, 0 when no word matched
     cosine: float | None = None  # None: not scored by embeddings
     fused: float = 0.0
+    document_coverage: float = 0.0  # share of the question's content words found anywhere in the document
 
 
 def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | None = None, k: int = 4) -> list[Passage]:
@@ -108,9 +111,14 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
             candidate.bm25 / best_bm25 if best_bm25 > 0 else 0.0,
             (candidate.cosine or 0.0) / best_cosine if best_cosine > 0 else 0.0,
         )
-        return candidate.fused * (LANGUAGE_BOOST if same_language and evidence >= COMPARABLE_EVIDENCE else 1.0)
+        boost = LANGUAGE_BOOST if same_language and evidence >= COMPARABLE_EVIDENCE else 1.0
+        return candidate.fused * boost * (ALIAS_BOOST if candidate.alias_hit else 1.0)
 
-    chosen = sorted(best_by_document.values(), key=boosted, reverse=True)[:k]
+    # Two rankings that disagree (BM25 first, whole document second, and the other way round) fuse to equal
+    # scores: the document that carries more of the question then leads.
+    chosen = sorted(best_by_document.values(), key=lambda c: (round(boosted(c), 9), c.document_coverage), reverse=True)[
+        :k
+    ]
     best_possible = rankings / (RRF_K + 1)
     return [_passage(candidate, terms, min(1.0, candidate.fused / best_possible)) for candidate in chosen]
 
@@ -218,12 +226,15 @@ def _rank_documents_whole(session: Session, terms: list[str], best_by_document: 
     ).all()
     for doc_id, chunk_text, heading in rows:
         words[doc_id].update(WORD.findall(fold(f"{chunk_text} {heading}")))
-    coverage = {}
     for doc_id, candidate in best_by_document.items():
         document = candidate.document
         found = words[doc_id] | set(WORD.findall(fold(f"{document.title} {document.aliases}")))
-        coverage[doc_id] = sum(found_in(term, found) for term in terms) / len(terms)
-    ranked = sorted(ids, key=lambda doc_id: (coverage[doc_id], best_by_document[doc_id].fused), reverse=True)
+        candidate.document_coverage = sum(found_in(term, found) for term in terms) / len(terms)
+    ranked = sorted(
+        ids,
+        key=lambda doc_id: (best_by_document[doc_id].document_coverage, best_by_document[doc_id].fused),
+        reverse=True,
+    )
     for rank, doc_id in enumerate(ranked, start=1):
         best_by_document[doc_id].fused += 1.0 / (RRF_K + rank)
 

@@ -42,6 +42,24 @@ def test_a_sentence_with_a_number_the_passages_do_not_give_is_withdrawn_as_it_en
     assert withdrawn == [(1, "Then spray it every 3 days with dip.")]
 
 
+def test_a_list_marker_is_part_of_the_item_it_starts_not_a_sentence_of_its_own():
+    """A numbered list's "1." ends at a full stop; judged alone, its number was not in the passages and every
+    marker of a good answer was struck out on the page."""
+    shown, withdrawn = [], []
+    gate = SentenceGate(STORAGE, shown.append, lambda n, s: withdrawn.append((n, s)))
+    for piece in [
+        "Do this:\n",
+        "1",
+        ". Dry it on a tarpaulin",
+        ".\n2. Dry the grain to 13% moisture.",
+        "\n3. Add 20% dip.",
+    ]:
+        gate.feed(piece)
+    gate.finish()
+    assert gate.kept == ["Do this:", "1. Dry it on a tarpaulin.", "2. Dry the grain to 13% moisture."]
+    assert withdrawn == [(3, "3. Add 20% dip.")]  # the item's own number is still checked
+
+
 def test_the_sentence_check_reads_content_words_and_numbers():
     assert sentence_grounded("Grain is ready at about 13% moisture.", STORAGE)
     assert not sentence_grounded("Grain is ready at about 18% moisture.", STORAGE)
@@ -89,6 +107,11 @@ def test_the_answer_language_is_the_askers_when_the_model_writes_it():
         ("Combien de consultations prénatales ?", "amount"),
         ("Quand faut-il venir ?", "when"),
         ("Pourquoi sécher le maïs ?", "why"),
+        # "when" in a clause is not the question's: this one asks what.
+        ("What protective clothing do I need when I spray pesticide?", "do"),
+        ("What is Aflasafe and when do I spread it?", "when"),
+        ("Ni mimea mingapi iliyoharibiwa kabla nichukue hatua?", "amount"),
+        ("Que faire quand le bébé a de la fièvre ?", "do"),
     ],
 )
 def test_questions_are_classified_by_what_they_ask(question, kind):
@@ -123,6 +146,21 @@ def test_the_extractive_answer_says_what_to_do_not_what_the_pest_is(instruct_kit
     assert "storage" not in result.answer.lower()  # no second passage about another subject
     danger = answer_question(kit, "health", "What are the danger signs in pregnancy?", lang="en")
     assert "bleeding" in danger.answer.lower(), danger.answer
+
+
+def test_the_model_is_shown_the_best_documents_sections_before_any_other_document(instruct_kit):
+    """Weevils in stored maize: the storage document's hermetic bags lead, and fall armyworm's push-pull (which a
+    small model then advised against weevils) is not shown while the storage document has sections to give."""
+    from edgekit.answering.generate import prompt_passages
+    from edgekit.answering.retrieve import find_passages
+
+    question = "Weevils are eating my stored maize, how do I keep them out without chemicals?"
+    passages = find_passages(instruct_kit, question, "agri", "en")
+    shown = prompt_passages(instruct_kit, question, passages)
+    assert passages[0].document_path.endswith("maize-storage.md"), [p.document_path for p in passages]
+    assert len(shown) == 3 and all(p.document_path.endswith("maize-storage.md") for p in shown)
+    assert any("hermetic" in p.text.lower() for p in shown)
+    assert passages[0].text in {p.text for p in shown}  # the chunk retrieval ranked first is always among them
 
 
 def test_the_instruct_model_streams_a_grounded_answer(instruct_kit):

@@ -47,3 +47,19 @@ def test_a_document_in_the_askers_language_comes_first(agri):
     french = retrieve(agri, "Comment sécher et stocker le maïs ?", app="agri", lang="fr")
     assert swahili[0].document_path.endswith("maize-storage.sw.md")
     assert french[0].document_path.endswith("maize-storage.fr.md")
+
+
+@pytest.mark.parametrize(
+    "lang, question, expected",
+    [
+        # The want ("without chemicals") is fall armyworm's heading; the subject (weevils, stored) is the storage
+        # document's, in other sections and in another form ("stored" / "store", "storage").
+        ("en", "Weevils are eating my stored maize, how do I keep them out without chemicals?", "maize-storage"),
+        ("fr", "Comment protéger le maïs stocké contre les charançons sans produits chimiques ?", "maize-storage"),
+        # Swahili function words ("kuwa", to be) no longer dilute the share of the question's words found.
+        ("sw", "Ua dume la mgomba linakauka na kuwa jeusi. Nizuie vipi ugonjwa usienee?", "banana-xanthomonas-wilt"),
+    ],
+)
+def test_the_subjects_document_comes_first_when_another_matches_the_want(agri, lang, question, expected):
+    found = [stem(p.document_path) for p in retrieve(agri, question, app="agri", lang=lang, k=3)]
+    assert found[:1] == [expected], found
