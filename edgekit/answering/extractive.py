@@ -22,9 +22,13 @@ if TYPE_CHECKING:
     from edgekit.kit import Kit
     from edgekit.knowledge import Passage
 
-KINDS = ("do", "when", "amount", "signs", "what", "why")
+KINDS = ("do", "when", "amount", "signs", "what", "why", "cure")
 # Cues in the question, by kind; the first kind whose cue matches wins (order matters: "how much" before "how").
 QUESTION_CUES: dict[str, str] = {
+    # "Is there a medicine?": the answer a farmer needs first is often "there is none", then how to prevent it.
+    "cure": r"is there (a |any )?(medicine|cure|treatment|drug)|can (it|they|she|he) be (cured|treated)|"
+    r"kuna (dawa|tiba)|dawa ya kutibu|inatibika|y a.t.il (un |une )?(medicament|remede|traitement)|"
+    r"peut.on (le |la |les )?(soigner|guerir|traiter)",
     "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|"
     r"\bdose\b|kiasi gani|ngapi\b|kiasi cha|"
     r"combien de (?!temps|fois)|quelle (dose|quantite)|quel(le)? (ecart|espacement)",
@@ -59,6 +63,9 @@ ANSWER_CUES: dict[str, str] = {
     r"cherchez|reconna|now|sasa|maintenant)",
     "what": r"\b(is a|is an|are|caused|cause|signs?|symptoms?|looks?|ni|husababishwa|dalili|est un|est une|sont|"
     r"cause|signes|symptomes)\b",
+    "cure": r"\bno (treatment|cure|medicine)|cannot be (cured|treated)|hakuna (tiba|dawa)|haitibiki|"
+    r"pas de (traitement|remede|medicament)|aucun (traitement|remede|medicament)|ne se soigne pas|\bvaccin|chanjo|"
+    r"prevention|kinga",
     "why": r"\b(because|so that|so the|to avoid|prevents?|otherwise|kwa sababu|ili|vinginevyo|parce que|afin|"
     r"pour eviter|sinon)\b",
 }
@@ -116,7 +123,7 @@ def _sentence_score(
     fits = 1.5 if re.search(ANSWER_CUES[kind], folded) else 0.0
     under = 2.0 if not opening and re.search(ANSWER_CUES[kind], section) else 0.0
     listed = 2.0 if item and kind in ("signs", "do") else 0.0  # a list of signs or steps answers these
-    intro = {"what": 2.0, "signs": -3.0, "do": -3.0}.get(kind, 0.0) if opening else 0.0
+    intro = {"what": 2.0, "signs": -3.0, "do": -3.0, "cure": -3.0}.get(kind, 0.0) if opening else 0.0
     return overlap + fits + under + listed + intro
 
 

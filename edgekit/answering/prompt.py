@@ -24,6 +24,17 @@ DEFAULT_INSTRUCTION = (
     "answer the question, say so."
 )
 LANGUAGE_NAMES = {"en": "English", "sw": "Swahili", "fr": "French"}
+# The last words of the user turn, in the language of the answer: asked in English to answer in French, the 1.5B
+# model answered 6 of 30 French questions in English; the request in French keeps it in French. A small model
+# left alone names one step of four, so the request asks for what was asked first, then every step and number.
+ANSWER_REQUEST = {
+    "en": "Answer in {name}, from the passages: first what was asked, then every step, time or number they give "
+    "for it.",
+    "fr": "Répondez en français, à partir des passages : d'abord ce qui est demandé, puis chaque étape, moment ou "
+    "nombre qu'ils donnent pour cela.",
+    "sw": "Jibu kwa Kiswahili, kutoka kwenye vifungu: kwanza kile kilichoulizwa, kisha kila hatua, wakati au namba "
+    "vinavyotolewa kwa ajili yake.",
+}
 PASSAGES_IN_PROMPT = 3
 PASSAGE_WORDS_IN_PROMPT = 120  # for a base model's notes
 PASSAGE_WORDS_FOR_CHAT = 110  # three passages of this length are about 500 prompt tokens with Qwen's tokenizer
@@ -60,7 +71,8 @@ def chat_messages(instruction: str, question: str, passages: Sequence[Passage], 
     """System: the fixed instruction. User: the passages, the question and the language to answer in."""
     blocks = [f"[{n}] {p.title}: {passage_text(p)}" for n, p in enumerate(passages, start=1)]
     name = LANGUAGE_NAMES.get(language, "English")
-    user = "Passages:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer in {name}, from the passages."
+    ask = ANSWER_REQUEST.get(language, ANSWER_REQUEST["en"]).format(name=name)
+    user = "Passages:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\n{ask}"
     return [{"role": "system", "content": instruction}, {"role": "user", "content": user}]
 
 

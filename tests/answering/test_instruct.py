@@ -83,7 +83,9 @@ def test_the_instruction_comes_first_and_is_the_same_for_every_question():
     two = chat_messages(instruction, "Kausha vipi?", STORAGE, "sw")
     assert one[0] == two[0] == {"role": "system", "content": instruction}
     assert "Question: How dry?" in one[1]["content"] and "Answer in English" in one[1]["content"]
-    assert "Answer in Swahili" in two[1]["content"] and "[1] Maize storage: Grain is ready" in two[1]["content"]
+    # The request to answer is written in the answer's language (asked in English, the model answered in English).
+    assert "Jibu kwa Kiswahili" in two[1]["content"] and "[1] Maize storage: Grain is ready" in two[1]["content"]
+    assert "Répondez en français" in chat_messages(instruction, "Comment ?", STORAGE, "fr")[1]["content"]
 
 
 def test_the_answer_language_is_the_askers_when_the_model_writes_it():
@@ -112,6 +114,9 @@ def test_the_answer_language_is_the_askers_when_the_model_writes_it():
         ("What is Aflasafe and when do I spread it?", "when"),
         ("Ni mimea mingapi iliyoharibiwa kabla nichukue hatua?", "amount"),
         ("Que faire quand le bébé a de la fièvre ?", "do"),
+        ("My chickens twist their necks. Is there a medicine?", "cure"),
+        ("Kuku wana kinyesi cha kijani. Kuna dawa ya kutibu?", "cure"),
+        ("Peut-on soigner la mosaïque du manioc ?", "cure"),
     ],
 )
 def test_questions_are_classified_by_what_they_ask(question, kind):
