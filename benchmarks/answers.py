@@ -234,6 +234,13 @@ def main() -> None:
         "--from-rows", type=Path, action="append", default=[], help="print the table of earlier runs' .rows.jsonl"
     )
     parser.add_argument("--home", type=Path, default=Path("/tmp/edgekit-answers-eval"))
+    parser.add_argument(
+        "--set",
+        choices=("answers", "answers_heldout"),
+        default="answers",
+        help="the evaluation folder: answers (94 questions) or answers_heldout (36 written after the changes of "
+        "2026-12-04 and never used to tune them)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=120)
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
@@ -246,7 +253,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print each answer as it comes")
     parser.add_argument("--writes", default="", help="languages the model is let write, e.g. en,fr,sw (measuring)")
     args = parser.parse_args()
-    questions = [q for q in load_questions() if not args.lang or q.lang == args.lang]
+    questions = [q for q in load_questions(REPO / "evaluation" / args.set) if not args.lang or q.lang == args.lang]
     if args.per_group:  # a smaller sample with every app and language in it, for slow models
         questions = [
             q

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from edgekit.answering.prompt import PASSAGES_IN_PROMPT
+from edgekit.answering.unsafe import makes_unsafe_claim
 
 if TYPE_CHECKING:
     from edgekit.knowledge import Passage
@@ -31,7 +32,6 @@ def sentence_grounded(sentence: str, passages: Sequence[Passage]) -> bool:
     of its content words do too. Across languages only the numbers can be checked (said in the README)."""
     from edgekit.knowledge.language import content_terms, fold, guess_language
 
-    sentence = LIST_MARKER.sub("", sentence, count=1)
     source = " ".join(p.title + " " + p.text for p in passages)
     source_numbers = {n.replace(",", ".") for n in NUMBER.findall(source)}
     if any(n.replace(",", ".") not in source_numbers for n in NUMBER.findall(sentence)):
@@ -66,10 +66,12 @@ class SentenceGate:
     passages: Sequence[Passage]
     on_text: Callable[[str], None]
     on_withdraw: Callable[[int, str], None]
+    unsafe: Sequence[re.Pattern[str]] = ()  # the app's claims never to make (unsafe.py), checked first
     kept: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     _pending: str = ""
-    _marker: str = ""  # a list marker the sentence after it carries
+    _marker: str = ""  # a list marker waiting for the item it starts
+    _last_number: int = 0  # the last numbered marker taken, so "18." alone is a number to check, not item 18
     _count: int = 0
 
     def feed(self, piece: str) -> None:
@@ -83,22 +85,43 @@ class SentenceGate:
     def finish(self) -> None:
         self._judge(self._pending)
         self._pending = ""
-        if self._marker:  # a list marker with nothing after it: nothing said, nothing to judge
-            self._marker = ""
+        marker, self._marker = self._marker, ""
+        if marker:  # a marker with nothing after it is judged as it stands (a bare number is checked)
+            self._decide(marker, marker)
 
     def _judge(self, sentence: str) -> None:
         sentence = sentence.strip()
         if not sentence:
             return
-        if LIST_MARKER.sub("", sentence, count=1) == "":  # "1." split off at its full stop: joins what follows
-            self._marker = f"{self._marker} {sentence}".strip()
+        if self._is_marker(sentence):  # "1." split off at its full stop: it belongs to the item after it
+            self._marker = sentence
             return
-        sentence, self._marker = f"{self._marker} {sentence}".strip(), ""
-        if sentence_grounded(sentence, self.passages):
+        marker, self._marker = self._marker, ""
+        self._decide(f"{marker} {sentence}".strip(), sentence)
+
+    def _is_marker(self, sentence: str) -> bool:
+        """A bullet, or the next number of a numbered list ("1." first, then one more each time): any other
+        number standing alone is said, and checked."""
+        if LIST_MARKER.sub("", sentence, count=1) != "" or self._marker:
+            return False
+        digits = sentence.rstrip(".)")
+        if not digits.isdigit():
+            return True
+        number = int(digits)
+        if number not in (1, self._last_number + 1):
+            return False
+        self._last_number = number
+        return True
+
+    def _decide(self, sentence: str, shown: str) -> None:
+        """Keep or withdraw one sentence (kept with its list marker); `shown` is its text without the marker, as it
+        stands in the stream (the marker may stand on the line before), which is checked and which the page
+        strikes out."""
+        if not makes_unsafe_claim(shown, self.unsafe) and sentence_grounded(shown, self.passages):
             self.kept.append(sentence)
         else:
-            self.withdrawn.append(sentence)
-            self.on_withdraw(self._count, sentence)
+            self.withdrawn.append(shown)
+            self.on_withdraw(self._count, shown)
         self._count += 1
 
     @property

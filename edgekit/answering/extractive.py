@@ -25,17 +25,17 @@ if TYPE_CHECKING:
 KINDS = ("do", "when", "amount", "signs", "what", "why", "cure")
 # Cues in the question, by kind; the first kind whose cue matches wins (order matters: "how much" before "how").
 QUESTION_CUES: dict[str, str] = {
-    # "Is there a medicine?": the answer a farmer needs first is often "there is none", then how to prevent it.
-    "cure": r"is there (a |any )?(medicine|cure|treatment|drug)|can (it|they|she|he) be (cured|treated)|"
-    r"kuna (dawa|tiba)|dawa ya kutibu|inatibika|y a.t.il (un |une )?(medicament|remede|traitement)|"
-    r"peut.on (le |la |les )?(soigner|guerir|traiter)",
     "amount": r"how (much|many|far|deep|big|dry|wet|old|tall|high|hot|warm|heavy)|what (dose|amount|quantity)|"
     r"\bdose\b|kiasi gani|ngapi\b|kiasi cha|"
     r"combien de (?!temps|fois)|quelle (dose|quantite)|quel(le)? (ecart|espacement)",
     # "when" asks when only at the head of a question or a clause: "what do I need when I spray" asks what.
-    "when": r"(^|[,;:?]\s*|\band )when\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|"
-    r"mara ngapi|muda gani|wakati gani|(^|[,;:?]\s*)quand\b|\bquand (doit|faut|dois|peut|commence)|"
+    "when": r"(^|[.!?,;:]\s*|\band )when\b|how (often|long|soon)|what time|which (week|month|day)|\blini\b|"
+    r"mara ngapi|muda gani|wakati gani|(^|[.!?,;:]\s*)quand\b|\bquand (doit|faut|dois|peut|commence)|"
     r"a quel moment|combien de (temps|fois)|tous les combien",
+    # "Is there a medicine?": the answer a farmer needs first is often "there is none", then how to prevent it.
+    "cure": r"is there (a |any )?(medicine|cure|treatment|drug)|can (it|they|she|he) be (cured|treated)|"
+    r"kuna (dawa|tiba)|dawa ya kutibu|inatibika|y a.t.il (un |une )?(medicament|remede|traitement)|"
+    r"peut.on (le |la |les )?(soigner|guerir|traiter)",
     "why": r"\bwhy\b|kwa nini|kwa sababu gani|pourquoi",
     "signs": r"\bsigns?\b|symptom|look like|how (do|can) i (know|tell|recogni[sz]e)|dalili|nitajuaje|"
     r"\bsignes?\b|symptome|reconnaitre",
@@ -65,7 +65,7 @@ ANSWER_CUES: dict[str, str] = {
     r"cause|signes|symptomes)\b",
     "cure": r"\bno (treatment|cure|medicine)|cannot be (cured|treated)|hakuna (tiba|dawa)|haitibiki|"
     r"pas de (traitement|remede|medicament)|aucun (traitement|remede|medicament)|ne se soigne pas|\bvaccin|chanjo|"
-    r"prevention|kinga",
+    r"prevention|kinga|\btreat|antibiotic|\bgive\b|tibu|traitement|soign|\bmpe\b|donnez",
     "why": r"\b(because|so that|so the|to avoid|prevents?|otherwise|kwa sababu|ili|vinginevyo|parce que|afin|"
     r"pour eviter|sinon)\b",
 }
@@ -78,7 +78,7 @@ SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 def question_kind(question: str) -> str:
     from edgekit.knowledge.language import fold
 
-    text = fold(question)
+    text = fold(question).strip()
     return next((kind for kind, cue in QUESTION_CUES.items() if re.search(cue, text)), "do")
 
 
@@ -111,7 +111,7 @@ def _sentence_score(
     # A document's opening section (its heading is the title alone) says what the subject is: right for "what
     # is it", rarely what to do, when, or which signs. Its heading (the title) says nothing of the kind.
     opening = ">" not in heading
-    title, _, own = heading.rpartition(">")
+    title, _, own = heading.rpartition(">") if not opening else (heading, "", "")
     said, headed, titled = (set(content_terms(fold(part))) for part in (sentence, own, title))
     # Words are matched as retrieval matches them, by stem: "protective clothing" is under "Protect yourself".
     # The section's own heading names what it is about; the document's title is the same over all its sections.

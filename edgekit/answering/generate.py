@@ -12,6 +12,7 @@ from edgekit.answering.check import SentenceGate, is_grounded
 from edgekit.answering.extractive import best_sections, extractive_answer
 from edgekit.answering.prompt import PASSAGES_IN_PROMPT, answer_language, app_instruction, chat_messages, notes_prompt
 from edgekit.answering.results import EXTRACTIVE_MODEL
+from edgekit.answering.unsafe import makes_unsafe_claim, unsafe_claims
 from edgekit.errors import EngineBackoff, MemoryBusy, ModelNotInstalled, ModelTooLarge
 from edgekit.power.state import PowerSaving
 
@@ -75,7 +76,9 @@ def generate(kit: Kit, request: Request, on_text: OnText, on_withdraw: OnWithdra
             text, model_id = _written_whole(llm, request, max_tokens), llm.spec.id
     except MODEL_UNAVAILABLE:
         return _extractive(kit, request, on_text)
-    if is_grounded(text, request.passages):
+    if is_grounded(text, request.passages) and not makes_unsafe_claim(
+        text, unsafe_claims(request.manifest.package_dir)
+    ):
         on_text(text.strip())
         return Written(text.strip(), model_id)
     return _extractive(kit, request, on_text)  # it wrote what the passages do not say
@@ -129,7 +132,7 @@ def _stream_checked(
     shown = prompt_passages(kit, question, passages)
     language = answer_language(llm.spec.languages, request.lang, shown)  # the asker's: chat_speaks let it through
     instruction = app_instruction(request.manifest.package_dir)
-    gate = SentenceGate(shown, on_text, on_withdraw)
+    gate = SentenceGate(shown, on_text, on_withdraw, unsafe_claims(request.manifest.package_dir))
     for piece in llm.stream_chat(
         chat_messages(instruction, question, shown, language), max_tokens=max_tokens, temperature=0.1, seed=request.seed
     ):

@@ -55,31 +55,49 @@ def content_terms(text: str) -> list[str]:
 # (ending, shortest stem left): a stem of four letters at least, so "breed" never becomes "bre" nor "water"
 # "wat". Swahili changes words at the front, and a verb's extensions before its final vowel: without the final
 # "a", "kunyonya" (to suckle) finds "kunyonyesha" (to breastfeed).
-SHORT_ENDINGS = "ements ement ations ation ions ion ives ive ages age ings ing ees ee ed es ly s e"
-ENDINGS = (*((ending, 4) for ending in SHORT_ENDINGS.split()), ("er", 5), ("a", 5))
+SHORT_ENDINGS = "ements ement ations ation ions ion ives ive ages age ings ing ees ee ed es s e"
+ENDINGS = (*((ending, 4) for ending in SHORT_ENDINGS.split()), ("er", 5), ("ly", 5), ("a", 5))
+PREFIX_STEM = 5  # a stem this long is searched as a prefix; a shorter one only with the endings above
 
 
 def stem(word: str) -> str:
-    """A folded word without one ending of ENDINGS: what a question's word and a document's word are matched by."""
+    """A folded word without one ending of ENDINGS: what a question's word and a document's word are matched by.
+    A final "s" after s, u or i is the word's own ("press", "virus", "sepsis")."""
     if len(word) >= 5:
         for ending, shortest in ENDINGS:
             if word.endswith(ending) and len(word) - len(ending) >= shortest:
+                if ending == "s" and word[-2] in "sui":
+                    continue
                 return word[: -len(ending)]
     return word
 
 
-def search_form(term: str) -> str:
-    """How a question's word is looked for: its stem as a prefix (matching any ending), or, for a word of three
-    letters or fewer, itself alone ("cow" must not find "cowpea")."""
-    return stem(term) if len(term) >= 4 else term
+def search_forms(term: str) -> tuple[str, bool]:
+    """How a question's word is looked for: (its stem, True) to match as a prefix when the stem is long enough
+    that any word starting with it is the same word ("weevil" finds "weevils", "kunyony" "kunyonyesha"); else
+    (the word, False): a short stem as a prefix finds other words ("pests" would find "pesticide", "cow"
+    "cowpea"), so those match by equal stems only (found_in) or by their listed endings (the full-text search).
+    A word that lost two letters or more to its ending is a form of its stem ("poules", "stored"): searched as
+    a prefix, it also finds the stem's other forms ("poulets", "storage")."""
+    root = stem(term)
+    return (root, True) if len(root) >= PREFIX_STEM or len(term) - len(root) >= 2 else (term, False)
+
+
+def short_forms(term: str) -> list[str]:
+    """The words a short-stemmed term is searched by: itself, its stem, and its stem with each ending."""
+    root = stem(term)
+    return list(dict.fromkeys([term, root, *(root + ending for ending, _ in ENDINGS)]))
 
 
 def found_in(term: str, words: set[str] | frozenset[str]) -> bool:
     """Whether a question's word is among a text's folded words, as the full-text search finds it."""
-    form = search_form(term)
-    if form == term and len(term) < 4:
-        return term in words
-    return term in words or any(word.startswith(form) for word in words)
+    if term in words:
+        return True
+    form, as_prefix = search_forms(term)
+    if as_prefix:
+        return any(word.startswith(form) for word in words)
+    root = stem(term)
+    return len(term) >= 4 and any(stem(word) == root for word in words if word[:4] == root[:4])
 
 
 def guess_language(text: str) -> str | None:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from edgekit.errors import BadInput
 from edgekit.kit import Kit
 from edgekit.knowledge.embedding import embedder, from_bytes, reads_language
-from edgekit.knowledge.language import WORD, content_terms, fold, found_in, guess_language, search_form
+from edgekit.knowledge.language import WORD, content_terms, fold, found_in, guess_language, search_forms, short_forms
 from edgekit.knowledge.snippets import make_snippet
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
@@ -138,7 +138,16 @@ def is_relevant(candidate: _Candidate, *, keyword_only: bool) -> bool:
 def fts_query(terms: list[str]) -> str:
     """An FTS5 query matching any of the terms. Each is quoted, so nothing in a question is read as FTS syntax
     (AND, NEAR, *, column filters); content_terms keeps only word characters, so no quote can break out."""
-    return " OR ".join(f'"{search_form(term)}"*' if len(term) >= 4 else f'"{term}"' for term in terms)
+    queries = []
+    for term in terms:
+        form, as_prefix = search_forms(term)
+        if as_prefix:
+            queries.append(f'"{form}"*')
+        elif len(term) >= 4:
+            queries.extend(f'"{word}"' for word in short_forms(term))
+        else:
+            queries.append(f'"{term}"')
+    return " OR ".join(queries)
 
 
 def _scoped(query, app: str | None):
@@ -212,26 +221,40 @@ def _dense_ranking(
     return ranked
 
 
+# Each document's folded words, by (id, content sha256): folding every chunk of fifty documents for each question
+# costs a tenth of a second here, more on a Pi. A changed document has a new sha256; a few hundred documents'
+# words are a few MB at most, and the cache is dropped whole past that.
+_DOCUMENT_WORDS: dict[tuple[int, str], frozenset[str]] = {}
+_DOCUMENT_WORDS_MAX = 2000
+
+
 def _rank_documents_whole(session: Session, terms: list[str], best_by_document: dict[int, _Candidate]) -> None:
     """A third ranking, of whole documents: the share of the question's words found anywhere in the document. A
     question names its subject once ("weevils in my stored maize") and its want once ("without chemicals"); the
     chunk that matches the want best may belong to another subject's document (fall armyworm's "without
     chemicals"), while the right document carries both, in different sections."""
-    ids = list(best_by_document)
-    words: dict[int, set[str]] = {doc_id: set() for doc_id in ids}
-    rows = session.execute(
-        select(KnowledgeChunk.document_id, KnowledgeChunk.text, KnowledgeChunk.heading).where(
-            col(KnowledgeChunk.document_id).in_(ids)
-        )
-    ).all()
-    for doc_id, chunk_text, heading in rows:
-        words[doc_id].update(WORD.findall(fold(f"{chunk_text} {heading}")))
+    words = {doc_id: _DOCUMENT_WORDS.get((doc_id, c.document.sha256)) for doc_id, c in best_by_document.items()}
+    missing = [doc_id for doc_id, found in words.items() if found is None]
+    if missing:
+        read: dict[int, set[str]] = {doc_id: set() for doc_id in missing}
+        rows = session.execute(
+            select(KnowledgeChunk.document_id, KnowledgeChunk.text, KnowledgeChunk.heading).where(
+                col(KnowledgeChunk.document_id).in_(missing)
+            )
+        ).all()
+        for doc_id, chunk_text, heading in rows:
+            read[doc_id].update(WORD.findall(fold(f"{chunk_text} {heading}")))
+        if len(_DOCUMENT_WORDS) > _DOCUMENT_WORDS_MAX:
+            _DOCUMENT_WORDS.clear()
+        for doc_id, found in read.items():
+            words[doc_id] = frozenset(found)
+            _DOCUMENT_WORDS[(doc_id, best_by_document[doc_id].document.sha256)] = frozenset(found)
     for doc_id, candidate in best_by_document.items():
         document = candidate.document
-        found = words[doc_id] | set(WORD.findall(fold(f"{document.title} {document.aliases}")))
+        found = (words[doc_id] or frozenset()) | set(WORD.findall(fold(f"{document.title} {document.aliases}")))
         candidate.document_coverage = sum(found_in(term, found) for term in terms) / len(terms)
     ranked = sorted(
-        ids,
+        best_by_document,
         key=lambda doc_id: (best_by_document[doc_id].document_coverage, best_by_document[doc_id].fused),
         reverse=True,
     )

@@ -57,7 +57,13 @@ def test_a_list_marker_is_part_of_the_item_it_starts_not_a_sentence_of_its_own()
         gate.feed(piece)
     gate.finish()
     assert gate.kept == ["Do this:", "1. Dry it on a tarpaulin.", "2. Dry the grain to 13% moisture."]
-    assert withdrawn == [(3, "3. Add 20% dip.")]  # the item's own number is still checked
+    assert withdrawn == [(3, "Add 20% dip.")]  # checked, and struck out as it stands in the stream
+    # A number alone that does not continue a list is said, and checked.
+    shown, withdrawn = [], []
+    gate = SentenceGate(STORAGE, shown.append, lambda n, s: withdrawn.append(s))
+    gate.feed("Dry it on a tarpaulin.\n18.\nNever dry it on soil.")
+    gate.finish()
+    assert withdrawn == ["18."] and gate.kept == ["Dry it on a tarpaulin.", "Never dry it on soil."]
 
 
 def test_the_sentence_check_reads_content_words_and_numbers():
@@ -114,6 +120,8 @@ def test_the_answer_language_is_the_askers_when_the_model_writes_it():
         ("What is Aflasafe and when do I spread it?", "when"),
         ("Ni mimea mingapi iliyoharibiwa kabla nichukue hatua?", "amount"),
         ("Que faire quand le bébé a de la fièvre ?", "do"),
+        ("My maize is ready. When should I harvest it?", "when"),
+        ("Is there a medicine for worms, and how much do I give?", "amount"),
         ("My chickens twist their necks. Is there a medicine?", "cure"),
         ("Kuku wana kinyesi cha kijani. Kuna dawa ya kutibu?", "cure"),
         ("Peut-on soigner la mosaïque du manioc ?", "cure"),

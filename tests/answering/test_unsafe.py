@@ -1,0 +1,92 @@
+"""An app's claims never to make (prompts/unsafe.toml): a model's sentence making one is withdrawn even when
+every word of it is in the passages; the same words as advice against the act stay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from edgekit.answering.check import SentenceGate
+from edgekit.answering.unsafe import makes_unsafe_claim, unsafe_claims
+
+REPO = Path(__file__).resolve().parents[2]
+AGRI = REPO / "apps" / "agri" / "edgekit_agri"
+HEALTH = REPO / "apps" / "health" / "edgekit_health"
+
+
+@dataclass(frozen=True)
+class Note:
+    title: str
+    text: str
+    language: str = "fr"
+
+
+AFLATOXIN_FR = [
+    Note(
+        "L'aflatoxine",
+        "Les enfants qui en mangent souvent grandissent moins bien. Que faire du grain moisi : ne le mangez pas. "
+        "Le laver ou le cuire ne le rend pas sûr. Séchez le maïs bien vite.",
+    )
+]
+
+
+def test_a_grounded_sentence_that_makes_an_unsafe_claim_is_withdrawn():
+    """Written by the 1.5B model: every content word is in the passage, so the grounding check passed it."""
+    shown, withdrawn = [], []
+    gate = SentenceGate(AFLATOXIN_FR, shown.append, lambda n, s: withdrawn.append(s), unsafe_claims(AGRI))
+    gate.feed("Le maïs moisi peut être mangé si vous le faites bien cuire. Ne le mangez pas.")
+    gate.finish()
+    assert withdrawn == ["Le maïs moisi peut être mangé si vous le faites bien cuire."]
+    assert gate.kept == ["Ne le mangez pas."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "You can eat mouldy maize if you cook it well.",
+        "Mouldy maize can be eaten after roasting.",
+        "Cooking makes it safe to eat.",
+        "Oui, vous pouvez manger du maïs moisi si vous le faites bien cuire.",
+        "Unaweza kula mahindi yenye ukungu ukiyapika vizuri.",
+        "Use cattle dip on stored grain to kill weevils.",
+        "You can use the pesticide bottle to carry water after rinsing it.",
+    ],
+)
+def test_the_farm_apps_unsafe_claims_are_caught(sentence):
+    assert makes_unsafe_claim(sentence, unsafe_claims(AGRI))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Do not eat mouldy grain: cooking or washing does not make it safe.",
+        "Cooking does not make it safe.",
+        "Ne le mangez pas. Le laver ou le cuire ne le rend pas sûr.",
+        "Usile mahindi yenye ukungu; kupika hakuyafanyi salama.",
+        "Never use crop sprays or cattle dip on food grain.",
+        "You can dry grain on a tarpaulin.",
+        "Never put pesticides in drink bottles or food containers.",
+    ],
+)
+def test_advice_against_the_act_is_not_an_unsafe_claim(sentence):
+    assert not makes_unsafe_claim(sentence, unsafe_claims(AGRI))
+
+
+def test_the_health_apps_unsafe_claims_are_caught_and_advice_against_them_stays():
+    claims = unsafe_claims(HEALTH)
+    assert makes_unsafe_claim("If she has bleeding, wait until tomorrow.", claims)
+    assert makes_unsafe_claim("Give the baby some water in the first six months when it is hot.", claims)
+    assert makes_unsafe_claim("Put ash on the cord stump.", claims)
+    assert not makes_unsafe_claim("Go to the health facility now if she has bleeding.", claims)
+    assert not makes_unsafe_claim("Usimpe mtoto maji kwa miezi sita ya kwanza.", claims)
+
+
+def test_an_app_without_the_file_or_with_a_broken_pattern_still_answers(tmp_path, caplog):
+    assert unsafe_claims(tmp_path) == () and unsafe_claims(None) == ()
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "unsafe.toml").write_text('[[claim]]\npatterns = ["(unclosed", "eat[^.]*raw"]\n')
+    claims = unsafe_claims(tmp_path)
+    assert len(claims) == 1 and makes_unsafe_claim("Eat the beans raw.", claims)
+    assert "does not compile" in caplog.text
