@@ -1,8 +1,13 @@
-"""Hybrid retrieval: FTS5 BM25 and embedding cosine, fused by reciprocal rank, behind a relevance floor.
+"""Hybrid retrieval: FTS5 BM25, embedding cosine and whole-document coverage, fused by reciprocal rank, behind a
+relevance floor.
 
 - BM25 finds exact words, including the translated keywords of a document's `aliases`, which is how a Swahili
   question reaches an English document: the embedding model (all-MiniLM) reads English only.
 - Cosine finds the same meaning in other words.
+- Whole documents are ranked by the share of the question's words they carry anywhere: a question's subject and
+  its want may sit in different sections of the right document, while another document's one section matches
+  the want alone. Words match by stem (language.py), in the full-text query and in every share alike.
+- A document whose alias the asker used (the local name of its subject) gets a small boost (ALIAS_BOOST).
 - Reciprocal rank fusion (RRF) needs no score calibration between the two, but ranks say nothing about whether
   anything fits at all, so a passage must also clear a floor on an absolute signal (see `is_relevant`): an
   unrelated question gets no passage rather than the least bad one.
