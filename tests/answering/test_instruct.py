@@ -5,7 +5,6 @@ the real Qwen2.5-Coder-0.5B-Instruct model (make test installs it), never the 1.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
 
@@ -14,15 +13,9 @@ from edgekit.answering.check import SentenceGate, sentence_grounded
 from edgekit.answering.prompt import DEFAULT_INSTRUCTION, answer_language, app_instruction, chat_messages
 from edgekit.kit import Kit
 from edgekit.settings import Settings
+from tests.answering.notes import Note
 
 INSTRUCT_MODEL = "qwen2.5-0.5b-instruct"
-
-
-@dataclass(frozen=True)
-class Note:
-    title: str
-    text: str
-    language: str = "en"
 
 
 STORAGE = [

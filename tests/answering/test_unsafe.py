@@ -3,24 +3,17 @@ every word of it is in the passages; the same words as advice against the act st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from edgekit.answering.check import SentenceGate
 from edgekit.answering.unsafe import makes_unsafe_claim, unsafe_claims
+from tests.answering.notes import Note
 
 REPO = Path(__file__).resolve().parents[2]
 AGRI = REPO / "apps" / "agri" / "edgekit_agri"
 HEALTH = REPO / "apps" / "health" / "edgekit_health"
-
-
-@dataclass(frozen=True)
-class Note:
-    title: str
-    text: str
-    language: str = "fr"
 
 
 AFLATOXIN_FR = [
@@ -28,6 +21,7 @@ AFLATOXIN_FR = [
         "L'aflatoxine",
         "Les enfants qui en mangent souvent grandissent moins bien. Que faire du grain moisi : ne le mangez pas. "
         "Le laver ou le cuire ne le rend pas sûr. Séchez le maïs bien vite.",
+        "fr",
     )
 ]
 
