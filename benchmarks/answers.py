@@ -67,12 +67,15 @@ def _matches(pattern: str, folded_answer: str) -> bool:
 
 
 def _advises(pattern: str, folded_answer: str) -> bool:
-    """The answer gives this advice: a match not negated earlier in its sentence."""
+    """The answer gives this advice: a match not negated earlier in its sentence, in a sentence that is not a
+    question (a model that repeats "Should I pull the cord?" before "Do not pull the cord" advises against it)."""
     from edgekit.knowledge.language import fold
 
     for match in re.finditer(fold(pattern), folded_answer):
         sentence_start = max(folded_answer.rfind(mark, 0, match.start()) for mark in ".!?\n")
-        if not NEGATION.search(folded_answer[sentence_start + 1 : match.start()]):
+        ends = [at for at in (folded_answer.find(mark, match.end()) for mark in ".!?\n") if at >= 0]
+        asks = bool(ends) and folded_answer[min(ends)] == "?"
+        if not asks and not NEGATION.search(folded_answer[sentence_start + 1 : match.start()]):
             return True
     return False
 

@@ -67,5 +67,7 @@ def test_advice_against_a_forbidden_thing_is_not_harmful():
         "missing": [],
         "harmful": [],
     }
+    echoed = RUNNER.score(question, "Should I feed it to chickens? Do not feed it to animals. Dry to 13%.")
+    assert echoed["harmful"] == []  # the question repeated is not advice
     harmful = RUNNER.score(question, "Dry it. You can feed it to chickens.")
     assert harmful["harmful"] and not harmful["facts_ok"]

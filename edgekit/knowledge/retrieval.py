@@ -95,9 +95,10 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
             for rank, chunk_id in enumerate(ranking, start=1):
                 candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
         rankings = 1 + (dense is not None)
+        judged = _judged_terms(session, terms) if dense is None else terms
         best_by_document: dict[int, _Candidate] = {}
         for candidate in candidates.values():
-            _measure_coverage(candidate, terms)
+            _measure_coverage(candidate, judged)
             if not is_relevant(candidate, keyword_only=dense is None):
                 continue
             previous = best_by_document.get(candidate.document.id)
@@ -265,6 +266,19 @@ def _rank_documents_whole(session: Session, terms: list[str], best_by_document: 
     )
     for rank, doc_id in enumerate(ranked, start=1):
         best_by_document[doc_id].fused += 1.0 / (RRF_K + rank)
+
+
+def _judged_terms(session: Session, terms: list[str]) -> list[str]:
+    """The words a keyword-only question's coverage is measured over. A question told as people tell it ("Nina
+    mahindi yenye ukungu ambayo hatuwezi kula. Je, niwape kuku au nitupe?") carries words no document has
+    (verb forms, the asker's own story): they cannot tell one document from another, yet they kept every passage
+    under the floor. So only the words some document has count, when they are two or more and at least half the
+    question's: a question mostly of words no document has is about something else, and finds nothing."""
+    known = [term for term in terms if session.execute(_EXISTS, {"query": fts_query([term])}).first() is not None]
+    return known if len(known) >= 2 and 2 * len(known) >= len(terms) else terms
+
+
+_EXISTS = text(f"SELECT 1 FROM {KNOWLEDGE_FTS} WHERE {KNOWLEDGE_FTS} MATCH :query LIMIT 1")
 
 
 def _measure_coverage(candidate: _Candidate, terms: list[str]) -> None:

@@ -63,3 +63,12 @@ def test_a_document_in_the_askers_language_comes_first(agri):
 def test_the_subjects_document_comes_first_when_another_matches_the_want(agri, lang, question, expected):
     found = [stem(p.document_path) for p in retrieve(agri, question, app="agri", lang=lang, k=3)]
     assert found[:1] == [expected], found
+
+
+def test_a_question_told_as_a_story_finds_its_document_and_an_unrelated_one_nothing(agri):
+    """Swahili is searched by words alone: words no document has (the asker's own story) do not count against a
+    passage, as long as most of the question's words are known to some document."""
+    story = "Tuna mahindi mengi yenye ukungu ghalani ambayo hatutakula. Je, tuwape kuku wetu?"
+    found = [stem(p.document_path) for p in retrieve(agri, story, app="agri", lang="sw", k=3)]
+    assert "aflatoxin" in found, found
+    assert retrieve(agri, "Mji mkuu wa Ufaransa ni upi na una watu wangapi?", app="agri", lang="sw") == []
