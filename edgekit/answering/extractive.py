@@ -200,7 +200,9 @@ def pick_sentences(question: str, sections: Sequence[Passage], limit: int = EXTR
     for order, section in enumerate(sections):
         for place, (sentence, item) in enumerate(_units(section.text)):
             scored.append((_sentence_score(sentence, section.heading, kind, terms, item), order, place, sentence))
-    ranked = sorted(scored, key=lambda row: -row[0])
+    # Sections overlap by a few sentences (chunking keeps 30 words of context): a sentence counts once.
+    seen: set[str] = set()
+    ranked = [row for row in sorted(scored, key=lambda row: -row[0]) if not (row[3] in seen or seen.add(row[3]))]
     best = ranked[:limit]
     # Short list items (danger signs, steps) each say little: take more of them, within a few lines' words.
     for row in ranked[limit : limit + SHORT_ITEMS_EXTRA]:

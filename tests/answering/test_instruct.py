@@ -255,3 +255,20 @@ def test_the_page_without_javascript_shows_withdrawn_sentences_struck_out(settin
     assert response.status_code == 200
     assert "<del>Spray it with cattle dip.</del>" in response.text
     assert "Withdrawn: the box&#39;s model wrote this" in response.text or "Withdrawn: the box's model" in response.text
+
+
+def test_a_sentence_two_overlapping_sections_share_is_quoted_once():
+    from edgekit.answering.extractive import pick_sentences
+    from edgekit.knowledge import Passage
+
+    def section(text: str, heading: str) -> Passage:
+        return Passage("Striga", "s", "", "", 1.0, "en", "agri/striga.md", text, heading)
+
+    picked = pick_sentences(
+        "When should I pull out striga?",
+        [
+            section("Pull striga before it flowers. Several maize varieties resist striga.", "Striga > Pull"),
+            section("Several maize varieties resist striga. Burn the plants you pull.", "Striga > Varieties"),
+        ],
+    )
+    assert len(picked) == len(set(picked)) == 3
