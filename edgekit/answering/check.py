@@ -117,7 +117,9 @@ class SentenceGate:
         """Keep or withdraw one sentence (kept with its list marker); `shown` is its text without the marker, as it
         stands in the stream (the marker may stand on the line before), which is checked and which the page
         strikes out."""
-        if not makes_unsafe_claim(shown, self.unsafe) and sentence_grounded(shown, self.passages):
+        body = LIST_MARKER.sub("", shown, count=1)  # "1) Dry it": the item, without its marker
+        checked = body if body.strip() else shown  # a number alone is checked as it stands
+        if not makes_unsafe_claim(checked, self.unsafe) and sentence_grounded(checked, self.passages):
             self.kept.append(sentence)
         else:
             self.withdrawn.append(shown)

@@ -177,7 +177,8 @@ def section_weights(terms: Sequence[str], sections: Sequence[Passage]) -> dict[s
     weights = {}
     for term in terms:
         carrying = sum(found_in(term, words) for words in texts)
-        weights[term] = math.log((count + 1) / (carrying + 0.5)) if count > 1 else 1.0
+        if carrying:  # a word no section has chooses none: it takes no part in the weights
+            weights[term] = math.log((count + 1) / (carrying + 0.5)) if count > 1 else 1.0
     mean = sum(weights.values()) / len(weights) if weights else 1.0
     return {term: weight / mean for term, weight in weights.items()} if mean > 0 else weights
 
@@ -201,8 +202,10 @@ def pick_sentences(question: str, sections: Sequence[Passage], limit: int = EXTR
         for place, (sentence, item) in enumerate(_units(section.text)):
             scored.append((_sentence_score(sentence, section.heading, kind, terms, item), order, place, sentence))
     # Sections overlap by a few sentences (chunking keeps 30 words of context): a sentence counts once.
-    seen: set[str] = set()
-    ranked = [row for row in sorted(scored, key=lambda row: -row[0]) if not (row[3] in seen or seen.add(row[3]))]
+    ranked: list[tuple[float, int, int, str]] = []
+    for row in sorted(scored, key=lambda row: -row[0]):
+        if row[3] not in {r[3] for r in ranked}:
+            ranked.append(row)
     best = ranked[:limit]
     # Short list items (danger signs, steps) each say little: take more of them, within a few lines' words.
     for row in ranked[limit : limit + SHORT_ITEMS_EXTRA]:

@@ -96,9 +96,11 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
                 candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
         rankings = 1 + (dense is not None)
         judged = _judged_terms(session, terms) if dense is None else terms
+        # Judged over fewer words, a passage must carry two of them: "watoto" alone is half of [watoto, miguu].
+        at_least = 2 if len(judged) < len(terms) else 1
         best_by_document: dict[int, _Candidate] = {}
         for candidate in candidates.values():
-            _measure_coverage(candidate, judged)
+            _measure_coverage(candidate, judged, at_least)
             if not is_relevant(candidate, keyword_only=dense is None):
                 continue
             previous = best_by_document.get(candidate.document.id)
@@ -281,13 +283,16 @@ def _judged_terms(session: Session, terms: list[str]) -> list[str]:
 _EXISTS = text(f"SELECT 1 FROM {KNOWLEDGE_FTS} WHERE {KNOWLEDGE_FTS} MATCH :query LIMIT 1")
 
 
-def _measure_coverage(candidate: _Candidate, terms: list[str]) -> None:
+def _measure_coverage(candidate: _Candidate, terms: list[str], at_least: int = 1) -> None:
+    """The share of `terms` the passage carries (its text, heading, title, aliases); 0 when it carries fewer than
+    `at_least` of them."""
     if not terms:
         return
     document = candidate.document
     searched = " ".join((candidate.chunk.text, candidate.chunk.heading, document.title, document.aliases))
     words = set(WORD.findall(fold(searched)))
-    candidate.coverage = sum(found_in(term, words) for term in terms) / len(terms)
+    found = sum(found_in(term, words) for term in terms)
+    candidate.coverage = found / len(terms) if found >= at_least else 0.0
     asked = f" {' '.join(terms)} "
     candidate.alias_hit = any(
         f" {' '.join(WORD.findall(fold(alias)))} " in asked for alias in document.aliases.splitlines() if alias.strip()

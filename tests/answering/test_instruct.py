@@ -57,6 +57,11 @@ def test_a_list_marker_is_part_of_the_item_it_starts_not_a_sentence_of_its_own()
     gate.feed("Dry it on a tarpaulin.\n18.\nNever dry it on soil.")
     gate.finish()
     assert withdrawn == ["18."] and gate.kept == ["Dry it on a tarpaulin.", "Never dry it on soil."]
+    # A marker written onto its item ("1) Dry") is not a number to check either.
+    gate = SentenceGate(STORAGE, shown.append, lambda n, s: withdrawn.append(s))
+    gate.feed("1) Dry it on a tarpaulin.\n2) Never dry it on soil.")
+    gate.finish()
+    assert gate.kept == ["1) Dry it on a tarpaulin.", "2) Never dry it on soil."]
 
 
 def test_the_sentence_check_reads_content_words_and_numbers():

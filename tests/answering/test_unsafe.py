@@ -41,8 +41,16 @@ def test_a_grounded_sentence_that_makes_an_unsafe_claim_is_withdrawn():
     [
         "You can eat mouldy maize if you cook it well.",
         "Mouldy maize can be eaten after roasting.",
-        "Cooking makes it safe to eat.",
+        "Cooking makes mouldy maize safe to eat.",
         "Oui, vous pouvez manger du maïs moisi si vous le faites bien cuire.",
+        "Vous pouvez manger sans danger le maïs moisi s'il est bien cuit.",
+        "You can eat mouldy maize without any risk once you cook it well.",
+        "If you have no other food, mouldy maize can be eaten after cooking.",
+        "Le maïs moisi, dont les grains sont noirs, peut être mangé.",
+        "You can feed mouldy maize to your chickens.",
+        "Vous pouvez donner le maïs moisi aux poules.",
+        "Wape kuku mahindi yenye ukungu.",
+        "Unaweza kula mahindi yenye ukungu bila hatari ukiyapika.",
         "Unaweza kula mahindi yenye ukungu ukiyapika vizuri.",
         "Use cattle dip on stored grain to kill weevils.",
         "You can use the pesticide bottle to carry water after rinsing it.",
@@ -62,6 +70,12 @@ def test_the_farm_apps_unsafe_claims_are_caught(sentence):
         "Never use crop sprays or cattle dip on food grain.",
         "You can dry grain on a tarpaulin.",
         "Never put pesticides in drink bottles or food containers.",
+        # The same words, true: cassava roots from mosaic plants, mould's harm, chickens killed by mouldy maize.
+        "Roots from mosaic plants are safe to eat when processed and cooked as usual.",
+        "Mould can grow on grain stored wet.",
+        "Mouldy maize can make people and animals sick.",
+        "Mahindi yenye ukungu yanaweza kuwaua kuku.",
+        "Usiwape kuku mahindi yenye ukungu.",
     ],
 )
 def test_advice_against_the_act_is_not_an_unsafe_claim(sentence):
@@ -75,6 +89,12 @@ def test_the_health_apps_unsafe_claims_are_caught_and_advice_against_them_stays(
     assert makes_unsafe_claim("Put ash on the cord stump.", claims)
     assert not makes_unsafe_claim("Go to the health facility now if she has bleeding.", claims)
     assert not makes_unsafe_claim("Usimpe mtoto maji kwa miezi sita ya kwanza.", claims)
+    assert makes_unsafe_claim("Usiku, subiri hadi asubuhi ikiwa ana homa.", claims)  # "usiku" is night, no "usi-"
+    assert not makes_unsafe_claim("Watch for danger signs: bleeding, fits.", claims)
+    assert not makes_unsafe_claim(
+        "While you wait for transport, keep her warm; heavy bleeding is an emergency.", claims
+    )
+    assert not makes_unsafe_claim("Elle attend un bébé : en cas de saignement, allez au centre de santé.", claims)
 
 
 def test_an_app_without_the_file_or_with_a_broken_pattern_still_answers(tmp_path, caplog):

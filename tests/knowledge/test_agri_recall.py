@@ -72,3 +72,4 @@ def test_a_question_told_as_a_story_finds_its_document_and_an_unrelated_one_noth
     found = [stem(p.document_path) for p in retrieve(agri, story, app="agri", lang="sw", k=3)]
     assert "aflatoxin" in found, found
     assert retrieve(agri, "Mji mkuu wa Ufaransa ni upi na una watu wangapi?", app="agri", lang="sw") == []
+    assert retrieve(agri, "Watoto wanapenda mpira wa miguu sana.", app="agri", lang="sw") == []
