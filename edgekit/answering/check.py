@@ -2,7 +2,9 @@
 
 An instruction model's answer is checked sentence by sentence as it streams (`SentenceGate`); a sentence that
 fails is withdrawn (the page strikes it out) and the extractive answer is offered after it. A base model's answer
-is written whole and checked whole (`is_grounded`) before it is shown.
+is written whole and checked whole (`is_grounded`) before it is shown. Before the passages are consulted, a
+sentence must make none of the app's unsafe claims (unsafe.py): words the passages carry can still say the
+opposite of what they mean.
 """
 
 from __future__ import annotations
