@@ -23,17 +23,22 @@ DEADLINE_S = 30.0  # short for the test; a healthy worker under nice 19 on a 2-c
 SLACK_S = 20.0  # the kill, the reaping and the loaded box's scheduling on top of the deadline
 
 
-@pytest.fixture
-def kit(installed_models_dir, tmp_path):
-    kit = Kit(
+def two_slot_kit(models_dir, home, deadline_s: float) -> Kit:
+    """A kit whose chat worker has two slots and is killed after `deadline_s` of silence."""
+    return Kit(
         Settings(
-            home=tmp_path,
-            models_dir_override=installed_models_dir,
+            home=home,
+            models_dir_override=models_dir,
             threads=2,
             chat_parallel=2,
-            worker_reply_timeout_s=DEADLINE_S,
+            worker_reply_timeout_s=deadline_s,
         )
     )
+
+
+@pytest.fixture
+def kit(installed_models_dir, tmp_path):
+    kit = two_slot_kit(installed_models_dir, tmp_path, DEADLINE_S)
     yield kit
     kit.close()
 
@@ -163,15 +168,7 @@ def test_an_answer_waiting_for_room_while_the_worker_writes_another_is_not_a_hun
     second answer that may write 2,000 waits in the worker, hearing nothing, for longer than the deadline. The
     worker is writing the story all along: it is alive, and the waiting answer must not kill it."""
     deadline_s = 3.0
-    kit = Kit(
-        Settings(
-            home=tmp_path,
-            models_dir_override=installed_models_dir,
-            threads=2,
-            chat_parallel=2,
-            worker_reply_timeout_s=deadline_s,
-        )
-    )
+    kit = two_slot_kit(installed_models_dir, tmp_path, deadline_s)
     try:
         story_started, stop_story = threading.Event(), threading.Event()
         outcomes: dict[str, object] = {}
