@@ -9,7 +9,7 @@
   a guard (a danger sign) is left out, as no passage is shown for it.
 Compare two commits by running it on each. Not a test: it never fails a build.
 
-    .venv/bin/python benchmarks/retrieval.py [--misses]
+    .venv/bin/python benchmarks/retrieval.py [--misses] [--set answers_heldout]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def recall(kit, show_misses: bool) -> None:
         )
 
 
-def facts_in_passages(kit, show_misses: bool) -> None:
+def facts_in_passages(kit, show_misses: bool, folder: Path) -> None:
     from answers import load_questions, score
 
     from edgekit.answering.generate import prompt_passages
@@ -67,7 +67,7 @@ def facts_in_passages(kit, show_misses: bool) -> None:
     from edgekit.answering.retrieve import find_passages
 
     by_language: dict[str, list[int]] = {}
-    for question in load_questions():
+    for question in load_questions(folder):
         screened = screen(kit, question.text, app_id=question.app, lang=question.lang)
         if screened.final:
             continue
@@ -93,6 +93,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="an edgekit home to index into (default: a new temporary one)")
     parser.add_argument("--misses", action="store_true", help="print every question not answered first")
+    parser.add_argument(
+        "--set", choices=("answers", "answers_heldout"), default="answers", help="the evaluation set under evaluation/ for the passages' facts (answers_heldout)"
+    )
     args = parser.parse_args()
     from answers import make_kit
 
@@ -101,7 +104,7 @@ def main() -> None:
         kit = make_kit(home, "extractive", threads=2)
         try:
             recall(kit, args.misses)
-            facts_in_passages(kit, args.misses)
+            facts_in_passages(kit, args.misses, REPO / "evaluation" / args.set)
         finally:
             kit.close()
 
