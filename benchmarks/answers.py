@@ -239,10 +239,11 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=Path("/tmp/edgekit-answers-eval"))
     parser.add_argument(
         "--set",
-        choices=("answers", "answers_heldout"),
+        choices=("answers", "answers_heldout", "answers_heldout2"),
         default="answers",
-        help="the evaluation folder: answers (94 questions) or answers_heldout (36 written after the changes of "
-        "2026-12-04 and never used to tune them)",
+        help="the evaluation folder: answers (94 questions), answers_heldout (36 written after the changes of "
+        "2026-12-04 and never used to tune them) or answers_heldout2 (36 written on 2026-12-05 by a reviewer who "
+        "had seen no answers)",
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=120)
