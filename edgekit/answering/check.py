@@ -60,17 +60,50 @@ def is_grounded(answer: str, passages: Sequence[Passage]) -> bool:
     return sum(word in known for word in words) / len(words) >= GROUNDED_SHARE
 
 
+REPEAT_RUN_WORDS = 5  # a run of this many of the question's words, in its order, and no word of its own
+# Words a model uses to announce that it repeats the question ("The question asked is: ...").
+ANNOUNCING = frozenset(
+    "the question asked ask is was la le question est demande demandee posee swali ni lilikuwa liliulizwa".split()
+)
+
+
+def repeats_question(sentence: str, question: str) -> bool:
+    """The model wrote the question out again ("The question is: My sister had her baby five weeks ago.", or a
+    sentence of it ending in "?"): it says nothing, true or false. Not an answer in the question's words: "Pull
+    out striga from my maize before it flowers" adds "before it flowers", "Do not stop taking the tablets" adds
+    "do not"."""
+    from edgekit.knowledge.language import WORD, fold
+
+    said, asked = WORD.findall(fold(sentence)), WORD.findall(fold(question))
+    if not said or not all(word in asked or word in ANNOUNCING for word in said):
+        return False  # it says something the question did not
+    if sentence.rstrip().endswith("?"):
+        return True
+    longest, previous = 0, [0] * (len(asked) + 1)  # the longest run of words the two share, in order
+    for word in said:
+        current = [0] * (len(asked) + 1)
+        for j, other in enumerate(asked, start=1):
+            if word == other:
+                current[j] = previous[j - 1] + 1
+                longest = max(longest, current[j])
+        previous = current
+    return longest >= REPEAT_RUN_WORDS
+
+
 @dataclass
 class SentenceGate:
     """Passes text through as it comes and checks each sentence once it ends. `on_withdraw(n, sentence)` is
-    called for the n-th sentence (from 0) when it fails."""
+    called for the n-th sentence (from 0) when it fails, or when it only repeats the question (`repeated`: taken
+    off the page too, but no failure: the rest of the answer stands without the extractive one after it)."""
 
     passages: Sequence[Passage]
     on_text: Callable[[str], None]
     on_withdraw: Callable[[int, str], None]
     unsafe: Sequence[re.Pattern[str]] = ()  # the app's claims never to make (unsafe.py), checked first
+    question: str = ""
     kept: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)
     _pending: str = ""
     _marker: str = ""  # a list marker waiting for the item it starts
     _last_number: int = 0  # the last numbered marker taken, so "18." alone is a number to check, not item 18
@@ -121,7 +154,10 @@ class SentenceGate:
         strikes out."""
         body = LIST_MARKER.sub("", shown, count=1)  # "1) Dry it": the item, without its marker
         checked = body if body.strip() else shown  # a number alone is checked as it stands
-        if not makes_unsafe_claim(checked, self.unsafe) and sentence_grounded(checked, self.passages):
+        if self.question and repeats_question(checked, self.question):
+            self.repeated.append(shown)
+            self.on_withdraw(self._count, shown)
+        elif not makes_unsafe_claim(checked, self.unsafe) and sentence_grounded(checked, self.passages):
             self.kept.append(sentence)
         else:
             self.withdrawn.append(shown)

@@ -36,9 +36,16 @@ QUESTION_CUES: dict[str, str] = {
     "cure": r"is there (a |any )?(medicine|cure|treatment|drug)|can (it|they|she|he) be (cured|treated)|"
     r"kuna (dawa|tiba)|dawa ya kutibu|inatibika|y a.t.il (un |une )?(medicament|remede|traitement)|"
     r"peut.on (le |la |les )?(soigner|guerir|traiter)",
-    "why": r"\bwhy\b|kwa nini|kwa sababu gani|pourquoi",
-    "signs": r"\bsigns?\b|symptom|look like|how (do|can) i (know|tell|recogni[sz]e)|dalili|nitajuaje|"
-    r"\bsignes?\b|symptome|reconnaitre",
+    # How a disease spreads or a poison gets in asks for the cause, as "why" does; "comment" alone asks what to do.
+    "why": r"\bwhy\b|kwa nini|kwa sababu gani|pourquoi|"
+    r"how (does|do|did|can|could) [^?.]{0,40}\b(spread|get (in|into)|come|comes|enter|pass|caught|catch|infect)|"
+    r"how is (it|this) (spread|caught|passed)|where does [^?.]{0,30} come from|"
+    r"se propage|se repand|se transmet|comment [^?.]{0,40}\b(arrive|vient|entre|attrape)|d.ou vient|"
+    r"inaenea|huenea|zinaenea|inaambukizwa|huambukizwa|inatoka wapi|hutoka wapi|husababishwa",
+    # "How do I know it is ...?" asks for the signs that tell it, not what to do about it.
+    "signs": r"\bsigns?\b|symptom|look like|how (do|can|will|would) (i|we|you) (know|tell|recogni[sz]e|identify|"
+    r"be sure)|dalili|nitajuaje|tutajuaje|nitatambuaje|jinsi ya kutambua|kutambua kama|"
+    r"\bsignes?\b|symptome|reconnaitre|comment (savoir|etre sur|distinguer|identifier|je sais)",
     "what": r"what (is|are)|ni nini|ni ugonjwa gani|qu.est[ -]ce|c.est quoi",
     "do": r"what (should|can|do) (i|we|she|he)|how (do|can|should|to)|what to do|\bshould\b|control|prevent|treat|"
     r"\bstop\b|protect|nifanye|nini cha kufanya|tufanye|afanye|jinsi ya|namna ya|kuzuia|kudhibiti|kutibu|"
@@ -67,12 +74,20 @@ ANSWER_CUES: dict[str, str] = {
     r"pas de (traitement|remede|medicament)|aucun (traitement|remede|medicament)|ne se soigne pas|\bvaccin|chanjo|"
     r"prevention|kinga|\btreat|antibiotic|\bgive\b|tibu|traitement|soign|\bmpe\b|donnez",
     "why": r"\b(because|so that|so the|to avoid|prevents?|otherwise|kwa sababu|ili|vinginevyo|parce que|afin|"
-    r"pour eviter|sinon)\b",
+    r"pour eviter|sinon)\b|spread|carried|caused by|comes? from|gets? in|propag|transmi|arrive|"
+    r"enea|ambukiz|sababu",
 }
 EXTRACTIVE_SENTENCES = 3
 SHORT_ITEMS_EXTRA = 3  # more sentences when the chosen ones are short list items ...
 SHORT_ITEMS_WORDS = 55  # ... while the answer stays under this many words
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence that begins by pointing back at the one before it: "It", "This seed", "Cette semence", "Mbegu hiyo".
+CONTINUES = re.compile(
+    r"(it|its|this|that|these|those|they|them|such|il|elle|ils|elles|cela|ceci|ce|cet|cette|ces|hii|hiyo|huu|huo|"
+    r"hizi|hizo|haya|hayo|hao|hawa)\b|\w+ (this|that|these|those|cette|ces|hii|hiyo|huu|huo|hizi|hizo|haya|hayo|"
+    r"hao|hawa)\b",
+    re.IGNORECASE,
+)
 
 
 def question_kind(question: str) -> str:
@@ -212,6 +227,12 @@ def pick_sentences(question: str, sections: Sequence[Passage], limit: int = EXTR
         if sum(len(r[3].split()) for r in best) + len(row[3].split()) > SHORT_ITEMS_WORDS:
             break
         best.append(row)
+    # A sentence that goes on about the one before it ("Mbegu hiyo ni sumu": that seed is poison) comes with it.
+    following = {(row[1], row[2] - 1): row for row in scored if CONTINUES.match(row[3])}
+    for row in list(best):
+        after = following.get((row[1], row[2]))
+        if after is not None and after[3] not in {r[3] for r in best}:
+            best.append(after)
     return [row[3] for row in sorted(best, key=lambda row: (row[1], row[2]))]
 
 

@@ -132,7 +132,7 @@ def _stream_checked(
     shown = prompt_passages(kit, question, passages)
     language = answer_language(llm.spec.languages, request.lang, shown)  # the asker's: chat_speaks let it through
     instruction = app_instruction(request.manifest.package_dir)
-    gate = SentenceGate(shown, on_text, on_withdraw, unsafe_claims(request.manifest.package_dir))
+    gate = SentenceGate(shown, on_text, on_withdraw, unsafe_claims(request.manifest.package_dir), question)
     for piece in llm.stream_chat(
         chat_messages(instruction, question, shown, language), max_tokens=max_tokens, temperature=0.1, seed=request.seed
     ):

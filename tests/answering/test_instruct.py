@@ -9,7 +9,7 @@ import json
 import pytest
 
 from edgekit.answering import EXTRACTIVE_MODEL, answer_question
-from edgekit.answering.check import SentenceGate, sentence_grounded
+from edgekit.answering.check import SentenceGate, repeats_question, sentence_grounded
 from edgekit.answering.prompt import DEFAULT_INSTRUCTION, answer_language, app_instruction, chat_messages
 from edgekit.kit import Kit
 from edgekit.settings import Settings
@@ -62,6 +62,40 @@ def test_a_list_marker_is_part_of_the_item_it_starts_not_a_sentence_of_its_own()
     gate.feed("1) Dry it on a tarpaulin.\n2) Never dry it on soil.")
     gate.finish()
     assert gate.kept == ["1) Dry it on a tarpaulin.", "2) Never dry it on soil."]
+
+
+def test_the_question_written_out_again_is_taken_off_the_page_without_failing_the_answer():
+    """Small models often start by copying the question ("The question asked is: ..."); it is struck out, but the
+    answer after it stands on its own: no extractive answer is added for it."""
+    question = "Where should I dry my maize? On the bare soil, is that fine?"
+    shown, taken_off = [], []
+    gate = SentenceGate(STORAGE, shown.append, lambda n, s: taken_off.append((n, s)), question=question)
+    gate.feed("The question asked is: Where should I dry my maize? On the bare soil, is that fine? ")
+    gate.feed("Dry it on a tarpaulin, never on soil.")
+    gate.finish()
+    assert gate.kept == ["Dry it on a tarpaulin, never on soil."]
+    assert gate.withdrawn == []
+    assert gate.repeated == ["The question asked is: Where should I dry my maize?", "On the bare soil, is that fine?"]
+    assert taken_off == [(0, gate.repeated[0]), (1, gate.repeated[1])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "repeats"),
+    [
+        ("La question est : Elle a accouché ce matin au centre de santé.",
+         "Elle a accouché ce matin au centre de santé. Combien de temps doit-elle rester ?", True),
+        ("Elle doit rester au centre de santé au moins 24 heures avant de rentrer.",
+         "Elle a accouché ce matin au centre de santé. Combien de temps doit-elle rester avant de rentrer ?", False),
+        # The question's own words, in its order, but saying something new: an answer.
+        ("Pull out striga from my maize before it flowers.",
+         "When should I pull out striga from my maize, and what do I do with the plants I pull?", False),
+        ("Do not stop taking the iron tablets.", "My stool is black. Should I stop taking the iron tablets?", False),
+        ("Swali ni: Je, naweza kuweka majani yenye ugonjwa kwenye mboji?",
+         "Je, naweza kuweka majani yenye ugonjwa kwenye mboji?", True),
+    ],
+)
+def test_a_repeat_of_the_question_is_told_from_an_answer_in_its_words(sentence, question, repeats):
+    assert repeats_question(sentence, question) is repeats
 
 
 def test_the_sentence_check_reads_content_words_and_numbers():
