@@ -28,15 +28,15 @@ LANGUAGE_NAMES = {"en": "English", "sw": "Swahili", "fr": "French"}
 # model answered 6 of 30 French questions in English; the request in French keeps it in French. A small model
 # left alone names one step of four, so the request asks for the answer itself first, then every step and number.
 # Asked for "first what was asked", it wrote the question out again in 14 of 83 answers ("The question asked is:
-# ..."), spending a third of its tokens on it: the request now says to start with the answer.
+# ..."), spending a third of its tokens on it. Asked to answer a yes-or-no question with yes or no, it began
+# "Yes, you can prune" to "What can I do?" and "Oui, tu peux poser tes sacs contre le mur": it is not asked that.
 ANSWER_REQUEST = {
-    "en": "Answer in {name}, from the passages. Start with the answer itself (to a yes-or-no question: yes or no, "
-    "and why), without repeating the question; then give every step, time or number the passages give for it.",
-    "fr": "Répondez en français, à partir des passages. Commencez par la réponse elle-même (à une question fermée : "
-    "oui ou non, et pourquoi), sans répéter la question ; puis donnez chaque étape, moment ou nombre que les "
-    "passages donnent pour cela.",
-    "sw": "Jibu kwa Kiswahili, kutoka kwenye vifungu. Anza na jibu lenyewe (kwa swali la ndiyo au hapana: ndiyo au "
-    "hapana, na kwa nini), bila kurudia swali; kisha toa kila hatua, wakati au namba vinavyotolewa na vifungu.",
+    "en": "Answer in {name}, from the passages. Start with the answer itself, not the question; then give every "
+    "step, time or number the passages give for it.",
+    "fr": "Répondez en français, à partir des passages. Commencez par la réponse elle-même, sans répéter la "
+    "question ; puis donnez chaque étape, moment ou nombre que les passages donnent pour cela.",
+    "sw": "Jibu kwa Kiswahili, kutoka kwenye vifungu. Anza na jibu lenyewe, bila kurudia swali; kisha toa kila "
+    "hatua, wakati au namba vinavyotolewa na vifungu.",
 }
 PASSAGES_IN_PROMPT = 3
 PASSAGE_WORDS_IN_PROMPT = 120  # for a base model's notes

@@ -18,18 +18,25 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "en": _words(
         "a an and are as at be by can do does for from how i if in is it its me my of on or should so that the "
         "their there these this to was we what when where which who why will with you your after before about "
-        "into out up get has have had not no than then them they our us"
+        "into out up get has have had not no than then them they our us just still also very too really okay ok "
+        "would could been being am were did he she him her his"
     ),
     "fr": _words(
         "a au aux avec ce ces comment dans de des du elle en est et il je la le les leur mes mon ne nous ou où "
         "par pas pour quand que quel quelle quels qui sa se ses son sur ta te tes ton tu un une vos votre vous "
-        "faire faut dois doit peut ma apres après avant contre sont quels quelles mon mes"
+        "faire faut dois doit peut ma apres après avant contre sont quels quelles mon mes "
+        "mais ai as ont suis sommes etes été etre être avoir peux veux veut vu dit cette cet tout toute tous toutes "
+        "qu lui leurs nos notre moi eux ça cela ceci donc alors comme quoi ni ils elles jusqu jusque déjà aussi "
+        "très bien encore même chez"
     ),
     "sw": _words(
         "na ya wa za la kwa ni je vipi gani nini kama katika au hii hiyo huu ili kuna mimi wewe yeye sisi "
         "ninaweza naweza nifanye nini lini wapi kwenye baada kabla pia sana tu ana wana "
         "wangu yangu zangu changu langu kila kuwa zipi ipi yupi hivi hivyo hizi hizo huyu yule ile kwamba lakini "
-        "hata bado tena yake wake zake lake chake vyake cha vya"
+        "hata bado tena yake wake zake lake chake vyake cha vya "
+        "yako wako zako lako chako yetu wetu zetu letu chetu yenu wenu zenu yao wao zao lao chao yuko iko ziko "
+        "tunaweza unaweza anaweza wanaweza mnaweza ambayo ambao ambaye ambazo ambalo ambacho ambavyo ambapo "
+        "hapa pale huko kule basi mpaka hadi nami naye nao"
     ),
 }
 WORD = re.compile(r"\w+", re.UNICODE)

@@ -29,6 +29,7 @@ from edgekit.kit import Kit
 from edgekit.knowledge.embedding import embedder, from_bytes, reads_language
 from edgekit.knowledge.language import WORD, content_terms, fold, found_in, guess_language, search_forms, short_forms
 from edgekit.knowledge.snippets import make_snippet
+from edgekit.knowledge.vocabulary import Vocabulary, vocabulary
 from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk, KnowledgeDocument, KnowledgePack
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ ALIAS_BOOST = 1.2
 LEXICAL_FLOOR = 0.5  # share of the question's content words found in the passage, its heading, title or aliases
 DENSE_WITH_WORDS = 0.35  # cosine enough when at least one content word is found too
 DENSE_ALONE = 0.5  # cosine enough on its own (a paraphrase that shares no word)
+STORY_TERMS = 6  # a keyword-only question of this many words may be judged by its passage's whole document
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,12 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
         raise BadInput("The question is empty: there is nothing to search for.", code="empty_question")
     if k < 1:
         raise BadInput(f"k must be at least 1, not {k}.", code="bad_input")
-    terms = content_terms(question)
     lang = (lang or guess_language(question) or "").lower() or None
     with Session(kit.db) as session:
+        words = vocabulary(session)
+        terms = content_terms(question)
+        if lang is not None and lang.split("-")[0] == "sw":
+            terms = words.in_index_form(terms)  # "umevimba" is searched as the index's "kuvimba"
         candidates: dict[int, _Candidate] = {}
         lexical = _bm25_ranking(session, terms, app, candidates)
         dense = _dense_ranking(kit, session, question, lang, app, candidates)
@@ -95,12 +100,26 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
             for rank, chunk_id in enumerate(ranking, start=1):
                 candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
         rankings = 1 + (dense is not None)
-        judged = _judged_terms(session, terms) if dense is None else terms
+        judged = _judged_terms(words, terms) if dense is None else terms
         # Judged over fewer words, a passage must carry two of them: "watoto" alone is half of [watoto, miguu].
         at_least = 2 if len(judged) < len(terms) else 1
+        # Without the embedding's judgement, a word weighs what it says: "manioc" more than "donner". (Words the
+        # index lacks say nothing measurable: judged over them too, every word counts one, as before.)
+        weights = None
+        if dense is None and all(words.carrying(term) > 0 for term in judged):
+            weights = {term: words.weight(term) for term in judged}
+        # A question told as a story has a dozen words; no one section of the right document carries half their
+        # weight, but the document does: without the embedding, a section that carries two of them and belongs
+        # to a document that carries half passes the floor too.
+        documents_carry: dict[int, float] = {}
+        if dense is None and len(judged) >= STORY_TERMS:
+            found = _document_words(session, {c.document.id: c.document for c in candidates.values()})
+            documents_carry = {doc_id: _share(judged, words_of, weights) for doc_id, words_of in found.items()}
         best_by_document: dict[int, _Candidate] = {}
         for candidate in candidates.values():
-            _measure_coverage(candidate, judged, at_least)
+            _measure_coverage(candidate, judged, max(at_least, 2 if documents_carry else 1), weights)
+            if documents_carry and candidate.coverage > 0:
+                candidate.coverage = max(candidate.coverage, documents_carry[candidate.document.id])
             if not is_relevant(candidate, keyword_only=dense is None):
                 continue
             previous = best_by_document.get(candidate.document.id)
@@ -236,15 +255,15 @@ _DOCUMENT_WORDS: dict[tuple[int, str], frozenset[str]] = {}
 _DOCUMENT_WORDS_MAX = 2000
 
 
-def _rank_documents_whole(session: Session, terms: list[str], best_by_document: dict[int, _Candidate]) -> None:
-    """A third ranking, of whole documents: the share of the question's words found anywhere in the document. A
-    question names its subject once ("weevils in my stored maize") and its want once ("without chemicals"); the
-    chunk that matches the want best may belong to another subject's document (fall armyworm's "without
-    chemicals"), while the right document carries both, in different sections."""
-    words = {doc_id: _DOCUMENT_WORDS.get((doc_id, c.document.sha256)) for doc_id, c in best_by_document.items()}
+def _document_words(session: Session, documents: dict[int, KnowledgeDocument]) -> dict[int, frozenset[str]]:
+    """Each document's folded words (its chunks' text and headings, its title and aliases), cached."""
+    words = {doc_id: _DOCUMENT_WORDS.get((doc_id, document.sha256)) for doc_id, document in documents.items()}
     missing = [doc_id for doc_id, found in words.items() if found is None]
     if missing:
-        read: dict[int, set[str]] = {doc_id: set() for doc_id in missing}
+        read: dict[int, set[str]] = {
+            doc_id: set(WORD.findall(fold(f"{documents[doc_id].title} {documents[doc_id].aliases}")))
+            for doc_id in missing
+        }
         rows = session.execute(
             select(KnowledgeChunk.document_id, KnowledgeChunk.text, KnowledgeChunk.heading).where(
                 col(KnowledgeChunk.document_id).in_(missing)
@@ -256,11 +275,28 @@ def _rank_documents_whole(session: Session, terms: list[str], best_by_document: 
             _DOCUMENT_WORDS.clear()
         for doc_id, found in read.items():
             words[doc_id] = frozenset(found)
-            _DOCUMENT_WORDS[(doc_id, best_by_document[doc_id].document.sha256)] = frozenset(found)
+            _DOCUMENT_WORDS[(doc_id, documents[doc_id].sha256)] = frozenset(found)
+    return {doc_id: found or frozenset() for doc_id, found in words.items()}
+
+
+def _share(terms: list[str], words: frozenset[str] | set[str], weights: dict[str, float] | None = None) -> float:
+    """The share of the terms found among the words, each counted by its weight when weights are given."""
+    if not terms:
+        return 0.0
+    if weights is None:
+        return sum(found_in(term, words) for term in terms) / len(terms)
+    total = sum(weights[term] for term in terms)
+    return sum(weights[term] for term in terms if found_in(term, words)) / total if total > 0 else 0.0
+
+
+def _rank_documents_whole(session: Session, terms: list[str], best_by_document: dict[int, _Candidate]) -> None:
+    """A third ranking, of whole documents: the share of the question's words found anywhere in the document. A
+    question names its subject once ("weevils in my stored maize") and its want once ("without chemicals"); the
+    chunk that matches the want best may belong to another subject's document (fall armyworm's "without
+    chemicals"), while the right document carries both, in different sections."""
+    words = _document_words(session, {doc_id: c.document for doc_id, c in best_by_document.items()})
     for doc_id, candidate in best_by_document.items():
-        document = candidate.document
-        found = (words[doc_id] or frozenset()) | set(WORD.findall(fold(f"{document.title} {document.aliases}")))
-        candidate.document_coverage = sum(found_in(term, found) for term in terms) / len(terms)
+        candidate.document_coverage = _share(terms, words[doc_id])
     ranked = sorted(
         best_by_document,
         key=lambda doc_id: (best_by_document[doc_id].document_coverage, best_by_document[doc_id].fused),
@@ -270,29 +306,28 @@ def _rank_documents_whole(session: Session, terms: list[str], best_by_document: 
         best_by_document[doc_id].fused += 1.0 / (RRF_K + rank)
 
 
-def _judged_terms(session: Session, terms: list[str]) -> list[str]:
+def _judged_terms(words: Vocabulary, terms: list[str]) -> list[str]:
     """The words a keyword-only question's coverage is measured over. A question told as people tell it ("Nina
     mahindi yenye ukungu ambayo hatuwezi kula. Je, niwape kuku au nitupe?") carries words no document has
     (verb forms, the asker's own story): they cannot tell one document from another, yet they kept every passage
     under the floor. So only the words some document has count, when they are two or more and at least half the
     question's: a question mostly of words no document has is about something else, and finds nothing."""
-    known = [term for term in terms if session.execute(_EXISTS, {"query": fts_query([term])}).first() is not None]
+    known = [term for term in terms if words.carrying(term) > 0]
     return known if len(known) >= 2 and 2 * len(known) >= len(terms) else terms
 
 
-_EXISTS = text(f"SELECT 1 FROM {KNOWLEDGE_FTS} WHERE {KNOWLEDGE_FTS} MATCH :query LIMIT 1")
-
-
-def _measure_coverage(candidate: _Candidate, terms: list[str], at_least: int = 1) -> None:
-    """The share of `terms` the passage carries (its text, heading, title, aliases); 0 when it carries fewer than
-    `at_least` of them."""
+def _measure_coverage(
+    candidate: _Candidate, terms: list[str], at_least: int = 1, weights: dict[str, float] | None = None
+) -> None:
+    """The share of `terms` the passage carries (its text, heading, title, aliases), each word counted by its
+    weight when `weights` are given; 0 when it carries fewer than `at_least` of them."""
     if not terms:
         return
     document = candidate.document
     searched = " ".join((candidate.chunk.text, candidate.chunk.heading, document.title, document.aliases))
     words = set(WORD.findall(fold(searched)))
-    found = sum(found_in(term, words) for term in terms)
-    candidate.coverage = found / len(terms) if found >= at_least else 0.0
+    carried = sum(found_in(term, words) for term in terms)
+    candidate.coverage = _share(terms, words, weights) if carried >= at_least else 0.0
     asked = f" {' '.join(terms)} "
     candidate.alias_hit = any(
         f" {' '.join(WORD.findall(fold(alias)))} " in asked for alias in document.aliases.splitlines() if alias.strip()
