@@ -26,17 +26,17 @@ DEFAULT_INSTRUCTION = (
 LANGUAGE_NAMES = {"en": "English", "sw": "Swahili", "fr": "French"}
 # The last words of the user turn, in the language of the answer: asked in English to answer in French, the 1.5B
 # model answered 6 of 30 French questions in English; the request in French keeps it in French. A small model
-# left alone names one step of four, so the request asks for the answer itself first, then every step and number.
-# Asked for "first what was asked", it wrote the question out again in 14 of 83 answers ("The question asked is:
-# ..."), spending a third of its tokens on it. Asked to answer a yes-or-no question with yes or no, it began
-# "Yes, you can prune" to "What can I do?" and "Oui, tu peux poser tes sacs contre le mur": it is not asked that.
+# left alone names one step of four, so the request asks for every step and number. It takes the request's words
+# literally: asked for "first what was asked", it wrote the question out again in 14 of 83 answers; asked to
+# "start with the answer", it wrote "The answer is: ..."; asked for "yes or no", it began "Yes, you can prune" to
+# "What can I do?". So the request names no order and no form, only what the answer must carry.
 ANSWER_REQUEST = {
-    "en": "Answer in {name}, from the passages. Start with the answer itself, not the question; then give every "
-    "step, time or number the passages give for it.",
-    "fr": "Répondez en français, à partir des passages. Commencez par la réponse elle-même, sans répéter la "
-    "question ; puis donnez chaque étape, moment ou nombre que les passages donnent pour cela.",
-    "sw": "Jibu kwa Kiswahili, kutoka kwenye vifungu. Anza na jibu lenyewe, bila kurudia swali; kisha toa kila "
-    "hatua, wakati au namba vinavyotolewa na vifungu.",
+    "en": "Answer the question in {name} from the passages, with every step, time, amount or number they give "
+    "for it.",
+    "fr": "Répondez à la question en français à partir des passages, avec chaque étape, moment, quantité ou nombre "
+    "qu'ils donnent pour cela.",
+    "sw": "Jibu swali kwa Kiswahili kutoka kwenye vifungu, pamoja na kila hatua, wakati, kiasi au namba "
+    "vinavyotolewa kwa ajili yake.",
 }
 PASSAGES_IN_PROMPT = 3
 PASSAGE_WORDS_IN_PROMPT = 120  # for a base model's notes

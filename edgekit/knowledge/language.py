@@ -27,7 +27,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "faire faut dois doit peut ma apres après avant contre sont quels quelles mon mes "
         "mais ai as ont suis sommes etes été etre être avoir peux veux veut vu dit cette cet tout toute tous toutes "
         "qu lui leurs nos notre moi eux ça cela ceci donc alors comme quoi ni ils elles jusqu jusque déjà aussi "
-        "très bien encore même chez"
+        "très bien encore même chez combien pourquoi"
     ),
     "sw": _words(
         "na ya wa za la kwa ni je vipi gani nini kama katika au hii hiyo huu ili kuna mimi wewe yeye sisi "

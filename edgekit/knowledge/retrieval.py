@@ -105,14 +105,17 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
         at_least = 2 if len(judged) < len(terms) else 1
         # Without the embedding's judgement, a word weighs what it says: "manioc" more than "donner". (Words the
         # index lacks say nothing measurable: judged over them too, every word counts one, as before.)
+        # A short question keeps every word at one: "poules" (13 chunks) and "meurent" (2) would otherwise send
+        # "Mes poules meurent" to the storage page where insects die in sealed bags.
         weights = None
-        if dense is None and all(words.carrying(term) > 0 for term in judged):
+        long_question = len(judged) >= STORY_TERMS
+        if dense is None and long_question and all(words.carrying(term) > 0 for term in judged):
             weights = {term: words.weight(term) for term in judged}
         # A question told as a story has a dozen words; no one section of the right document carries half their
         # weight, but the document does: without the embedding, a section that carries two of them and belongs
         # to a document that carries half passes the floor too.
         documents_carry: dict[int, float] = {}
-        if dense is None and len(judged) >= STORY_TERMS:
+        if dense is None and long_question:
             found = _document_words(session, {c.document.id: c.document for c in candidates.values()})
             documents_carry = {doc_id: _share(judged, words_of, weights) for doc_id, words_of in found.items()}
         best_by_document: dict[int, _Candidate] = {}
