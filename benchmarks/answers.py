@@ -62,7 +62,7 @@ def load_questions(folder: Path = EVALUATION) -> list[Question]:
 NEGATION_WORDS = {
     "en": r"not|never|no|cannot|can.t|don.t|avoid",
     "sw": r"usi\w*|msi\w*|si|kamwe|wala|hakuna|hapana|epuka",
-    "fr": r"ne|n['’]|jamais|pas|ni|aucun\w*|evite[rz]?",
+    "fr": r"ne|n(?=['\u2019])|jamais|pas|ni|aucun\w*|evite[rz]?",
 }
 
 

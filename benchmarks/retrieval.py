@@ -94,7 +94,10 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="an edgekit home to index into (default: a new temporary one)")
     parser.add_argument("--misses", action="store_true", help="print every question not answered first")
     parser.add_argument(
-        "--set", choices=("answers", "answers_heldout", "answers_heldout2"), default="answers", help="the evaluation set under evaluation/ for the passages' facts (answers_heldout)"
+        "--set",
+        choices=("answers", "answers_heldout", "answers_heldout2"),
+        default="answers",
+        help="the evaluation set under evaluation/ for the passages' facts (answers_heldout)",
     )
     args = parser.parse_args()
     from answers import make_kit

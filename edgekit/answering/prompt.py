@@ -31,8 +31,7 @@ LANGUAGE_NAMES = {"en": "English", "sw": "Swahili", "fr": "French"}
 # "start with the answer", it wrote "The answer is: ..."; asked for "yes or no", it began "Yes, you can prune" to
 # "What can I do?". So the request names no order and no form, only what the answer must carry.
 ANSWER_REQUEST = {
-    "en": "Answer the question in {name} from the passages, with every step, time, amount or number they give "
-    "for it.",
+    "en": "Answer the question in {name} from the passages, with every step, time, amount or number they give for it.",
     "fr": "Répondez à la question en français à partir des passages, avec chaque étape, moment, quantité ou nombre "
     "qu'ils donnent pour cela.",
     "sw": "Jibu swali kwa Kiswahili kutoka kwenye vifungu, pamoja na kila hatua, wakati, kiasi au namba "

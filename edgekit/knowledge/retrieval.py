@@ -100,7 +100,7 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
             for rank, chunk_id in enumerate(ranking, start=1):
                 candidates[chunk_id].fused += 1.0 / (RRF_K + rank)
         rankings = 1 + (dense is not None)
-        judged = _judged_terms(words, terms) if dense is None else terms
+        judged = _judged_terms(words, terms, story=len(terms) >= STORY_TERMS) if dense is None else terms
         # Judged over fewer words, a passage must carry two of them: "watoto" alone is half of [watoto, miguu].
         at_least = 2 if len(judged) < len(terms) else 1
         # Without the embedding's judgement, a word weighs what it says: "manioc" more than "donner". (Words the
@@ -108,7 +108,7 @@ def retrieve(kit: Kit, question: str, *, app: str | None = None, lang: str | Non
         # A short question keeps every word at one: "poules" (13 chunks) and "meurent" (2) would otherwise send
         # "Mes poules meurent" to the storage page where insects die in sealed bags.
         weights = None
-        long_question = len(judged) >= STORY_TERMS
+        long_question = len(terms) >= STORY_TERMS
         if dense is None and long_question and all(words.carrying(term) > 0 for term in judged):
             weights = {term: words.weight(term) for term in judged}
         # A question told as a story has a dozen words; no one section of the right document carries half their
@@ -309,14 +309,17 @@ def _rank_documents_whole(session: Session, terms: list[str], best_by_document: 
         best_by_document[doc_id].fused += 1.0 / (RRF_K + rank)
 
 
-def _judged_terms(words: Vocabulary, terms: list[str]) -> list[str]:
+def _judged_terms(words: Vocabulary, terms: list[str], story: bool = False) -> list[str]:
     """The words a keyword-only question's coverage is measured over. A question told as people tell it ("Nina
     mahindi yenye ukungu ambayo hatuwezi kula. Je, niwape kuku au nitupe?") carries words no document has
     (verb forms, the asker's own story): they cannot tell one document from another, yet they kept every passage
     under the floor. So only the words some document has count, when they are two or more and at least half the
-    question's: a question mostly of words no document has is about something else, and finds nothing."""
+    question's (a third in a story-long one, whose words are then weighed, and whose passages' documents must
+    carry half that weight): a question mostly of words no document has is about something else, and finds
+    nothing."""
     known = [term for term in terms if words.carrying(term) > 0]
-    return known if len(known) >= 2 and 2 * len(known) >= len(terms) else terms
+    share = 3 if story else 2
+    return known if len(known) >= 2 and share * len(known) >= len(terms) else terms
 
 
 def _measure_coverage(

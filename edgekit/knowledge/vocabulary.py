@@ -17,11 +17,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlalchemy import text
+from sqlmodel import Session
 
 from edgekit.knowledge.language import search_forms, short_forms
-from edgekit.store.tables import KNOWLEDGE_FTS, KnowledgeChunk
+from edgekit.store.tables import KNOWLEDGE_FTS
 
 _VOCABULARY_TABLE = "knowledge_vocabulary"  # a temporary fts5vocab table, per connection
 # What Swahili puts before a verb's root: subject and class markers, negation, infinitive, habitual, tense,
@@ -29,8 +29,52 @@ _VOCABULARY_TABLE = "knowledge_vocabulary"  # a temporary fts5vocab table, per c
 SWAHILI_PREFIXES = tuple(
     sorted(
         set(
-            "usi msi tusi wasi nisi asi hatu hawa hau ha si ku ni u a tu m mu mw wa i zi li ya ki vi hu "
-            "na ta me ka nge ja po ko mo ye cho vyo zo lo yo o ji".split()
+            [
+                "usi",
+                "msi",
+                "tusi",
+                "wasi",
+                "nisi",
+                "asi",
+                "hatu",
+                "hawa",
+                "hau",
+                "ha",
+                "si",
+                "ku",
+                "ni",
+                "u",
+                "a",
+                "tu",
+                "m",
+                "mu",
+                "mw",
+                "wa",
+                "i",
+                "zi",
+                "li",
+                "ya",
+                "ki",
+                "vi",
+                "hu",
+                "na",
+                "ta",
+                "me",
+                "ka",
+                "nge",
+                "ja",
+                "po",
+                "ko",
+                "mo",
+                "ye",
+                "cho",
+                "vyo",
+                "zo",
+                "lo",
+                "yo",
+                "o",
+                "ji",
+            ]
         ),
         key=len,
         reverse=True,
@@ -111,14 +155,13 @@ _CACHE: dict[tuple[str, int, int, int], Vocabulary] = {}
 
 def vocabulary(session: Session) -> Vocabulary:
     """The index's vocabulary, read again whenever chunks were added or removed."""
-    count, last = session.exec(select(func.count(KnowledgeChunk.id), func.max(KnowledgeChunk.id))).one()
+    count, last = session.execute(text("SELECT count(*), max(id) FROM knowledge_chunk")).one()
     bind = session.get_bind()
-    key = (str(bind.url), id(bind), int(count or 0), int(last or 0))
+    key = (str(getattr(bind, "url", "")), id(bind), int(count or 0), int(last or 0))
     cached = _CACHE.get(key)
     if cached is None:
-        session.execute(
-            text(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_VOCABULARY_TABLE} USING fts5vocab(main, {KNOWLEDGE_FTS}, row)")
-        )
+        vocab_table = f"temp.{_VOCABULARY_TABLE} USING fts5vocab(main, {KNOWLEDGE_FTS}, row)"
+        session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab_table}"))
         rows = session.execute(text(f"SELECT term, doc FROM temp.{_VOCABULARY_TABLE}")).all()
         cached = Vocabulary(chunks=max(key[2], 1), counts={term: int(doc) for term, doc in rows})
         if len(_CACHE) > 8:  # a box has one index; tests make many

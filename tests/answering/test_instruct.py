@@ -82,16 +82,28 @@ def test_the_question_written_out_again_is_taken_off_the_page_without_failing_th
 @pytest.mark.parametrize(
     ("sentence", "question", "repeats"),
     [
-        ("La question est : Elle a accouché ce matin au centre de santé.",
-         "Elle a accouché ce matin au centre de santé. Combien de temps doit-elle rester ?", True),
-        ("Elle doit rester au centre de santé au moins 24 heures avant de rentrer.",
-         "Elle a accouché ce matin au centre de santé. Combien de temps doit-elle rester avant de rentrer ?", False),
+        (
+            "La question est : Elle a accouché ce matin au centre de santé.",
+            "Elle a accouché ce matin au centre de santé. Combien de temps doit-elle rester ?",
+            True,
+        ),
+        (
+            "Elle doit rester au centre de santé au moins 24 heures avant de rentrer.",
+            "Elle a accouché ce matin au centre de santé. Combien de temps doit-elle rester avant de rentrer ?",
+            False,
+        ),
         # The question's own words, in its order, but saying something new: an answer.
-        ("Pull out striga from my maize before it flowers.",
-         "When should I pull out striga from my maize, and what do I do with the plants I pull?", False),
+        (
+            "Pull out striga from my maize before it flowers.",
+            "When should I pull out striga from my maize, and what do I do with the plants I pull?",
+            False,
+        ),
         ("Do not stop taking the iron tablets.", "My stool is black. Should I stop taking the iron tablets?", False),
-        ("Swali ni: Je, naweza kuweka majani yenye ugonjwa kwenye mboji?",
-         "Je, naweza kuweka majani yenye ugonjwa kwenye mboji?", True),
+        (
+            "Swali ni: Je, naweza kuweka majani yenye ugonjwa kwenye mboji?",
+            "Je, naweza kuweka majani yenye ugonjwa kwenye mboji?",
+            True,
+        ),
     ],
 )
 def test_a_repeat_of_the_question_is_told_from_an_answer_in_its_words(sentence, question, repeats):
@@ -157,6 +169,13 @@ def test_the_answer_language_is_the_askers_when_the_model_writes_it():
         ("My chickens twist their necks. Is there a medicine?", "cure"),
         ("Kuku wana kinyesi cha kijani. Kuna dawa ya kutibu?", "cure"),
         ("Peut-on soigner la mosaïque du manioc ?", "cure"),
+        # "How do I know it is ...?" asks for the signs; how a disease spreads asks for its cause.
+        ("There are caterpillars in my maize. How can I tell if it is fall armyworm?", "signs"),
+        ("Comment savoir si mes poules ont la maladie de Newcastle ?", "signs"),
+        ("How does banana wilt spread from farm to farm?", "why"),
+        ("Ugonjwa wa batobato huenea vipi?", "why"),
+        ("D'où vient l'aflatoxine dans les arachides ?", "why"),
+        ("How do I stop weevils getting into my stored maize?", "do"),
     ],
 )
 def test_questions_are_classified_by_what_they_ask(question, kind):
@@ -311,3 +330,25 @@ def test_a_sentence_two_overlapping_sections_share_is_quoted_once():
         ],
     )
     assert len(picked) == len(set(picked)) == 3
+
+
+def test_a_sentence_that_points_back_at_a_quoted_one_comes_with_it():
+    """ "Mbegu hiyo ni sumu" (that seed is poison) says what the sentence before it is about: quoting one without
+    the other left a farmer told that treated seed is sold, and not that it must never be eaten."""
+    from edgekit.answering.extractive import pick_sentences
+    from edgekit.knowledge import Passage
+
+    text = (
+        "Panda mapema, mwanzoni mwa mvua, na kwa wakati mmoja na majirani wako wote ili wadudu wasihame kutoka shamba "
+        "moja kwenda jingine katika msimu mzima. Nunua mbegu bora kutoka kwa wauzaji waliosajiliwa, na uliza kama "
+        "mbegu imetiwa kiuadudu au la, kwa sababu mbegu safi isiyo na kiuadudu na iliyohifadhiwa vizuri katika "
+        "mfuko mkavu huota vizuri zaidi na hukupa mavuno mazuri msimu unaofuata bila gharama kubwa za ziada kwa "
+        "familia yako yote. Sehemu nyingine huuzwa mbegu iliyotiwa kiuadudu dhidi ya inzi wa "
+        "maharage. Mbegu hiyo ni sumu: kamwe usiile wala kuwalisha mifugo. Zungusha maharage na nafaka kila msimu, "
+        "weka samadi au mboji na matandazo ili mimea ikue haraka na imara, na ng'oa maharage yanayoota yenyewe."
+    )
+    section = Passage("Maharage", "s", "", "", 1.0, "sw", "agri/bean-pests.sw.md", text, "Wadudu > Inzi wa maharage")
+    picked = pick_sentences("Je, mbegu iliyotiwa dawa dhidi ya inzi wa maharage inafaa?", [section], limit=1)
+    said = picked.index("Sehemu nyingine huuzwa mbegu iliyotiwa kiuadudu dhidi ya inzi wa maharage.")
+    assert picked[said + 1] == "Mbegu hiyo ni sumu: kamwe usiile wala kuwalisha mifugo."
+    assert not any(sentence.startswith("Zungusha") for sentence in picked)

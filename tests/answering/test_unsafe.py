@@ -95,6 +95,11 @@ def test_the_health_apps_unsafe_claims_are_caught_and_advice_against_them_stays(
         "While you wait for transport, keep her warm; heavy bleeding is an emergency.", claims
     )
     assert not makes_unsafe_claim("Elle attend un bébé : en cas de saignement, allez au centre de santé.", claims)
+    # The 1.5B model wrote the second after the guard's "Consultez au centre de santé aujourd'hui" (145/95).
+    assert makes_unsafe_claim("Si elle se sent bien, elle peut attendre sa prochaine consultation.", claims)
+    assert makes_unsafe_claim("She feels well, so she can wait until her next visit.", claims)
+    assert not makes_unsafe_claim("Elle y va dès que possible, sans attendre la date suivante.", claims)
+    assert not makes_unsafe_claim("Elle ne peut pas attendre sa prochaine consultation.", claims)
 
 
 def test_an_app_without_the_file_or_with_a_broken_pattern_still_answers(tmp_path, caplog):

@@ -82,3 +82,48 @@ def test_a_question_told_as_a_story_finds_its_document_and_an_unrelated_one_noth
     assert "aflatoxin" in found, found
     assert retrieve(agri, "Mji mkuu wa Ufaransa ni upi na una watu wangapi?", app="agri", lang="sw") == []
     assert retrieve(agri, "Watoto wanapenda mpira wa miguu sana.", app="agri", lang="sw") == []
+
+
+@pytest.mark.parametrize(
+    "lang, story, expected",
+    [
+        # Most of its words are the asker's own (verb forms the documents do not have, a neighbour, a day): a
+        # section carries a few of the rare ones, its document half their weight.
+        (
+            "sw",
+            "Jana jioni niliona kuku wangu watatu wamekufa na wengine wanakohoa na kusinzia. Jirani yangu anasema "
+            "niwachinje haraka. Nifanye nini?",
+            "chicken-newcastle",
+        ),
+        (
+            "fr",
+            "Mon oncle a planté des boutures qu'il a achetées au marché et maintenant les feuilles de son manioc sont "
+            "déformées avec des taches jaunes. Qu'est-ce qu'il doit faire ?",
+            "cassava-mosaic-disease",
+        ),
+    ],
+)
+def test_a_long_story_in_swahili_or_french_finds_its_document(agri, lang, story, expected):
+    found = [stem(p.document_path) for p in retrieve(agri, story, app="agri", lang=lang, k=3)]
+    assert found[:1] == [expected], found
+
+
+@pytest.mark.parametrize(
+    "lang, story",
+    [
+        (
+            "fr",
+            "Mon fils veut aller à l'école en ville l'année prochaine ; combien coûte le bus et où est-ce qu'on "
+            "achète les cahiers ?",
+        ),
+        (
+            "sw",
+            "Mwanangu anataka kwenda shule ya sekondari mjini mwaka ujao; basi linagharimu kiasi gani na vitabu "
+            "vinanunuliwa wapi?",
+        ),
+        ("sw", "Mjomba wangu ananunua pikipiki mpya mjini wiki ijayo na anataka kujua bei ya mafuta na bima yake."),
+    ],
+)
+def test_a_long_story_about_something_else_still_finds_nothing(agri, lang, story):
+    """Judging a long story by its passage's whole document must not let a few common words through."""
+    assert retrieve(agri, story, app="agri", lang=lang) == []
