@@ -2,6 +2,7 @@
 
 Small stopword lists for the languages the first packs are written in (English, French, Swahili). They keep
 "how do I" from matching every document, and counting them is enough to tell these three apart in a question.
+None may fold to a content word: French "mais" (but) is "maïs" (maize) once its accent is gone.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "a au aux avec ce ces comment dans de des du elle en est et il je la le les leur mes mon ne nous ou où "
         "par pas pour quand que quel quelle quels qui sa se ses son sur ta te tes ton tu un une vos votre vous "
         "faire faut dois doit peut ma apres après avant contre sont quels quelles mon mes "
-        "mais ai as ont suis sommes etes été etre être avoir peux veux veut vu dit cette cet tout toute tous toutes "
+        "ai as ont suis sommes etes etre être avoir peux veux veut vu dit cette cet tout toute tous toutes "
         "qu lui leurs nos notre moi eux ça cela ceci donc alors comme quoi ni ils elles jusqu jusque déjà aussi "
         "très bien encore même chez combien pourquoi"
     ),
