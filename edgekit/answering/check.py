@@ -63,25 +63,7 @@ def is_grounded(answer: str, passages: Sequence[Passage]) -> bool:
 REPEAT_RUN_WORDS = 5  # a run of this many of the question's words, in its order, and no word of its own
 # Words a model uses to announce that it repeats the question ("The question asked is: ...").
 ANNOUNCING = frozenset(
-    [
-        "the",
-        "question",
-        "asked",
-        "ask",
-        "is",
-        "was",
-        "la",
-        "le",
-        "question",
-        "est",
-        "demande",
-        "demandee",
-        "posee",
-        "swali",
-        "ni",
-        "lilikuwa",
-        "liliulizwa",
-    ]
+    "the question asked ask is was la le est demande demandee posee swali ni lilikuwa liliulizwa".split()  # noqa: SIM905
 )
 
 
