@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from edgekit.answering.messages import NOTHING_FOUND, STILL_INDEXING, message_language
+from edgekit.words import app_word
 
 if TYPE_CHECKING:
     from edgekit.apps import AppManifest
@@ -25,4 +26,7 @@ def nothing_found(kit: Kit, manifest: AppManifest, lang: str | None) -> str:
     """No passage is about the question. While the documents are still being indexed, "not found" would be
     untrue: the asker is told to ask again."""
     messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
-    return messages[message_language(lang)].format(app=manifest.name, whom=manifest.referral)
+    language = message_language(lang)
+    app = app_word(manifest.package_dir, "name", language, manifest.name)
+    whom = app_word(manifest.package_dir, "referral", language, manifest.referral)
+    return messages[language].format(app=app, whom=whom)

@@ -8,11 +8,12 @@ page never fails on a missing word (tests/server/test_i18n.py keeps the catalogs
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from starlette.requests import Request
+
+from edgekit.words import read_catalog
 
 LANGUAGES = ("en", "sw", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -20,13 +21,6 @@ LANG_COOKIE = "edgekit_lang"
 CORE_CATALOGS = Path(__file__).resolve().parent / "i18n"
 
 Translate = Callable[..., str]
-
-
-def read_catalog(path: Path) -> dict[str, str]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ValueError(f"{path}: a catalog is one JSON object of text keys and text values")
-    return data
 
 
 class Catalogs:

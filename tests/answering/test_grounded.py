@@ -53,7 +53,10 @@ def test_nothing_relevant_says_so_and_names_whom_to_ask(agri_kit):
     assert result.model == NO_KNOWLEDGE_MODEL and result.citations == []
     assert "will not guess" in result.answer and "your extension officer" in result.answer
     swahili = answer_question(agri_kit, "agri", "Nitatengenezaje gia ya gari langu?", lang="sw")
-    assert swahili.model == NO_KNOWLEDGE_MODEL and "Tafadhali muulize" in swahili.answer
+    assert swahili.model == NO_KNOWLEDGE_MODEL and "Tafadhali muulize afisa ugani wako" in swahili.answer
+    french = answer_question(agri_kit, "agri", "Comment réparer la boîte de vitesses de ma voiture ?", lang="fr")
+    assert "Demandez à votre agent de vulgarisation agricole" in french.answer, "the whole message in French"
+    assert "documents Conseils agricoles" in french.answer
 
 
 def test_with_the_chat_model_switched_off_the_answer_comes_from_the_passages(agri_kit, installed_models_dir):
