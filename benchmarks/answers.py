@@ -250,11 +250,11 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=Path("/tmp/edgekit-answers-eval"))
     parser.add_argument(
         "--set",
-        choices=("answers", "answers_heldout", "answers_heldout2"),
+        choices=("answers", "answers_heldout", "answers_heldout2", "answers_heldout3"),
         default="answers",
         help="the evaluation folder: answers (94 questions), answers_heldout (36 written after the changes of "
-        "2026-12-04 and never used to tune them) or answers_heldout2 (36 written on 2026-12-05 by a reviewer who "
-        "had seen no answers)",
+        "2026-12-04 and never used to tune them), answers_heldout2 (36 written on 2026-12-05 by a reviewer who "
+        "had seen no answers) or answers_heldout3 (36 more, written the same way on other documents and sections)",
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(

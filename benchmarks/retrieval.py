@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every question not answered first")
     parser.add_argument(
         "--set",
-        choices=("answers", "answers_heldout", "answers_heldout2"),
+        choices=("answers", "answers_heldout", "answers_heldout2", "answers_heldout3"),
         default="answers",
         help="the evaluation set under evaluation/ for the passages' facts (answers_heldout)",
     )
