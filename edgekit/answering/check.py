@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from edgekit.answering.prompt import PASSAGES_IN_PROMPT
+from edgekit.answering.prompt import PASSAGES_IN_PROMPT, passage_label
 from edgekit.answering.unsafe import makes_unsafe_claim
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def sentence_grounded(sentence: str, passages: Sequence[Passage]) -> bool:
     of its content words do too. Across languages only the numbers can be checked (said in the README)."""
     from edgekit.knowledge.language import content_terms, fold, guess_language
 
-    source = " ".join(p.title + " " + p.text for p in passages)
+    source = " ".join(f"{passage_label(p)} {p.text}" for p in passages)  # what the model was shown
     source_numbers = {n.replace(",", ".") for n in NUMBER.findall(source)}
     if any(n.replace(",", ".") not in source_numbers for n in NUMBER.findall(sentence)):
         return False
@@ -56,7 +56,7 @@ def is_grounded(answer: str, passages: Sequence[Passage]) -> bool:
     words = content_terms(fold(answer))
     if len(words) < MIN_ANSWER_WORDS:
         return False
-    known = set(content_terms(fold(" ".join(p.title + " " + p.text for p in passages[:PASSAGES_IN_PROMPT]))))
+    known = set(content_terms(fold(" ".join(f"{passage_label(p)} {p.text}" for p in passages[:PASSAGES_IN_PROMPT]))))
     return sum(word in known for word in words) / len(words) >= GROUNDED_SHARE
 
 

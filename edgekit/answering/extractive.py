@@ -77,6 +77,10 @@ ANSWER_CUES: dict[str, str] = {
     r"pour eviter|sinon)\b|spread|carried|caused by|comes? from|gets? in|propag|transmi|arrive|"
     r"enea|ambukiz|sababu",
 }
+# A section heading that says what to do, urgently: it leads the sentences quoted under it.
+HEADING_INSTRUCTION = (
+    r"^(go|take|refer|bring|call|get help|nenda|mpeleke|peleka|wahi|allez|emmenez|rendez-vous|orientez|referez)\b"
+)
 EXTRACTIVE_SENTENCES = 3
 SHORT_ITEMS_EXTRA = 3  # more sentences when the chosen ones are short list items ...
 SHORT_ITEMS_WORDS = 55  # ... while the answer stays under this many words
@@ -207,17 +211,22 @@ def same_subject(first: Passage, other: Passage) -> bool:
     return stem(first) == stem(other)
 
 
-def pick_sentences(question: str, sections: Sequence[Passage], limit: int = EXTRACTIVE_SENTENCES) -> list[str]:
-    """The sentences of these sections that best answer this kind of question, in the documents' order."""
+def pick_sentences(
+    question: str, sections: Sequence[Passage], limit: int = EXTRACTIVE_SENTENCES, *, headed: bool = False
+) -> list[str]:
+    """The sentences of these sections that best answer this kind of question, in the documents' order. `headed`:
+    a section's heading leads its sentences when it says what to do ("Go to the health facility now, day or
+    night") or when they are items of its list: a list of signs quoted without it leaves out the action."""
     from edgekit.knowledge.language import content_terms
 
     kind, terms = question_kind(question), set(content_terms(question))
-    scored: list[tuple[float, int, int, str]] = []
+    scored: list[tuple[float, int, int, str, bool]] = []
     for order, section in enumerate(sections):
         for place, (sentence, item) in enumerate(_units(section.text)):
-            scored.append((_sentence_score(sentence, section.heading, kind, terms, item), order, place, sentence))
+            score = _sentence_score(sentence, section.heading, kind, terms, item)
+            scored.append((score, order, place, sentence, item))
     # Sections overlap by a few sentences (chunking keeps 30 words of context): a sentence counts once.
-    ranked: list[tuple[float, int, int, str]] = []
+    ranked: list[tuple[float, int, int, str, bool]] = []
     for row in sorted(scored, key=lambda row: -row[0]):
         if row[3] not in {r[3] for r in ranked}:
             ranked.append(row)
@@ -233,7 +242,25 @@ def pick_sentences(question: str, sections: Sequence[Passage], limit: int = EXTR
         after = following.get((row[1], row[2]))
         if after is not None and after[3] not in {r[3] for r in best}:
             best.append(after)
-    return [row[3] for row in sorted(best, key=lambda row: (row[1], row[2]))]
+    picked: list[str] = []
+    for order in sorted({row[1] for row in best}):
+        rows = sorted((row for row in best if row[1] == order), key=lambda row: row[2])
+        lead = _heading_lead(sections[order].heading, any(row[4] for row in rows)) if headed else ""
+        if lead and lead not in {s.rstrip(":") for s in picked} and lead not in rows[0][3]:
+            picked.append(lead + ":")
+        picked.extend(row[3] for row in rows)
+    return picked
+
+
+def _heading_lead(heading: str, listed: bool) -> str:
+    """The section's own heading, when it should lead the sentences quoted from it: it is an instruction, or they
+    are items of its list. Not a document's title (its opening section): that names the subject, not the action."""
+    from edgekit.knowledge.language import fold
+
+    if ">" not in heading:
+        return ""
+    own = heading.rpartition(">")[2].strip()
+    return own if listed or re.search(HEADING_INSTRUCTION, fold(own)) else ""
 
 
 def extractive_answer(passages: Sequence[Passage], lang: str | None, question: str = "", kit: Kit | None = None) -> str:
@@ -242,7 +269,8 @@ def extractive_answer(passages: Sequence[Passage], lang: str | None, question: s
     grounded. Another document joins only when it is about the same subject and in the same language."""
     lines = [EXTRACTIVE_LEAD[message_language(lang)]]
     sections = best_sections(kit, question, passages)
-    picked = pick_sentences(question, sections) or [" ".join(passages[0].text.replace("**", "").split()[:60])]
+    opening = " ".join(passages[0].text.replace("**", "").split()[:60])
+    picked = pick_sentences(question, sections, headed=True) or [opening]
     lines.append("[1] " + " ".join(picked))
     best = passages[0]
     for number, other in enumerate(passages[1:2], start=2):
@@ -251,5 +279,5 @@ def extractive_answer(passages: Sequence[Passage], lang: str | None, question: s
             and other.language == best.language
             and other.text not in {s.text for s in sections}
         ):
-            lines.append(f"[{number}] " + " ".join(pick_sentences(question, [other], limit=2)))
+            lines.append(f"[{number}] " + " ".join(pick_sentences(question, [other], limit=2, headed=True)))
     return "\n".join(lines)

@@ -66,6 +66,15 @@ def answer_language(model_languages: Sequence[str], lang: str | None, passages: 
     return passages[0].language if passages and passages[0].language in LANGUAGE_NAMES else "en"
 
 
+def passage_label(passage: Passage) -> str:
+    """What a passage is, as the model is shown it: its document's title and its section ("Danger signs in the
+    mother after birth > Go to the health facility now, day or night"). A list of signs means little without the
+    heading that says what to do about them."""
+    if not passage.heading or passage.heading.startswith(passage.title):
+        return passage.heading or passage.title
+    return f"{passage.title} > {passage.heading}"  # a document without a level-1 heading of its title
+
+
 def passage_text(passage: Passage, words: int = PASSAGE_WORDS_FOR_CHAT) -> str:
     parts = passage.text.replace("**", "").split()
     return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
@@ -73,7 +82,7 @@ def passage_text(passage: Passage, words: int = PASSAGE_WORDS_FOR_CHAT) -> str:
 
 def chat_messages(instruction: str, question: str, passages: Sequence[Passage], language: str) -> list[dict[str, str]]:
     """System: the fixed instruction. User: the passages, the question and the language to answer in."""
-    blocks = [f"[{n}] {p.title}: {passage_text(p)}" for n, p in enumerate(passages, start=1)]
+    blocks = [f"[{n}] {passage_label(p)}: {passage_text(p)}" for n, p in enumerate(passages, start=1)]
     name = LANGUAGE_NAMES.get(language, "English")
     ask = ANSWER_REQUEST.get(language, ANSWER_REQUEST["en"]).format(name=name)
     user = "Passages:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\n{ask}"

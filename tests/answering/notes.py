@@ -1,4 +1,5 @@
-"""A passage as the answering checks read it (title, text, language), for tests that need no index."""
+"""A passage as the answering checks read it (title, text, language, section heading), for tests that need no
+index."""
 
 from __future__ import annotations
 
@@ -10,3 +11,4 @@ class Note:
     title: str
     text: str
     language: str = "en"
+    heading: str = ""  # the heading trail; empty: the title alone

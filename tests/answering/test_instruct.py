@@ -138,6 +138,19 @@ def test_the_instruction_comes_first_and_is_the_same_for_every_question():
     assert "Répondez en français" in chat_messages(instruction, "Comment ?", STORAGE, "fr")[1]["content"]
 
 
+def test_the_model_is_shown_each_passages_section_heading():
+    """A list of signs means little without its heading: "Go to the health facility now" is the action."""
+    signs = Note(
+        "Danger signs after birth",
+        "- Heavy bleeding. - Fits. - A swollen, painful calf.",
+        heading="Danger signs after birth > Go to the health facility now, day or night",
+    )
+    user = chat_messages(DEFAULT_INSTRUCTION, "Her calf is swollen. Can she wait?", [signs], "en")[1]["content"]
+    assert "[1] Danger signs after birth > Go to the health facility now, day or night: - Heavy bleeding" in user
+    # What the model was shown is what its sentences are checked against: the heading's words are grounded.
+    assert sentence_grounded("Go to the health facility now, day or night.", [signs])
+
+
 def test_the_answer_language_is_the_askers_when_the_model_writes_it():
     assert answer_language(("en", "fr"), "fr", STORAGE) == "fr"
     assert answer_language(("en", "fr"), "sw", [Note("Hifadhi", "Kausha.", "sw")]) == "sw"
@@ -210,6 +223,7 @@ def test_the_extractive_answer_says_what_to_do_not_what_the_pest_is(instruct_kit
     assert "storage" not in result.answer.lower()  # no second passage about another subject
     danger = answer_question(kit, "health", "What are the danger signs in pregnancy?", lang="en")
     assert "bleeding" in danger.answer.lower(), danger.answer
+    assert "go to the health facility now" in danger.answer.lower(), "the heading that says what to do leads them"
 
 
 def test_the_model_is_shown_the_best_documents_sections_before_any_other_document(instruct_kit):
@@ -330,6 +344,31 @@ def test_a_sentence_two_overlapping_sections_share_is_quoted_once():
         ],
     )
     assert len(picked) == len(set(picked)) == 3
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "lead"),
+    [
+        # An instruction heading leads what is quoted under it: the signs alone do not say to go now.
+        (
+            "Dalili za hatari > Nenda kituo cha afya sasa hivi, mchana au usiku",
+            "Damu nyingi inayotoka ukeni baada ya kujifungua. Homa kali yenye kutetemeka kwa baridi.",
+            "Nenda kituo cha afya sasa hivi, mchana au usiku:",
+        ),
+        # Items of a list come with the heading that says what they are.
+        ("Striga > Signs", "- Maize plants stay short and yellow. - Purple flowers grow at their feet.", "Signs:"),
+        # Sentences (not items) under a heading that names a subject: no lead.
+        ("Striga > Why it matters", "Striga takes water and food from maize. Yields fall by half.", ""),
+    ],
+)
+def test_a_heading_leads_the_quote_when_it_says_what_to_do_or_what_a_list_is(heading, text, lead):
+    from edgekit.answering.extractive import pick_sentences
+    from edgekit.knowledge import Passage
+
+    section = Passage("Doc", "s", "", "", 1.0, "en", "app/doc.md", text, heading)
+    picked = pick_sentences("Nifanye nini? What are the signs of it?", [section], headed=True)
+    assert (picked[0] == lead) if lead else not picked[0].endswith(":"), picked
+    assert pick_sentences("What are the signs?", [section])[0] != lead  # only the answer's own quote is headed
 
 
 def test_a_sentence_that_points_back_at_a_quoted_one_comes_with_it():
