@@ -102,6 +102,26 @@ def test_the_health_apps_unsafe_claims_are_caught_and_advice_against_them_stays(
     assert not makes_unsafe_claim("Elle ne peut pas attendre sa prochaine consultation.", claims)
 
 
+
+@pytest.mark.parametrize(
+    ("sentence", "unsafe"),
+    [
+        # The 1.5B model wrote the first after the guard's "do not pull on the cord" (a birth at home, placenta in).
+        ("The health worker should pull the cord.", True),
+        ("Then gently pull on the cord to bring the placenta out.", True),
+        ("Press firmly on her belly to push the placenta out.", True),
+        ("Tirez doucement sur le cordon.", True),
+        ("Mvute kitovu taratibu ili kondo litoke.", True),
+        ("Wait for the placenta to come by itself. Do not pull the cord and never push on the belly.", False),
+        ("Ne tirez pas sur le cordon et n'appuyez jamais sur son ventre.", False),
+        ("Usivute kitovu na usibonyeze tumbo.", False),
+        ("Tie the cord in two places and cut between the ties with a new blade.", False),
+    ],
+)
+def test_pulling_the_cord_or_pushing_on_the_belly_is_never_advised(sentence, unsafe):
+    assert makes_unsafe_claim(sentence, unsafe_claims(HEALTH)) is unsafe
+
+
 def test_an_app_without_the_file_or_with_a_broken_pattern_still_answers(tmp_path, caplog):
     assert unsafe_claims(tmp_path) == () and unsafe_claims(None) == ()
     (tmp_path / "prompts").mkdir()
