@@ -102,7 +102,6 @@ def test_the_health_apps_unsafe_claims_are_caught_and_advice_against_them_stays(
     assert not makes_unsafe_claim("Elle ne peut pas attendre sa prochaine consultation.", claims)
 
 
-
 @pytest.mark.parametrize(
     ("sentence", "unsafe"),
     [
