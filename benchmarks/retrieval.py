@@ -97,7 +97,7 @@ def main() -> None:
         "--set",
         choices=("answers", "answers_heldout", "answers_heldout2", "answers_heldout3"),
         default="answers",
-        help="the evaluation set under evaluation/ for the passages' facts (answers_heldout)",
+        help="the evaluation set under evaluation/ whose key facts the passages shown are checked for",
     )
     args = parser.parse_args()
     from answers import make_kit

@@ -29,12 +29,17 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])(?:\s+|$)")
 
 
+def shown_text(passages: Sequence[Passage]) -> str:
+    """The passages as the model was shown them, each under its heading: what its sentences are checked against."""
+    return " ".join(f"{passage_label(p)} {p.text}" for p in passages)
+
+
 def sentence_grounded(sentence: str, passages: Sequence[Passage]) -> bool:
     """A sentence passes when its numbers all appear in the passages and, written in the passages' language, most
     of its content words do too. Across languages only the numbers can be checked (said in the README)."""
     from edgekit.knowledge.language import content_terms, fold, guess_language
 
-    source = " ".join(f"{passage_label(p)} {p.text}" for p in passages)  # what the model was shown
+    source = shown_text(passages)
     source_numbers = {n.replace(",", ".") for n in NUMBER.findall(source)}
     if any(n.replace(",", ".") not in source_numbers for n in NUMBER.findall(sentence)):
         return False
@@ -56,7 +61,7 @@ def is_grounded(answer: str, passages: Sequence[Passage]) -> bool:
     words = content_terms(fold(answer))
     if len(words) < MIN_ANSWER_WORDS:
         return False
-    known = set(content_terms(fold(" ".join(f"{passage_label(p)} {p.text}" for p in passages[:PASSAGES_IN_PROMPT]))))
+    known = set(content_terms(fold(shown_text(passages[:PASSAGES_IN_PROMPT]))))
     return sum(word in known for word in words) / len(words) >= GROUNDED_SHARE
 
 

@@ -243,13 +243,23 @@ def pick_sentences(
         if after is not None and after[3] not in {r[3] for r in best}:
             best.append(after)
     picked: list[str] = []
+    last_lead = ""
     for order in sorted({row[1] for row in best}):
         rows = sorted((row for row in best if row[1] == order), key=lambda row: row[2])
         lead = _heading_lead(sections[order].heading, any(row[4] for row in rows)) if headed else ""
-        if lead and lead not in {s.rstrip(":") for s in picked} and lead not in rows[0][3]:
-            picked.append(lead + ":")
+        if lead and lead != last_lead and not _says_already(rows[0][3], lead):
+            picked.append(lead if lead.endswith(("?", ":")) or ":" in lead else lead + ":")
+        last_lead = lead or last_lead
         picked.extend(row[3] for row in rows)
     return picked
+
+
+def _says_already(sentence: str, lead: str) -> bool:
+    """The quote's first sentence opens with the heading's first clause ("Go to the health facility now if she
+    has any of these signs:" under "Go to the health facility now, day or night"): the lead would say it twice."""
+    from edgekit.knowledge.language import fold
+
+    return fold(sentence).startswith(fold(lead).split(",")[0].rstrip(" :?.!"))
 
 
 def _heading_lead(heading: str, listed: bool) -> str:
@@ -259,7 +269,7 @@ def _heading_lead(heading: str, listed: bool) -> str:
 
     if ">" not in heading:
         return ""
-    own = heading.rpartition(">")[2].strip()
+    own = heading.rpartition(">")[2].strip().rstrip(" :.!")
     return own if listed or re.search(HEADING_INSTRUCTION, fold(own)) else ""
 
 

@@ -70,9 +70,7 @@ def passage_label(passage: Passage) -> str:
     """What a passage is, as the model is shown it: its document's title and its section ("Danger signs in the
     mother after birth > Go to the health facility now, day or night"). A list of signs means little without the
     heading that says what to do about them."""
-    if not passage.heading or passage.heading.startswith(passage.title):
-        return passage.heading or passage.title
-    return f"{passage.title} > {passage.heading}"  # a document without a level-1 heading of its title
+    return passage.heading or passage.title  # the trail starts with the document's own level-1 heading
 
 
 def passage_text(passage: Passage, words: int = PASSAGE_WORDS_FOR_CHAT) -> str:

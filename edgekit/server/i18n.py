@@ -13,10 +13,9 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from edgekit.words import read_catalog
+from edgekit.words import DEFAULT_LANGUAGE, read_catalog
 
 LANGUAGES = ("en", "sw", "fr")
-DEFAULT_LANGUAGE = "en"
 LANG_COOKIE = "edgekit_lang"
 CORE_CATALOGS = Path(__file__).resolve().parent / "i18n"
 

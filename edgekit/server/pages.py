@@ -28,6 +28,7 @@ from edgekit import __version__
 from edgekit.kit import Kit
 from edgekit.server.csrf import CSRF_FIELD, csrf_token, set_nonce_cookie
 from edgekit.server.i18n import LANGUAGES, Catalogs, choose_language
+from edgekit.words import APP_WORDS_FOLDER
 
 # The strings the page's script shows; it has none of its own, so every word it writes is translated.
 SCRIPT_STRINGS = ("ask.", "voice.", "answer.", "errors.")
@@ -65,7 +66,7 @@ class Pages:
             lstrip_blocks=True,
         )
         self.app_static = {app_id: folder / "static" for app_id, folder in folders.items()}
-        self.catalogs = Catalogs((app_id, folder / "i18n") for app_id, folder in folders.items())
+        self.catalogs = Catalogs((app_id, folder / APP_WORDS_FOLDER) for app_id, folder in folders.items())
         self.links = self._collect_links()
 
     def _collect_links(self) -> list[PageLink]:

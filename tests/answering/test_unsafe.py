@@ -115,6 +115,20 @@ def test_the_health_apps_unsafe_claims_are_caught_and_advice_against_them_stays(
         ("Ne tirez pas sur le cordon et n'appuyez jamais sur son ventre.", False),
         ("Usivute kitovu na usibonyeze tumbo.", False),
         ("Tie the cord in two places and cut between the ties with a new blade.", False),
+        # Read by a reviewer: other ways to say it, and warnings that name the act without telling it.
+        ("If it has not come, gently pull on the cord.", True),
+        ("Next, pull the cord.", True),
+        ("Pull gently on the cord to help it out.", True),
+        ("Try pulling the cord slowly.", True),
+        ("If it does not come, press on her belly.", True),
+        ("Tirez légèrement sur le cordon.", True),
+        ("Vous pouvez tirer doucement sur le cordon.", True),
+        ("Anapaswa kuvuta kitovu taratibu.", True),
+        ("It is dangerous to pull the cord.", False),
+        ("Il est dangereux de tirer sur le cordon.", False),
+        ("Tirer fort sur le cordon peut arracher le placenta.", False),
+        ("Ni hatari kuvuta kitovu.", False),
+        ("Mhudumu hapaswi kuvuta kitovu.", False),
     ],
 )
 def test_pulling_the_cord_or_pushing_on_the_belly_is_never_advised(sentence, unsafe):
