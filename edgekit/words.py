@@ -21,14 +21,14 @@ def read_catalog(path: Path) -> dict[str, str]:
     return data
 
 
-def app_word(package_dir: Path, key: str, lang: str, default: str) -> str:
-    """`key` from the app's i18n/<lang>.json, else its English file, else `default` (the manifest's text). A file
-    that cannot be read counts as missing: a message to the asker never fails on a word."""
-    for language in (lang, DEFAULT_LANGUAGE):
+def app_words(package_dir: Path, lang: str) -> dict[str, str]:
+    """The app's words in `lang` (its i18n/<lang>.json), each missing or empty one taken from its English file.
+    A file that cannot be read counts as empty: a message to the asker never fails on a word."""
+    words: dict[str, str] = {}
+    for language in (DEFAULT_LANGUAGE, lang):
         try:
-            text = read_catalog(package_dir / APP_WORDS_FOLDER / f"{language}.json").get(key)
+            catalog = read_catalog(package_dir / APP_WORDS_FOLDER / f"{language}.json")
         except (OSError, ValueError):
             continue
-        if text:
-            return text
-    return default
+        words.update((key, text) for key, text in catalog.items() if text)
+    return words

@@ -248,7 +248,7 @@ def pick_sentences(
         rows = sorted((row for row in best if row[1] == order), key=lambda row: row[2])
         lead = _heading_lead(sections[order].heading, any(row[4] for row in rows)) if headed else ""
         if lead and lead != last_lead and not _says_already(rows[0][3], lead):
-            picked.append(lead if lead.endswith(("?", ":")) or ":" in lead else lead + ":")
+            picked.append(lead if lead.endswith("?") or ":" in lead else lead + ":")
         last_lead = lead or last_lead
         picked.extend(row[3] for row in rows)
     return picked

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from edgekit.answering.messages import NOTHING_FOUND, STILL_INDEXING, message_language
-from edgekit.words import app_word
+from edgekit.words import app_words
 
 if TYPE_CHECKING:
     from edgekit.apps import AppManifest
@@ -27,6 +27,7 @@ def nothing_found(kit: Kit, manifest: AppManifest, lang: str | None) -> str:
     untrue: the asker is told to ask again."""
     messages = STILL_INDEXING if kit.knowledge_indexing.is_set() else NOTHING_FOUND
     language = message_language(lang)
-    app = app_word(manifest.package_dir, "name", language, manifest.name)
-    whom = app_word(manifest.package_dir, "referral", language, manifest.referral)
-    return messages[language].format(app=app, whom=whom)
+    words = app_words(manifest.package_dir, language)  # the manifest's English when the app has none
+    return messages[language].format(
+        app=words.get("name", manifest.name), whom=words.get("referral", manifest.referral)
+    )
